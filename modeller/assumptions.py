@@ -1,0 +1,248 @@
+"""Load an assumption set: read YAML, resolve ``extends``, validate, hash.
+
+Everything that can be wrong with a user's file is found here, all at once, with the
+file and line of each problem (see :class:`AssumptionsError`). After this layer every
+value is typed and in range, and :class:`LoadedSet` carries the merged ("resolved")
+data, its SHA-256 hash and the validated :class:`~modeller.schema.AssumptionSet`.
+
+Merging follows JSON Merge Patch (RFC 7396) with one addition: a mapping that has a
+``value`` key (a *quantity*) replaces the base's quantity whole, so a base figure's
+``source`` never sticks to an overriding value. So: mappings merge, lists replace,
+``null`` deletes a key (e.g. a base set's condition), and everything else replaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import checks
+from .resources import find_set
+from .schema import AssumptionSet
+from .yamlsource import Located, Path_, Problem, dotted, parse_file
+
+MAX_EXTENDS_DEPTH = 20
+
+
+class AssumptionsError(Exception):
+    """Raised with every problem found in one or more files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+
+@dataclass(frozen=True)
+class LoadedSet:
+    """A validated, merged assumption set."""
+
+    file: str
+    resolved: dict            # merged user data, ``extends`` removed; what is hashed
+    spec: AssumptionSet       # typed, validated view of ``resolved``
+    hash: str                 # sha256 of the canonical JSON of ``resolved``
+    warnings: tuple[str, ...] = ()
+    lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def canonical_json(data: Any) -> str:
+    """The canonical text that is hashed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def hash_resolved(resolved: dict) -> str:
+    """sha256 hex digest of :func:`canonical_json` of the resolved set."""
+    return hashlib.sha256(canonical_json(resolved).encode("utf-8")).hexdigest()
+
+
+def merge(base: Any, override: Any) -> Any:
+    """Deep-merge ``override`` onto ``base`` (RFC 7396 plus whole-quantity replace)."""
+    if not isinstance(override, dict) or not isinstance(base, dict) or "value" in override:
+        return override
+    out = dict(base)
+    for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+        elif key in out:
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
+             ) -> Located | None:
+    located, found = parse_file(path)
+    problems.extend(found)
+    if located is None:
+        return None
+    data = located.data
+    if not isinstance(data, dict):
+        problems.append(Problem(str(path), 1, "", "the file must be a mapping of keys "
+                                "(schema_version, name, ...), not a single value or list"))
+        return None
+    parent_ref = data.get("extends")
+    if parent_ref is None:
+        return located
+    line = located.lines.get(("extends",), (str(path), None))[1]
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: must be the "
+                                "path of a base set, relative to this file"))
+        return None
+    parent = (path.parent / parent_ref).resolve()
+    if parent in stack or parent == path.resolve():
+        chain = " -> ".join(str(p) for p in (*stack, path.resolve(), parent))
+        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: extends "
+                                f"forms a cycle ({chain})"))
+        return None
+    if len(stack) >= MAX_EXTENDS_DEPTH:
+        problems.append(Problem(str(path), line, "extends", "extends chain is deeper than "
+                                f"{MAX_EXTENDS_DEPTH} sets"))
+        return None
+    if not parent.is_file():
+        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: no such file "
+                                f"({parent}); give a path relative to {path.parent}"))
+        return None
+    base = _resolve(parent, (*stack, path.resolve()), problems)
+    if base is None:
+        return None
+    child = {k: v for k, v in data.items() if k != "extends"}
+    base_data = {k: v for k, v in base.data.items() if k != "extends"}
+    merged = merge(base_data, child)
+    lines = dict(base.lines)
+    lines.update(located.lines)
+    return Located(merged, lines)
+
+
+def locate(lines: dict, path: Path_, default_file: str) -> tuple[str, int | None]:
+    """(file, line) of ``path``, or of its nearest ancestor that the user wrote."""
+    for end in range(len(path), -1, -1):
+        hit = lines.get(tuple(path[:end]))
+        if hit:
+            return hit
+    return default_file, None
+
+
+def _value_at(data: Any, loc: Path_) -> tuple[bool, Any]:
+    cur = data
+    for part in loc:
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+        else:
+            return False, None
+    return True, cur
+
+
+def _allowed_keys(model: type[BaseModel], loc: Path_) -> list[str] | None:
+    """Keys the schema allows in the mapping at ``loc`` (for 'unknown key' messages)."""
+    from typing import get_args, get_origin
+
+    def unwrap(tp: Any) -> Any:
+        while True:
+            origin = get_origin(tp)
+            if origin is None:
+                return tp
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if origin is dict:
+                return ("dict", args[1])
+            if origin is list or origin is tuple:
+                return ("list", args[0])
+            if not args:
+                return tp
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else args[0]
+
+    current: Any = model
+    for part in loc:
+        current = unwrap(current)
+        if isinstance(current, tuple):
+            current = current[1]
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fld = current.model_fields.get(part)
+            if fld is None:
+                return None
+            current = fld.annotation
+        else:
+            return None
+    current = unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return None
+
+
+def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(AssumptionSet, loc[:-1])
+        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        return loc, f"unknown key {loc[-1]!r}{hint}"
+    if kind == "missing":
+        return loc, "required field is missing"
+    found, value = _value_at(data, loc)
+    if not found and loc and loc[-1] == "value":
+        found, value = _value_at(data, loc[:-1])
+    msg = err["msg"].replace("Input should be", "must be")
+    if kind in ("float_type", "int_type"):
+        msg = "must be a number" if kind == "float_type" else "must be a whole number"
+        if isinstance(value, str):
+            msg += " (write it without quotes)"
+    if kind in ("dict_type", "model_type"):
+        msg = "must be a mapping of keys"
+    shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
+    return loc, f"{shown}{msg}"
+
+
+def _user_path(loc: Path_, lines: dict) -> Path_:
+    """Drop the implicit ``value`` a plain number was wrapped in."""
+    if loc and loc[-1] == "value" and loc not in lines:
+        return loc[:-1]
+    return loc
+
+
+def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Problem],
+                                                   list[str]]:
+    """Validate merged data; return the typed set, every problem, and warnings."""
+    problems: list[Problem] = []
+    spec = None
+    try:
+        spec = AssumptionSet.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc, message = _friendly(err, located.data)
+            loc = _user_path(loc, located.lines)
+            f, line = locate(located.lines, loc, file)
+            problems.append(Problem(f, line, dotted(loc), message))
+    for loc, message in checks.cross_field(located.data):
+        f, line = locate(located.lines, loc, file)
+        problems.append(Problem(f, line, dotted(loc), message))
+    warnings = checks.warnings(located.data) if not problems else []
+    problems.sort(key=lambda p: (p.file, p.line or 0, p.field))
+    return (None if problems else spec), problems, warnings
+
+
+def load(file: str | Path) -> LoadedSet:
+    """Load, merge and validate an assumption set; raise :class:`AssumptionsError`.
+
+    ``file`` is a path, or the name of a bundled set (``national-faq-2017``).
+    """
+    path = find_set(file)
+    problems: list[Problem] = []
+    located = _resolve(path, (), problems)
+    if located is None:
+        raise AssumptionsError(problems)
+    spec, found, warnings = validate(located, str(path))
+    if problems or spec is None:
+        raise AssumptionsError(sorted(problems + found,
+                                      key=lambda p: (p.file, p.line or 0, p.field)))
+    resolved = located.data
+    return LoadedSet(file=str(path), resolved=resolved, spec=spec,
+                     hash=hash_resolved(resolved), warnings=tuple(warnings),
+                     lines=located.lines)

@@ -1,0 +1,163 @@
+"""Cross-field rules and warnings for an assumption set.
+
+These read the merged user data directly (not the validated model) and skip anything
+that is not a number, so they run even when a field is invalid: a user sees every
+problem in one pass. Each returns ``(path, message)`` pairs; the caller adds the file
+and line.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+SUM_TOLERANCE = 1e-6
+
+
+def _num(raw: Any) -> float | None:
+    """The number in a plain or quantity field, or None when it is not one."""
+    if isinstance(raw, dict):
+        raw = raw.get("value")
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    return float(raw)
+
+
+def _get(data: Any, *keys: Any) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _sum_problem(values: list[float | None], what: str) -> str | None:
+    if not values or any(v is None for v in values):
+        return None
+    total = math.fsum(values)  # type: ignore[arg-type]
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        return (f"{what} sum to {total:.6g}; they must sum to 1 "
+                f"(within {SUM_TOLERANCE:g})")
+    return None
+
+
+def benefit_components_months(data: Any) -> float | None:
+    """Sum of share * months over ``benefit_duration.components``. [months]
+
+    Source: the FAQ's formula "(0.5*36 + 0.25*24 + 0.25*12)"
+    (000_531557c98ba51688.txt:1333), which evaluates to 27.0.
+    """
+    comps = _get(data, "benefit_duration", "components")
+    if not isinstance(comps, list) or not comps:
+        return None
+    terms = []
+    for comp in comps:
+        share, months = _num(_get(comp, "share")), _num(_get(comp, "months"))
+        if share is None or months is None:
+            return None
+        terms.append(share * months)
+    return math.fsum(terms)
+
+
+def cross_field(data: Any) -> list[tuple[tuple, str]]:
+    """Rules that relate several fields. Returns (path, message) pairs."""
+    out: list[tuple[tuple, str]] = []
+    if not isinstance(data, dict):
+        return out
+    horizon = _num(data.get("horizon_years"))
+    horizon_int = int(horizon) if horizon is not None and horizon == int(horizon) else None
+
+    conditions = data.get("conditions")
+    if isinstance(conditions, dict) and conditions:
+        shares = [_num(_get(c, "share")) for c in conditions.values()]
+        msg = _sum_problem(shares, "condition shares " + " + ".join(
+            f"{k}={_num(_get(c, 'share'))}" for k, c in conditions.items()))
+        if msg:
+            out.append((("conditions",), msg))
+
+    entering = _get(data, "activity", "entering_treatment")
+    entering_value = entering.get("value") if isinstance(entering, dict) else entering
+    if isinstance(entering_value, list) and horizon_int is not None \
+            and len(entering_value) != horizon_int:
+        out.append((("activity", "entering_treatment"),
+                    f"a list of {len(entering_value)} numbers; it must have one number per "
+                    f"year of the horizon ({horizon_int}), or be a single number for "
+                    "every year"))
+
+    duration = data.get("benefit_duration")
+    if isinstance(duration, dict):
+        comps = duration.get("components")
+        if duration.get("months") is None and not comps:
+            out.append((("benefit_duration",), "give `months`, `components` "
+                        "(list of {label, share, months}), or both"))
+        if isinstance(comps, list) and comps:
+            msg = _sum_problem([_num(_get(c, "share")) for c in comps],
+                               "benefit_duration component shares")
+            if msg:
+                out.append((("benefit_duration", "components"), msg))
+
+    discount = data.get("discount_rate")
+    if isinstance(discount, list):
+        discount = {"schedule": discount}
+    if isinstance(discount, dict):
+        schedule = discount.get("schedule")
+        if schedule is not None and discount.get("value") is not None:
+            out.append((("discount_rate",), "give a single rate (`value`) or a "
+                        "`schedule`, not both"))
+        if isinstance(schedule, list):
+            years = [_get(s, "from_year") for s in schedule]
+            if not schedule:
+                out.append((("discount_rate",), "the schedule is empty; give at least "
+                            "{from_year: 1, rate: ...}"))
+            elif all(isinstance(y, int) for y in years):
+                if years[0] != 1:
+                    out.append((("discount_rate", 0, "from_year"), f"{years[0]}: the "
+                                "first step of a discount schedule must start at year 1"))
+                for i in range(1, len(years)):
+                    if years[i] <= years[i - 1]:
+                        out.append((("discount_rate", i, "from_year"), f"{years[i]}: "
+                                    "from_year must increase from step to step"))
+        elif schedule is None and "value" not in discount:
+            out.append((("discount_rate",), "give `value` (a rate) or `schedule`"))
+
+    fixed = _get(data, "costs", "fixed")
+    if isinstance(fixed, list) and horizon_int is not None:
+        for i, item in enumerate(fixed):
+            year = _get(item, "year")
+            if isinstance(year, int) and not isinstance(year, bool) and year > horizon_int:
+                out.append((("costs", "fixed", i, "year"), f"{year}: after the horizon "
+                            f"({horizon_int} years); a fixed cost must fall in years "
+                            f"1..{horizon_int}"))
+
+    booster = _get(data, "costs", "booster")
+    if isinstance(booster, dict) and booster.get("cost_per_person") is not None \
+            and booster.get("months_after_entry") is None:
+        out.append((("costs", "booster", "months_after_entry"), "required when the "
+                    "booster has a cost_per_person: when does the booster fall?"))
+    return out
+
+
+def warnings(data: dict) -> list[str]:
+    """Inconsistencies that do not stop a run but must be shown on every run and report."""
+    out: list[str] = []
+    duration = data.get("benefit_duration") or {}
+    stated = _num(duration.get("months"))
+    computed = benefit_components_months(data)
+    if stated is not None and computed is not None and abs(stated - computed) > 1e-9:
+        terms = " + ".join(f"{_num(c.get('share')):g}*{_num(c.get('months')):g}"
+                           for c in duration["components"])
+        out.append(
+            f"benefit_duration: the stated duration is {stated:g} months but its components "
+            f"({terms}) sum to {computed:g} months; the model uses the stated "
+            f"{stated:g} months. (The FAQ prints the same formula with the answer 26.5, "
+            "000_531557c98ba51688.txt:1333.)")
+    booster = _get(data, "costs", "booster")
+    if isinstance(booster, dict) and booster.get("cost_per_person") is None:
+        share = _num(booster.get("share_of_recovered"))
+        share_text = f"{share:.0%}" if share is not None else "a share"
+        out.append(
+            f"costs.booster: {share_text} of people who recover are expected to need a "
+            "booster, but no booster cost is given, so boosters are not priced (as in the "
+            "FAQ's own calculation); give costs.booster.cost_per_person and "
+            "months_after_entry to price them.")
+    return out

@@ -1,0 +1,183 @@
+"""The ``modeller`` command: thin click commands over assumptions -> model -> renderers.
+
+Exit status: 0 success, 2 bad input (every problem listed, one per line, on stderr),
+1 unexpected failure (a short message; the traceback only with ``--debug``).
+Warnings go to stderr so stdout stays valid JSON or CSV. Heavy libraries are imported
+inside the commands that need them, so ``modeller --help`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into a one-line error and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - last-resort handler
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for the "
+                       "traceback)", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="modeller")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+def cli(debug: bool) -> None:
+    """IAPT-LTC cost-offset modeller: validate assumption sets, run the model, compare
+    scenarios and build business-case reports.
+
+    FILE is a YAML assumption set, or the name of a bundled set
+    (national-faq-2017, example-area).
+    """
+
+
+def _load(files, *, show_warnings: bool = True):
+    """Load every file; on problems print them all and exit 2."""
+    from .assumptions import AssumptionsError, load
+
+    loaded, problems = [], []
+    for file in files:
+        try:
+            loaded.append(load(file))
+        except AssumptionsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        for problem in problems:
+            click.echo(problem.format(), err=True)
+        click.echo(f"{len(problems)} problem(s) found; nothing was run.", err=True)
+        sys.exit(2)
+    if show_warnings:
+        for item in loaded:
+            for warning in item.warnings:
+                click.echo(f"warning: {Path(item.file).name}: {warning}", err=True)
+    return loaded
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        from .output import write_atomic
+
+        path = write_atomic(out, text)
+        click.echo(f"wrote {path}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+def validate(files) -> None:
+    """Check assumption sets: every problem in every file, with file and line."""
+    for item in _load(files):
+        click.echo(f"ok: {item.file} ({item.spec.name}, sha256 {item.hash})")
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table for people; json (the stable contract) or csv for tools.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here (atomically) "
+              "instead of standard output.")
+def run(file, fmt, out) -> None:
+    """Run the cost-offset model on one assumption set."""
+    from . import model, render
+
+    (loaded,) = _load([file])
+    d = model.run(loaded).to_dict()
+    text = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt](d)
+    _emit(text, out)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False))
+def compare(files, fmt, out) -> None:
+    """Compare scenarios side by side, with differences from the first."""
+    from . import model, render
+
+    if len(files) < 2:
+        raise click.UsageError("compare needs at least two assumption sets")
+    runs = [model.run(item).to_dict() for item in _load(files)]
+    c = render.compare_dict(runs)
+    text = {"table": render.compare_table, "json": render.to_json,
+            "csv": render.compare_csv}[fmt](c)
+    _emit(text, out)
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--out", type=click.Path(dir_okay=False))
+def resolve(file, out) -> None:
+    """Print the fully merged set (extends resolved) as YAML, with its hash.
+
+    The output is itself a valid set that validates, runs and hashes the same.
+    """
+    import yaml
+
+    (loaded,) = _load([file], show_warnings=False)
+    body = yaml.safe_dump(loaded.resolved, sort_keys=False, allow_unicode=True,
+                          width=100)
+    text = (f"# Resolved from {loaded.file}\n# sha256: {loaded.hash}\n"
+            f"# modeller {__version__}\n{body}")
+    _emit(text, out)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False))
+def schema(out) -> None:
+    """Print the JSON Schema of an assumption set (for editor completion and checks)."""
+    import json
+
+    from .schema import AssumptionSet
+
+    doc = AssumptionSet.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "IAPT-LTC modeller assumption set (schema_version 1)"
+    _emit(json.dumps(doc, indent=2, sort_keys=True) + "\n", out)
+
+
+@cli.command()
+@click.argument("file", default="national-faq-2017")
+@click.option("--out-dir", default="reports", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Outputs go to OUT_DIR/<set name>/.")
+def build(file, out_dir) -> None:
+    """Run a set and write its results (JSON, CSV, text) into reports/<set name>/."""
+    from . import model, render
+    from .output import slug, write_atomic
+
+    (loaded,) = _load([file])
+    d = model.run(loaded).to_dict()
+    target = Path(out_dir) / slug(d["name"])
+    written = [
+        write_atomic(target / "results.json", render.to_json(d)),
+        write_atomic(target / "by_year.csv", render.by_year_csv(d)),
+        write_atomic(target / "by_condition.csv", render.by_condition_csv(d)),
+        write_atomic(target / "summary.txt", render.table(d)),
+    ]
+    for path in written:
+        click.echo(str(path))
+
+
+def main() -> None:
+    cli(prog_name="modeller")
+
+
+if __name__ == "__main__":
+    main()

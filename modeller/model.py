@@ -1,0 +1,358 @@
+"""The deterministic IAPT-LTC cost-offset model.
+
+Pure arithmetic: no I/O, no printing, no rounding, no renderer. :func:`compute` works
+on :class:`Inputs` whose arrays carry a leading *draw* axis ``D`` (``D = 1`` for a
+deterministic run), so probabilistic sensitivity analysis calls the very same code
+vectorised over draws. :func:`run` turns a validated set into plain :class:`Results`.
+
+The logic generalises the NHS England IAPT-LTC FAQ (000_531557c98ba51688.txt:1251-1396):
+
+- entering[t, c] = entering_treatment[t] * share[c]                       [people]
+- completed = entering * completion_rate[c]; recovered = completed * recovery_rate[c]
+  ("30% (0.5*0.6) of people entering treatment recover", 000_...:1392-1396)
+- beneficiaries = recovered, completed or entering (``savings_apply_to``)
+- each beneficiary saves annual_saving[c] / 12 per month for ``B`` benefit months
+  (a fractional last month pro rata), from the month after entry + treatment_months
+  (FAQ Table 2, 000_...:1279-1333)
+
+Timing (all monthly; month 1 is the first month of year 1): entries are spread evenly
+over the 12 months of their year; per-person costs fall in the month of entry; fixed
+costs evenly over the months of their year; a booster ``k`` months after entry.
+Anything after month 12*H is outside the horizon and reported separately.
+
+Discounting follows the HM Treasury Green Book: year 1 is undiscounted and year t is
+multiplied by prod_{s=2..t} 1/(1+r_s), i.e. 1/(1+r)^(t-1) for a constant rate. This
+differs from Excel's NPV(), which discounts the first year as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .results import ConditionRow, PerPerson, Results, Totals, YearRow
+
+DISCOUNT_CONVENTION = (
+    "HM Treasury Green Book convention: year 1 is undiscounted and year t is multiplied "
+    "by 1/(1+r)^(t-1) (the product of each year's rate for a schedule). Excel's NPV() "
+    "discounts the first year too; to reproduce these figures in Excel use "
+    "=first_year + NPV(rate, later_years).")
+
+#: Relative tolerance when comparing cumulative savings with cumulative costs.
+BREAK_EVEN_RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Numeric model inputs. Arrays have a leading draw axis of length D.
+
+    Shapes: ``(D, H)`` per year, ``(D, C)`` per condition, ``(D,)`` scalars.
+    """
+
+    entering: np.ndarray          # (D, H) people entering treatment per year [people/year]
+    share: np.ndarray             # (D, C) case-mix share [fraction]
+    completion: np.ndarray        # (D, C) completion rate [fraction]
+    recovery: np.ndarray          # (D, C) recovery rate among completers [fraction]
+    annual_saving: np.ndarray     # (D, C) saving per beneficiary [GBP/year]
+    benefit_months: np.ndarray    # (D,) duration of saving [months]
+    per_person_entering: np.ndarray  # (D,) [GBP/person entering]
+    per_completer: np.ndarray     # (D,) [GBP/completer]
+    booster_share: np.ndarray     # (D,) share of recovered needing a booster [fraction]
+    booster_cost: np.ndarray      # (D,) [GBP/booster]; 0 when unpriced
+    fixed: np.ndarray             # (D, H) fixed costs per year [GBP/year]
+    discount_factor: np.ndarray   # (D, H) Green Book factors [-]
+    treatment_months: int = 0     # months from entry until savings can start [months]
+    booster_months: int = 0       # months from entry to the booster [months]
+    savings_apply_to: str = "recovered"
+
+    @property
+    def draws(self) -> int:
+        return self.entering.shape[0]
+
+    @property
+    def horizon(self) -> int:
+        return self.entering.shape[1]
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """Everything :func:`compute` works out, as arrays with a leading draw axis."""
+
+    entering: np.ndarray          # (D, H, C) [people]
+    completed: np.ndarray         # (D, H, C) [people]
+    recovered: np.ndarray         # (D, H, C) [people]
+    cost_by_year: np.ndarray      # (D, H) within the horizon [GBP]
+    cost_by_condition: np.ndarray  # (D, C) within the horizon, fixed allocated [GBP]
+    savings_by_year: np.ndarray   # (D, H) gross savings [GBP]
+    savings_within_by_condition: np.ndarray  # (D, C) [GBP]
+    savings_lifetime_by_condition: np.ndarray  # (D, C) [GBP]
+    cost_beyond: np.ndarray       # (D,) boosters falling after the horizon [GBP]
+    monthly_cost: np.ndarray      # (D, M) [GBP/month]
+    cumulative_savings: np.ndarray  # (D, M) at the end of each month [GBP]
+    break_even_month: np.ndarray  # (D,) first month cum. savings >= cum. costs; 0 = none
+    discount_factor: np.ndarray   # (D, H)
+    per_person_saving: np.ndarray  # (D,) lifetime gross saving per person entering [GBP]
+    probability_recovered: np.ndarray  # (D,) [fraction]
+
+
+def discount_factors(horizon: int, steps: list[tuple[int, float]]) -> np.ndarray:
+    """Green Book discount factor for years 1..H. [-]
+
+    ``steps`` is a list of ``(from_year, rate)``; the rate in force in year t is the
+    last step with from_year <= t. Factor_1 = 1; factor_t = factor_{t-1} / (1 + r_t).
+    Source: HM Treasury Green Book (2022), Annex 6 (declining schedule after year 30).
+    """
+    rates = np.zeros(horizon)
+    for from_year, rate in sorted(steps):
+        rates[from_year - 1:] = rate
+    factors = np.ones(horizon)
+    for t in range(1, horizon):
+        factors[t] = factors[t - 1] / (1.0 + rates[t])
+    return factors
+
+
+def _months_of_saving(a: np.ndarray) -> np.ndarray:
+    """sum_{j=0..11} max(a - j, 0), elementwise, for real a. [months]"""
+    k = np.clip(np.ceil(a), 0, 12)
+    return k * a - k * (k - 1) / 2
+
+
+def cumulative_kernel(horizon: int, treatment_months: int,
+                      benefit_months: np.ndarray) -> np.ndarray:
+    """Average months of saving accrued by the end of month n per person entering in year t.
+
+    Returns shape (D, H, M): mean over the 12 entry months m of year t of
+    clip(n - m - T, 0, B). [months]
+    """
+    months = 12 * horizon
+    n = np.arange(1, months + 1)
+    first_entry = 12 * np.arange(horizon) + 1
+    a = (n[None, :] - first_entry[:, None] - treatment_months).astype(float)  # (H, M)
+    b = benefit_months[:, None, None]
+    return (_months_of_saving(a[None]) - _months_of_saving(a[None] - b)) / 12.0
+
+
+def compute(x: Inputs) -> Arrays:
+    """Run the cost-offset model on :class:`Inputs`, vectorised over draws."""
+    d, h = x.entering.shape
+    months = 12 * h
+    entering = x.entering[:, :, None] * x.share[:, None, :]              # (D, H, C)
+    completed = entering * x.completion[:, None, :]
+    recovered = completed * x.recovery[:, None, :]
+    beneficiaries = {"recovered": recovered, "completed": completed,
+                     "entering": entering}[x.savings_apply_to]
+    flow = beneficiaries * x.annual_saving[:, None, :]                   # [GBP/year]
+
+    kernel = cumulative_kernel(h, x.treatment_months, x.benefit_months)  # (D, H, M)
+    cumulative_savings = np.einsum("dt,dtn->dn", flow.sum(axis=2) / 12.0, kernel)
+    savings_within_c = np.einsum("dtc,dt->dc", flow / 12.0, kernel[:, :, -1])
+    savings_lifetime_c = flow.sum(axis=1) * x.benefit_months[:, None] / 12.0
+    year_end = cumulative_savings[:, 11::12]
+    savings_by_year = np.diff(year_end, axis=1, prepend=0.0)
+
+    # Costs: per person and per completer in the month of entry; fixed evenly.
+    variable_c = (entering * x.per_person_entering[:, None, None]
+                  + completed * x.per_completer[:, None, None])        # (D, H, C)
+    variable = variable_c.sum(axis=2)
+    monthly_cost = np.repeat((variable + x.fixed) / 12.0, 12, axis=1)    # (D, M)
+
+    # Boosters: recovered * share * cost, k months after each entry month.
+    booster_c = recovered * (x.booster_share * x.booster_cost)[:, None, None]  # (D,H,C)
+    k = x.booster_months
+    entry_month = np.arange(1, months + 1)
+    inside = (entry_month + k <= months).reshape(h, 12).mean(axis=1)      # (H,)
+    booster_monthly_by_entry = np.repeat(booster_c.sum(axis=2) / 12.0, 12, axis=1)
+    if k < months:
+        monthly_cost = monthly_cost.copy()
+        monthly_cost[:, k:] += booster_monthly_by_entry[:, :months - k]
+    booster_within_c = np.einsum("dtc,t->dc", booster_c, inside)
+    cost_beyond = booster_c.sum(axis=(1, 2)) - booster_within_c.sum(axis=1)
+    cost_by_year = monthly_cost.reshape(d, h, 12).sum(axis=2)
+
+    entering_t = entering.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fixed_share = np.where(entering_t[:, :, None] > 0,
+                               entering / entering_t[:, :, None], 0.0)
+    cost_by_condition = (variable_c.sum(axis=1) + booster_within_c
+                         + np.einsum("dt,dtc->dc", x.fixed, fixed_share))
+
+    cumulative_cost = np.cumsum(monthly_cost, axis=1)
+    scale = np.maximum(np.abs(cumulative_cost), np.abs(cumulative_savings))
+    reached = (cumulative_savings >= cumulative_cost - BREAK_EVEN_RTOL * scale) & (scale > 0)
+    break_even = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, 0)
+
+    probability_recovered = (x.share * x.completion * x.recovery).sum(axis=1)
+    benefit_probability = {"recovered": x.completion * x.recovery,
+                           "completed": x.completion,
+                           "entering": np.ones_like(x.completion)}[x.savings_apply_to]
+    per_person_saving = ((x.share * benefit_probability * x.annual_saving).sum(axis=1)
+                         * x.benefit_months / 12.0)
+    return Arrays(entering=entering, completed=completed, recovered=recovered,
+                  cost_by_year=cost_by_year, cost_by_condition=cost_by_condition,
+                  savings_by_year=savings_by_year,
+                  savings_within_by_condition=savings_within_c,
+                  savings_lifetime_by_condition=savings_lifetime_c,
+                  cost_beyond=cost_beyond, monthly_cost=monthly_cost,
+                  cumulative_savings=cumulative_savings, break_even_month=break_even,
+                  discount_factor=x.discount_factor,
+                  per_person_saving=per_person_saving,
+                  probability_recovered=probability_recovered)
+
+
+def _value(q) -> float:
+    return float(q.value) if q is not None else 0.0
+
+
+def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
+    """Deterministic (D = 1) :class:`Inputs` from a validated AssumptionSet.
+
+    Returns the inputs, the condition ids and their labels, in file order.
+    """
+    h = int(spec.horizon_years.value)
+    entering = spec.activity.entering_treatment.value
+    entering = np.array(entering if isinstance(entering, list) else [entering] * h, float)
+    ids = list(spec.conditions)
+    conds = [spec.conditions[i] for i in ids]
+    completion = [(c.completion_rate or spec.outcomes.completion_rate).value for c in conds]
+    recovery = [(c.recovery_rate or spec.outcomes.recovery_rate).value for c in conds]
+    duration = spec.benefit_duration
+    if duration.months is not None:
+        months = duration.months.value
+    else:
+        months = sum(c.share * c.months for c in duration.components)
+    fixed = np.zeros(h)
+    for item in spec.costs.fixed:
+        fixed[item.year - 1] += item.amount.value
+    rate = spec.discount_rate
+    steps = ([(s.from_year, s.rate) for s in rate.schedule] if rate.schedule
+             else [(1, rate.value)])
+    booster = spec.costs.booster
+    one = np.ones(1)
+    inputs = Inputs(
+        entering=entering[None, :],
+        share=np.array([[c.share.value for c in conds]]),
+        completion=np.array([completion]),
+        recovery=np.array([recovery]),
+        annual_saving=np.array([[c.annual_saving.value for c in conds]]),
+        benefit_months=one * months,
+        per_person_entering=one * spec.costs.per_person_entering.value,
+        per_completer=one * _value(spec.costs.per_completer),
+        booster_share=one * (_value(booster.share_of_recovered) if booster else 0.0),
+        booster_cost=one * (_value(booster.cost_per_person) if booster else 0.0),
+        fixed=fixed[None, :],
+        discount_factor=discount_factors(h, steps)[None, :],
+        treatment_months=int(spec.activity.treatment_months.value),
+        booster_months=int(booster.months_after_entry.value)
+        if booster and booster.months_after_entry else 0,
+        savings_apply_to=spec.outcomes.savings_apply_to,
+    )
+    return inputs, ids, [c.label for c in conds]
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den > 0 else None
+
+
+def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
+                 draw: int = 0) -> dict:
+    """Plain per-year, per-condition and total figures for one draw (no rounding)."""
+    a = arrays
+    h = x.horizon
+    cost_t = a.cost_by_year[draw]
+    save_t = a.savings_by_year[draw]
+    net_t = save_t - cost_t
+    df = a.discount_factor[draw]
+    cumulative_net = np.cumsum(net_t)
+    years = [YearRow(year=t + 1, entering=float(a.entering[draw, t].sum()),
+                     completed=float(a.completed[draw, t].sum()),
+                     recovered=float(a.recovered[draw, t].sum()),
+                     cost=float(cost_t[t]), gross_savings=float(save_t[t]),
+                     net=float(net_t[t]), cumulative_net=float(cumulative_net[t]),
+                     discount_factor=float(df[t]), discounted_net=float(net_t[t] * df[t]))
+             for t in range(h)]
+    conditions = [ConditionRow(
+        id=ids[c], label=labels[c],
+        entering=float(a.entering[draw, :, c].sum()),
+        completed=float(a.completed[draw, :, c].sum()),
+        recovered=float(a.recovered[draw, :, c].sum()),
+        cost=float(a.cost_by_condition[draw, c]),
+        gross_savings_within_horizon=float(a.savings_within_by_condition[draw, c]),
+        gross_savings_lifetime=float(a.savings_lifetime_by_condition[draw, c]))
+        for c in range(len(ids))]
+    entering = float(a.entering[draw].sum())
+    recovered = float(a.recovered[draw].sum())
+    cost = float(cost_t.sum())
+    within = float(save_t.sum())
+    lifetime = float(a.savings_lifetime_by_condition[draw].sum())
+    beyond_cost = float(a.cost_beyond[draw])
+    cost_lifetime = cost + beyond_cost
+    break_even = int(a.break_even_month[draw])
+    totals = Totals(
+        entering=entering, completed=float(a.completed[draw].sum()), recovered=recovered,
+        cost=cost, gross_savings_within_horizon=within, gross_savings_lifetime=lifetime,
+        net_within_horizon=within - cost, npv=float((net_t * df).sum()),
+        benefit_cost_ratio=_ratio(within, cost),
+        roi=_ratio(within - cost, cost),
+        cost_per_recovery=_ratio(cost, recovered),
+        break_even_month=break_even or None,
+        gross_savings_beyond_horizon=lifetime - within,
+        cost_beyond_horizon=beyond_cost, cost_lifetime=cost_lifetime,
+        net_lifetime=lifetime - cost_lifetime,
+        pv_cost=float((cost_t * df).sum()), pv_gross_savings=float((save_t * df).sum()))
+    gross_pp = float(a.per_person_saving[draw])
+    cost_pp = _ratio(cost_lifetime, entering)
+    months = float(x.benefit_months[draw])
+    payback = None
+    if cost_pp is not None and gross_pp > 0 and cost_pp <= gross_pp:
+        payback = x.treatment_months + cost_pp * months / gross_pp
+    person = PerPerson(
+        probability_recovered=float(a.probability_recovered[draw]),
+        gross_saving=gross_pp, cost=cost_pp,
+        net=None if cost_pp is None else gross_pp - cost_pp, payback_months=payback)
+    return dict(years=years, conditions=conditions, totals=totals, person=person,
+                cumulative_cost=tuple(np.cumsum(a.monthly_cost[draw]).tolist()),
+                cumulative_savings=tuple(a.cumulative_savings[draw].tolist()))
+
+
+def run(loaded) -> Results:
+    """Run the model on a :class:`~modeller.assumptions.LoadedSet`."""
+    from . import __version__
+
+    spec = loaded.spec
+    x, ids, labels = inputs_from(spec)
+    parts = results_from(compute(x), x, ids, labels)
+    return Results(
+        name=spec.name, hash=loaded.hash, tool_version=__version__,
+        currency=spec.currency, price_year=spec.price_year,
+        horizon_years=x.horizon, savings_apply_to=x.savings_apply_to,
+        benefit_months=float(x.benefit_months[0]), treatment_months=x.treatment_months,
+        discount_convention=DISCOUNT_CONVENTION, warnings=tuple(loaded.warnings),
+        per_person_entering=parts["person"], totals=parts["totals"],
+        by_year=tuple(parts["years"]), by_condition=tuple(parts["conditions"]),
+        cumulative_cost=parts["cumulative_cost"],
+        cumulative_savings=parts["cumulative_savings"],
+        cost_lines=_cost_lines(spec, parts),
+        annual_saving={i: float(spec.conditions[i].annual_saving.value) for i in ids},
+        sources={i: spec.conditions[i].annual_saving.source or spec.conditions[i].source
+                 for i in ids},
+    )
+
+
+def _cost_lines(spec, parts) -> tuple[tuple[str, float], ...]:
+    """Investment by cost line within the horizon, for the logic model. [GBP]"""
+    years = parts["years"]
+    entering = sum(y.entering for y in years)
+    completed = sum(y.completed for y in years)
+    lines = [("Therapy per person entering treatment",
+              entering * spec.costs.per_person_entering.value)]
+    if spec.costs.per_completer is not None:
+        lines.append(("Therapy per person completing", completed
+                      * spec.costs.per_completer.value))
+    fixed_total = sum(item.amount.value for item in spec.costs.fixed)
+    booster = parts["totals"].cost - sum(v for _, v in lines) - fixed_total
+    if spec.costs.booster is not None and spec.costs.booster.cost_per_person is not None:
+        lines.append(("Booster treatment (within horizon)", booster))
+    for item in spec.costs.fixed:
+        lines.append((f"{item.label} (year {item.year})", item.amount.value))
+    return tuple(lines)
