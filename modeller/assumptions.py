@@ -113,7 +113,7 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
     child = {k: v for k, v in data.items() if k != "extends"}
     base_data = {k: v for k, v in base.data.items() if k != "extends"}
     merged = merge(base_data, child)
-    lines = dict(base.lines)
+    lines = {p: pos for p, pos in base.lines.items() if _value_at(merged, p)[0]}
     lines.update(located.lines)
     return Located(merged, lines)
 
@@ -185,10 +185,15 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
         return loc, f"unknown key {loc[-1]!r}{hint}"
     if kind == "missing":
+        if loc == ("price_year",):
+            return loc, ("required field is missing; give the year prices are in, or "
+                         "`price_year: null` if the source states none")
         return loc, "required field is missing"
+    # Point at what the user wrote: a plain number stands for {value: number}, and
+    # one number for every year for a one-item list.
+    while loc and not _value_at(data, loc)[0]:
+        loc = loc[:-1]
     found, value = _value_at(data, loc)
-    if not found and loc and loc[-1] == "value":
-        found, value = _value_at(data, loc[:-1])
     msg = err["msg"].replace("Input should be", "must be")
     if kind in ("float_type", "int_type"):
         msg = "must be a number" if kind == "float_type" else "must be a whole number"
@@ -198,13 +203,6 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
         msg = "must be a mapping of keys"
     shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
     return loc, f"{shown}{msg}"
-
-
-def _user_path(loc: Path_, lines: dict) -> Path_:
-    """Drop the implicit ``value`` a plain number was wrapped in."""
-    if loc and loc[-1] == "value" and loc not in lines:
-        return loc[:-1]
-    return loc
 
 
 def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Problem],
@@ -217,7 +215,6 @@ def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Pr
     except ValidationError as exc:
         for err in exc.errors():
             loc, message = _friendly(err, located.data)
-            loc = _user_path(loc, located.lines)
             f, line = locate(located.lines, loc, file)
             problems.append(Problem(f, line, dotted(loc), message))
     for loc, message in checks.cross_field(located.data):

@@ -83,7 +83,7 @@ class Arrays:
     completed: np.ndarray         # (D, H, C) [people]
     recovered: np.ndarray         # (D, H, C) [people]
     cost_by_year: np.ndarray      # (D, H) within the horizon [GBP]
-    cost_by_condition: np.ndarray  # (D, C) within the horizon, fixed allocated [GBP]
+    cost_by_condition: np.ndarray  # (D, C) within horizon; fixed shared by case mix [GBP]
     savings_by_year: np.ndarray   # (D, H) gross savings [GBP]
     savings_within_by_condition: np.ndarray  # (D, C) [GBP]
     savings_lifetime_by_condition: np.ndarray  # (D, C) [GBP]
@@ -170,12 +170,10 @@ def compute(x: Inputs) -> Arrays:
     cost_beyond = booster_c.sum(axis=(1, 2)) - booster_within_c.sum(axis=1)
     cost_by_year = monthly_cost.reshape(d, h, 12).sum(axis=2)
 
-    entering_t = entering.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fixed_share = np.where(entering_t[:, :, None] > 0,
-                               entering / entering_t[:, :, None], 0.0)
+    # Fixed costs are shared between conditions by case-mix share (which is also
+    # their share of people entering in any year with entrants).
     cost_by_condition = (variable_c.sum(axis=1) + booster_within_c
-                         + np.einsum("dt,dtc->dc", x.fixed, fixed_share))
+                         + x.fixed.sum(axis=1)[:, None] * x.share)
 
     cumulative_cost = np.cumsum(monthly_cost, axis=1)
     scale = np.maximum(np.abs(cumulative_cost), np.abs(cumulative_savings))
@@ -210,8 +208,8 @@ def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
     Returns the inputs, the condition ids and their labels, in file order.
     """
     h = int(spec.horizon_years.value)
-    entering = spec.activity.entering_treatment.value
-    entering = np.array(entering if isinstance(entering, list) else [entering] * h, float)
+    entering = list(spec.activity.entering_treatment.value)
+    entering = np.array(entering * h if len(entering) == 1 else entering, float)
     ids = list(spec.conditions)
     conds = [spec.conditions[i] for i in ids]
     completion = [(c.completion_rate or spec.outcomes.completion_rate).value for c in conds]

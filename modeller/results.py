@@ -31,7 +31,7 @@ class ConditionRow:
     entering: float
     completed: float
     recovered: float
-    cost: float               # within horizon, fixed costs allocated by entering [GBP]
+    cost: float               # within horizon; fixed costs shared by case mix [GBP]
     gross_savings_within_horizon: float
     gross_savings_lifetime: float
 

@@ -35,23 +35,25 @@ def _as_quantity(raw: Any) -> Any:
     return {"value": raw}
 
 
-def _quantity(name: str, value_type: Any, doc: str) -> Any:
+def _quantity(name: str, value_type: Any, doc: str, range_type: Any = None,
+              input_type: Any = None) -> Any:
     """Build a quantity model whose ``value`` (and ``range``) have ``value_type``."""
+    range_type = range_type or value_type
     model = type(name, (_Model,), {
         "__doc__": doc,
         "__annotations__": {
             "value": value_type,
             "source": Text | None,
             "note": Text | None,
-            "range": tuple[value_type, value_type] | None,
+            "range": tuple[range_type, range_type] | None,
         },
         "source": Field(None, description="Where the figure comes from (seed file:line, study)."),
         "note": Field(None, description="Free-text caveat shown beside the figure."),
         "range": Field(None, description="[low, high] for one-way sensitivity analysis."),
         "__module__": __name__,
     })
-    return Annotated[model, BeforeValidator(_as_quantity,
-                                            json_schema_input_type=value_type | model)]
+    return Annotated[model, BeforeValidator(
+        _as_quantity, json_schema_input_type=(input_type or value_type) | model)]
 
 
 _rate = Annotated[float, Strict(), Field(ge=0, le=1)]
@@ -66,9 +68,15 @@ Money = _quantity("Money", _money, "An amount of money, not negative. [currency 
 Months = _quantity("Months", _months, "A duration. [months]")
 WholeMonths = _quantity("WholeMonths", _whole_months, "A whole number of months. [months]")
 Horizon = _quantity("Horizon", _horizon, "Appraisal horizon, 1 to 100. [years]")
-People = _quantity("People", _people | list[_people],
-                   "People per year: one number for every year or a list, one per year. "
-                   "[people/year]")
+def _as_list(raw: Any) -> Any:
+    """One number for every year is kept as a one-item list (broadcast by the model)."""
+    return raw if isinstance(raw, list) else [raw]
+
+
+People = _quantity(
+    "People", Annotated[list[_people], BeforeValidator(_as_list)],
+    "People per year: one number for every year or a list, one per year. [people/year]",
+    range_type=_people, input_type=_people | list[_people])
 
 
 class DurationComponent(_Model):

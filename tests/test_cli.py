@@ -1,0 +1,155 @@
+"""The ``modeller`` command as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from modeller.cli import cli
+
+CONTRACT = {
+    "per_person_entering": {"probability_recovered", "gross_saving", "cost", "net",
+                            "payback_months"},
+    "totals": {"entering", "completed", "recovered", "cost",
+               "gross_savings_within_horizon", "gross_savings_lifetime",
+               "net_within_horizon", "npv", "benefit_cost_ratio", "roi",
+               "cost_per_recovery", "break_even_month"},
+    "by_year": {"year", "entering", "completed", "recovered", "cost", "gross_savings",
+                "net", "cumulative_net", "discount_factor", "discounted_net"},
+    "by_condition": {"id", "label", "entering", "completed", "recovered", "cost",
+                     "gross_savings_within_horizon", "gross_savings_lifetime"},
+}
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_run_json_contract():
+    result = invoke("run", "national-faq-2017", "--format", "json")
+    assert result.exit_code == 0
+    d = json.loads(result.stdout)  # warnings went to stderr: stdout is pure JSON
+    for key in ("name", "hash", "currency", "price_year"):
+        assert key in d
+    assert len(d["hash"]) == 64
+    for section, keys in CONTRACT.items():
+        rows = d[section] if isinstance(d[section], list) else [d[section]]
+        for row in rows:
+            assert keys <= set(row), (section, keys - set(row))
+    assert d["per_person_entering"]["gross_saving"] == 662.5  # unrounded money
+    assert "26.5" in result.stderr and "27" in result.stderr
+
+
+def test_run_is_deterministic():
+    a = invoke("run", "example-area", "--format", "json").stdout
+    b = invoke("run", "example-area", "--format", "json").stdout
+    assert a == b
+
+
+def test_run_table_shows_which_population_and_convention():
+    out = invoke("run", "national-faq-2017").stdout
+    assert "savings apply to people who are recovered" in out
+    assert "GBP 662.50" in out
+    assert "Excel" in out
+
+
+def test_run_csv_has_both_tables():
+    out = invoke("run", "example-area", "--format", "csv").stdout
+    by_year, by_condition = out.split("\n\n")
+    years = list(csv.DictReader(io.StringIO(by_year)))
+    conditions = list(csv.DictReader(io.StringIO(by_condition)))
+    assert [r["year"] for r in years] == ["1", "2", "3", "4", "5"]
+    assert {r["id"] for r in conditions} == {"diabetes", "copd", "cardiovascular", "msk",
+                                             "mus"}
+    d = json.loads(invoke("run", "example-area", "--format", "json").stdout)
+    assert sum(float(r["cost"]) for r in years) == pytest.approx(d["totals"]["cost"])
+
+
+def test_out_writes_file_atomically(tmp_path):
+    target = tmp_path / "new" / "r.json"
+    result = invoke("run", "national-faq-2017", "--format", "json", "--out", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text())["name"] == "national-faq-2017"
+    assert [p.name for p in target.parent.iterdir()] == ["r.json"]
+
+
+def test_bad_file_exits_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nname: x\nhorizon: 5\n")
+    result = invoke("run", str(bad))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "bad.yaml:3: horizon: unknown key" in result.stderr
+
+
+def test_validate_reports_every_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\n")
+    result = invoke("validate", "national-faq-2017", str(bad))
+    assert result.exit_code == 2
+    assert "bad.yaml" in result.stderr
+
+
+def test_validate_ok():
+    result = invoke("validate", "national-faq-2017", "example-area")
+    assert result.exit_code == 0
+    assert result.stdout.count("ok:") == 2
+
+
+def test_resolve_round_trips_to_same_hash(tmp_path):
+    out = invoke("resolve", "example-area").stdout
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(out)
+    assert "extends" not in yaml.safe_load(out)
+    original = json.loads(invoke("run", "example-area", "--format", "json").stdout)
+    again = json.loads(invoke("run", str(resolved), "--format", "json").stdout)
+    assert f"# sha256: {original['hash']}" in out
+    assert again == original
+
+
+def test_compare_differences_from_first(tmp_path):
+    higher = tmp_path / "higher.yaml"
+    from modeller.resources import bundled_dir
+    base = bundled_dir("assumptions") / "national-faq-2017.yaml"
+    higher.write_text(f"schema_version: 1\nextends: {base}\nname: higher\n"
+                      "outcomes:\n  recovery_rate: 0.6\n")
+    d = json.loads(invoke("compare", "national-faq-2017", str(higher),
+                          "--format", "json").stdout)
+    rows = {r["figure"]: r for r in d["headlines"]}
+    base_v, high_v = rows["totals.recovered"]["values"]
+    assert rows["totals.recovered"]["difference_from_first"] == [0, high_v - base_v]
+    assert high_v == pytest.approx(base_v * 0.6 / 0.5)
+    table = invoke("compare", "national-faq-2017", str(higher)).stdout
+    assert "higher - national-faq-2017" in table
+
+
+def test_schema_is_json_schema():
+    d = json.loads(invoke("schema").stdout)
+    assert d["additionalProperties"] is False
+    assert "conditions" in d["properties"]
+
+
+def test_build_writes_outputs(tmp_path):
+    result = invoke("build", "national-faq-2017", "--out-dir", str(tmp_path))
+    assert result.exit_code == 0
+    folder = tmp_path / "national-faq-2017"
+    d = json.loads((folder / "results.json").read_text())
+    assert d["totals"]["cost"] == pytest.approx(1_950_000)
+    assert (folder / "by_year.csv").exists() and (folder / "by_condition.csv").exists()
+
+
+def test_help_imports_no_heavy_libraries():
+    code = ("import sys; from modeller.cli import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('numpy', 'pandas', 'matplotlib', 'weasyprint')"
+            " if m in sys.modules]\nprint('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY []" in out

@@ -1,0 +1,83 @@
+"""The reference docs stay true: every schema key and every command is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from click.testing import CliRunner
+from pydantic import BaseModel
+
+from modeller.cli import cli
+from modeller.schema import AssumptionSet
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _models(tp: Any) -> list[tuple[str, type[BaseModel]]]:
+    """(suffix, model) pairs reachable from an annotation: '' direct, '[]' list item,
+    '.<id>' mapping value."""
+    origin = get_origin(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [("", tp)]
+    if origin is None:
+        return []
+    args = [a for a in get_args(tp) if a is not type(None)]
+    if origin is list:
+        return [("[]" + s, m) for s, m in _models(args[0])] if args else []
+    if origin is dict:
+        return [(".<id>" + s, m) for s, m in _models(args[1])]
+    out = []
+    for arg in args:
+        out += _models(arg)
+    return out
+
+
+def schema_keys(model: type[BaseModel] = AssumptionSet, prefix: str = "") -> list[str]:
+    keys = []
+    for name, field in model.model_fields.items():
+        dotted = f"{prefix}{name}"
+        keys.append(dotted)
+        for suffix, sub in _models(field.annotation):
+            keys += schema_keys(sub, f"{dotted}{suffix}.")
+    return keys
+
+
+def _documented(text: str) -> set[str]:
+    return set(re.findall(r"`([A-Za-z_<>\[\]\.]+)`", text))
+
+
+def test_every_schema_key_is_documented():
+    text = (DOCS / "assumptions.md").read_text(encoding="utf-8")
+    documented = _documented(text)
+    # A quantity's own keys (value, source, note, range, ...) are documented once.
+    quantity = {"value", "source", "note", "range"}
+    missing = [k for k in schema_keys()
+               if k not in documented and k.rsplit(".", 1)[-1] not in quantity]
+    assert not missing, f"undocumented keys in docs/assumptions.md: {missing}"
+    for key in sorted(quantity):
+        assert f"`{key}`" in text
+
+
+def test_every_command_and_option_is_documented():
+    text = (DOCS / "commands.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f"## `modeller {name}`" in text, f"command {name} not in docs/commands.md"
+        section = text.split(f"## `modeller {name}`", 1)[1].split("\n## ", 1)[0]
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert opt in section, f"{name} {opt} not documented"
+
+
+def test_readme_commands_exist():
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    for script in re.findall(r"^\s*(\./dev/[a-z-]+)", readme, flags=re.M):
+        assert (DOCS.parent / script).is_file(), script
+
+
+def test_help_of_every_command_runs():
+    for name in cli.commands:
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
