@@ -134,6 +134,56 @@ def cross_field(data: Any) -> list[tuple[tuple, str]]:
             and booster.get("months_after_entry") is None:
         out.append((("costs", "booster", "months_after_entry"), "required when the "
                     "booster has a cost_per_person: when does the booster fall?"))
+    out += _budget_rules(data)
+    return out
+
+
+def _budget_rules(data: dict) -> list[tuple[tuple, str]]:
+    """Who pays and who saves: every reference names a declared holder or category."""
+    out: list[tuple[tuple, str]] = []
+    holders = data.get("budget_holders")
+    holder_ids = list(holders) if isinstance(holders, dict) else []
+    categories = data.get("care_categories")
+    category_ids = list(categories) if isinstance(categories, dict) else []
+
+    def holder_ref(path: tuple, ref: Any) -> None:
+        if ref is None or not isinstance(ref, str):
+            return
+        if not holder_ids:
+            out.append((path, f"{ref!r}: no budget_holders are declared; add "
+                        f"budget_holders: {{{ref}: <label>}} at the top level"))
+        elif ref not in holder_ids:
+            out.append((path, f"{ref!r}: unknown budget holder; declared: "
+                        + ", ".join(holder_ids)))
+
+    for cid, category in (categories or {}).items() if category_ids else []:
+        holder_ref(("care_categories", cid, "budget_holder"), _get(category, "budget_holder"))
+    costs = data.get("costs") if isinstance(data.get("costs"), dict) else {}
+    holder_ref(("costs", "budget_holder"), costs.get("budget_holder"))
+    holder_ref(("costs", "booster", "budget_holder"), _get(costs, "booster", "budget_holder"))
+    for i, item in enumerate(costs.get("fixed") or []):
+        holder_ref(("costs", "fixed", i, "budget_holder"), _get(item, "budget_holder"))
+    if holder_ids and costs and costs.get("budget_holder") is None:
+        out.append((("costs",), "budget_holders are declared, so costs.budget_holder is "
+                    "required: who pays for treatment? allowed: " + ", ".join(holder_ids)))
+
+    conditions = data.get("conditions")
+    for cid, cond in (conditions.items() if isinstance(conditions, dict) else []):
+        split = _get(cond, "savings_split")
+        if not isinstance(split, dict):
+            continue
+        path = ("conditions", cid, "savings_split")
+        if not category_ids:
+            out.append((path, "no care_categories are declared; add care_categories "
+                        "with a label and budget_holder for each category"))
+            continue
+        for key in split:
+            if key not in category_ids:
+                out.append((path + (key,), f"unknown care category {key!r}; declared: "
+                            + ", ".join(category_ids)))
+        msg = _sum_problem([_num(v) for v in split.values()], f"{cid} savings_split shares")
+        if msg:
+            out.append((path, msg))
     return out
 
 

@@ -85,6 +85,10 @@ class Arrays:
     cost_by_year: np.ndarray      # (D, H) within the horizon [GBP]
     cost_by_condition: np.ndarray  # (D, C) within horizon; fixed shared by case mix [GBP]
     savings_by_year: np.ndarray   # (D, H) gross savings [GBP]
+    savings_by_year_condition: np.ndarray  # (D, H, C) gross savings [GBP]
+    cost_entering_by_year: np.ndarray   # (D, H) per-person-entering cost line [GBP]
+    cost_completer_by_year: np.ndarray  # (D, H) per-completer cost line [GBP]
+    cost_booster_by_year: np.ndarray    # (D, H) boosters within the horizon [GBP]
     savings_within_by_condition: np.ndarray  # (D, C) [GBP]
     savings_lifetime_by_condition: np.ndarray  # (D, C) [GBP]
     cost_beyond: np.ndarray       # (D,) boosters falling after the horizon [GBP]
@@ -150,6 +154,8 @@ def compute(x: Inputs) -> Arrays:
     savings_lifetime_c = flow.sum(axis=1) * x.benefit_months[:, None] / 12.0
     year_end = cumulative_savings[:, 11::12]
     savings_by_year = np.diff(year_end, axis=1, prepend=0.0)
+    year_end_c = np.einsum("dtc,dty->dyc", flow / 12.0, kernel[:, :, 11::12])
+    savings_by_year_c = np.diff(year_end_c, axis=1, prepend=0.0)        # (D, H, C)
 
     # Costs: per person and per completer in the month of entry; fixed evenly.
     variable_c = (entering * x.per_person_entering[:, None, None]
@@ -163,9 +169,10 @@ def compute(x: Inputs) -> Arrays:
     entry_month = np.arange(1, months + 1)
     inside = (entry_month + k <= months).reshape(h, 12).mean(axis=1)      # (H,)
     booster_monthly_by_entry = np.repeat(booster_c.sum(axis=2) / 12.0, 12, axis=1)
+    booster_monthly = np.zeros_like(monthly_cost)
     if k < months:
-        monthly_cost = monthly_cost.copy()
-        monthly_cost[:, k:] += booster_monthly_by_entry[:, :months - k]
+        booster_monthly[:, k:] = booster_monthly_by_entry[:, :months - k]
+    monthly_cost = monthly_cost + booster_monthly
     booster_within_c = np.einsum("dtc,t->dc", booster_c, inside)
     cost_beyond = booster_c.sum(axis=(1, 2)) - booster_within_c.sum(axis=1)
     cost_by_year = monthly_cost.reshape(d, h, 12).sum(axis=2)
@@ -189,6 +196,12 @@ def compute(x: Inputs) -> Arrays:
     return Arrays(entering=entering, completed=completed, recovered=recovered,
                   cost_by_year=cost_by_year, cost_by_condition=cost_by_condition,
                   savings_by_year=savings_by_year,
+                  savings_by_year_condition=savings_by_year_c,
+                  cost_entering_by_year=(entering * x.per_person_entering[:, None, None]
+                                         ).sum(axis=2),
+                  cost_completer_by_year=(completed * x.per_completer[:, None, None]
+                                          ).sum(axis=2),
+                  cost_booster_by_year=booster_monthly.reshape(d, h, 12).sum(axis=2),
                   savings_within_by_condition=savings_within_c,
                   savings_lifetime_by_condition=savings_lifetime_c,
                   cost_beyond=cost_beyond, monthly_cost=monthly_cost,
@@ -315,11 +328,15 @@ def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
 
 def run(loaded) -> Results:
     """Run the model on a :class:`~modeller.assumptions.LoadedSet`."""
-    from . import __version__
+    from . import __version__, budget
 
     spec = loaded.spec
     x, ids, labels = inputs_from(spec)
-    parts = results_from(compute(x), x, ids, labels)
+    arrays = compute(x)
+    parts = results_from(arrays, x, ids, labels)
+    by_holder, by_category = budget.split(spec, arrays, ids)
+    cost_lines = tuple((label, float(by_year.sum()))
+                       for label, _, by_year in budget.cost_lines_by_year(spec, arrays))
     return Results(
         name=spec.name, hash=loaded.hash, tool_version=__version__,
         currency=spec.currency, price_year=spec.price_year,
@@ -330,27 +347,9 @@ def run(loaded) -> Results:
         by_year=tuple(parts["years"]), by_condition=tuple(parts["conditions"]),
         cumulative_cost=parts["cumulative_cost"],
         cumulative_savings=parts["cumulative_savings"],
-        cost_lines=_cost_lines(spec, parts),
+        cost_lines=cost_lines,
         annual_saving={i: float(spec.conditions[i].annual_saving.value) for i in ids},
         sources={i: spec.conditions[i].annual_saving.source or spec.conditions[i].source
                  for i in ids},
+        by_budget_holder=by_holder, by_care_category=by_category,
     )
-
-
-def _cost_lines(spec, parts) -> tuple[tuple[str, float], ...]:
-    """Investment by cost line within the horizon, for the logic model. [GBP]"""
-    years = parts["years"]
-    entering = sum(y.entering for y in years)
-    completed = sum(y.completed for y in years)
-    lines = [("Therapy per person entering treatment",
-              entering * spec.costs.per_person_entering.value)]
-    if spec.costs.per_completer is not None:
-        lines.append(("Therapy per person completing", completed
-                      * spec.costs.per_completer.value))
-    fixed_total = sum(item.amount.value for item in spec.costs.fixed)
-    booster = parts["totals"].cost - sum(v for _, v in lines) - fixed_total
-    if spec.costs.booster is not None and spec.costs.booster.cost_per_person is not None:
-        lines.append(("Booster treatment (within horizon)", booster))
-    for item in spec.costs.fixed:
-        lines.append((f"{item.label} (year {item.year})", item.amount.value))
-    return tuple(lines)

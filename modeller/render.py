@@ -120,6 +120,14 @@ def table(d: dict) -> str:
              money(c["gross_savings_lifetime"], cur)] for c in d["by_condition"]]
     out.append(_grid(rows, ["condition", "entering", "recovered", "cost",
                             "gross savings", "lifetime savings"]))
+    if d.get("by_budget_holder"):
+        out += ["", "Who pays and who saves (within horizon unless lifetime):"]
+        rows = [[b["label"], money(b["cost"], cur),
+                 money(b["gross_savings_within_horizon"], cur),
+                 money(b["net_within_horizon"], cur),
+                 money(b["gross_savings_lifetime"], cur)] for b in d["by_budget_holder"]]
+        out.append(_grid(rows, ["budget holder", "cost", "gross savings", "net",
+                                "lifetime savings"]))
     out += ["", "NPV: " + d["discount_convention"]]
     return "\n".join(out) + "\n"
 

@@ -59,6 +59,38 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class BudgetYear:
+    year: int
+    cost: float               # [GBP]
+    gross_savings: float      # [GBP]
+    net: float                # [GBP]
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """Costs and savings falling to one budget holder (within the horizon)."""
+
+    id: str
+    label: str
+    cost: float
+    gross_savings_within_horizon: float
+    gross_savings_lifetime: float
+    net_within_horizon: float
+    by_year: tuple[BudgetYear, ...]
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """Savings by category of care (A&E, admissions, ...)."""
+
+    id: str
+    label: str
+    budget_holder: str
+    gross_savings_within_horizon: float
+    gross_savings_lifetime: float
+
+
+@dataclass(frozen=True)
 class PerPerson:
     """The cohort view: one average person entering treatment, undiscounted."""
 
@@ -91,6 +123,8 @@ class Results:
     cost_lines: tuple[tuple[str, float], ...] = ()
     annual_saving: dict = field(default_factory=dict)   # condition id -> [GBP/year]
     sources: dict = field(default_factory=dict)         # condition id -> citation
+    by_budget_holder: tuple[BudgetRow, ...] = ()
+    by_care_category: tuple[CategoryRow, ...] = ()
 
     def to_dict(self) -> dict:
         """The JSON contract (see docs/commands.md) plus extra, documented keys."""
@@ -116,4 +150,6 @@ class Results:
                              for c in self.by_condition],
             "cost_lines": [{"label": label, "total": total}
                            for label, total in self.cost_lines],
+            "by_budget_holder": [asdict(b) for b in self.by_budget_holder],
+            "by_care_category": [asdict(c) for c in self.by_care_category],
         }

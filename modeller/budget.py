@@ -1,0 +1,93 @@
+"""Who pays and who saves: costs and savings by budget holder and by care category.
+
+"The benefits of integrating mental and physical health pathways rarely accrue in the
+same place as the costs" (002_e728865fc4112d63.txt:2734-2738). A set may split each
+condition's saving across care categories (A&E, admissions, outpatients, primary care,
+prescribing: the seeds give such a split for MUS, 001_310680aaedf11e68.txt:2760-2783)
+and map every category and cost line to a budget holder. This module shares out the
+model's own per-year arrays; it computes no new money, so every row adds up exactly to
+the totals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .results import BudgetRow, BudgetYear, CategoryRow
+
+NOT_SPLIT = "_not_split"
+NOT_SPLIT_LABEL = "Savings not split by care category"
+
+
+def cost_lines_by_year(spec, arrays, draw: int = 0) -> list[tuple[str, str | None, np.ndarray]]:
+    """Each cost line as (label, budget holder id, cost by year [GBP])."""
+    costs = spec.costs
+    payer = costs.budget_holder
+    h = arrays.cost_by_year.shape[1]
+    lines = [("Therapy per person entering treatment", payer,
+              arrays.cost_entering_by_year[draw])]
+    if costs.per_completer is not None:
+        lines.append(("Therapy per person completing", payer,
+                      arrays.cost_completer_by_year[draw]))
+    if costs.booster is not None and costs.booster.cost_per_person is not None:
+        lines.append(("Booster treatment", costs.booster.budget_holder or payer,
+                      arrays.cost_booster_by_year[draw]))
+    for item in costs.fixed:
+        by_year = np.zeros(h)
+        by_year[item.year - 1] = item.amount.value
+        lines.append((f"{item.label} (year {item.year})", item.budget_holder or payer,
+                      by_year))
+    return lines
+
+
+def split(spec, arrays, ids: list[str], draw: int = 0
+          ) -> tuple[tuple[BudgetRow, ...], tuple[CategoryRow, ...]]:
+    """Rows per budget holder and per care category; empty when none are declared."""
+    if not spec.budget_holders:
+        return (), ()
+    categories = spec.care_categories or {}
+    h = arrays.cost_by_year.shape[1]
+    holders = dict(spec.budget_holders)
+    cost = {k: np.zeros(h) for k in holders}
+    saving = {k: np.zeros(h) for k in holders}
+    lifetime = {k: 0.0 for k in holders}
+    cat_within = {k: 0.0 for k in categories}
+    cat_lifetime = {k: 0.0 for k in categories}
+
+    for _, payer, by_year in cost_lines_by_year(spec, arrays, draw):
+        cost[payer] = cost[payer] + by_year
+
+    by_year_c = arrays.savings_by_year_condition[draw]           # (H, C)
+    lifetime_c = arrays.savings_lifetime_by_condition[draw]      # (C,)
+    for c, cid in enumerate(ids):
+        shares = spec.conditions[cid].savings_split
+        if not shares:
+            if NOT_SPLIT not in holders:
+                holders[NOT_SPLIT] = NOT_SPLIT_LABEL
+                cost[NOT_SPLIT], saving[NOT_SPLIT] = np.zeros(h), np.zeros(h)
+                lifetime[NOT_SPLIT] = 0.0
+            saving[NOT_SPLIT] = saving[NOT_SPLIT] + by_year_c[:, c]
+            lifetime[NOT_SPLIT] += float(lifetime_c[c])
+            continue
+        for category, share in shares.items():
+            holder = categories[category].budget_holder
+            saving[holder] = saving[holder] + share * by_year_c[:, c]
+            lifetime[holder] += share * float(lifetime_c[c])
+            cat_within[category] += share * float(by_year_c[:, c].sum())
+            cat_lifetime[category] += share * float(lifetime_c[c])
+
+    rows = tuple(BudgetRow(
+        id=k, label=label, cost=float(cost[k].sum()),
+        gross_savings_within_horizon=float(saving[k].sum()),
+        gross_savings_lifetime=lifetime[k],
+        net_within_horizon=float(saving[k].sum() - cost[k].sum()),
+        by_year=tuple(BudgetYear(year=t + 1, cost=float(cost[k][t]),
+                                 gross_savings=float(saving[k][t]),
+                                 net=float(saving[k][t] - cost[k][t]))
+                      for t in range(h)))
+        for k, label in holders.items())
+    cats = tuple(CategoryRow(id=k, label=cat.label, budget_holder=cat.budget_holder,
+                             gross_savings_within_horizon=cat_within[k],
+                             gross_savings_lifetime=cat_lifetime[k])
+                 for k, cat in categories.items())
+    return rows, cats
