@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict,
+                      ValidationInfo, field_validator, model_validator)
+from pydantic_core import PydanticCustomError
 
 Number = Annotated[float, Strict()]
 WholeNumber = Annotated[int, Strict()]
@@ -35,23 +37,167 @@ def _as_quantity(raw: Any) -> Any:
     return {"value": raw}
 
 
+def _problem(kind: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message)
+
+
+class Distribution(_Model):
+    """A probability distribution for probabilistic sensitivity analysis (``modeller psa``).
+
+    ``beta`` (rates): ``mean`` and ``sd``, or ``alpha`` and ``beta``; ``gamma`` and
+    ``lognormal`` (money, months, people): ``mean`` and ``sd`` of the figure itself;
+    ``triangular``: ``low``, ``mode``, ``high``; ``uniform``: ``low``, ``high``;
+    ``fixed``: no uncertainty (the quantity's ``value`` is used in every draw).
+    Documented in ``docs/uncertainty.md``.
+    """
+
+    type: Literal["beta", "gamma", "lognormal", "triangular", "uniform", "fixed"]
+    mean: Number | None = None
+    sd: Number | None = None
+    alpha: Number | None = None
+    beta: Number | None = None
+    low: Number | None = None
+    mode: Number | None = None
+    high: Number | None = None
+    source: Text | None = None
+    note: Text | None = None
+
+    @field_validator("mean")
+    @classmethod
+    def _mean(cls, v: float | None, info: ValidationInfo) -> float | None:
+        kind = info.data.get("type")
+        if v is None:
+            return v
+        if kind == "beta" and not 0 < v < 1:
+            raise _problem("beta_mean", "a beta distribution's mean must be strictly "
+                           "between 0 and 1 (it is a rate)")
+        if kind in ("gamma", "lognormal") and not v > 0:
+            raise _problem("positive_mean", f"a {kind} distribution's mean must be above 0")
+        return v
+
+    @field_validator("sd")
+    @classmethod
+    def _sd(cls, v: float | None, info: ValidationInfo) -> float | None:
+        if v is None:
+            return v
+        if v < 0:
+            raise _problem("negative_sd", "a standard deviation cannot be negative")
+        if v == 0 and info.data.get("type") in ("beta", "gamma", "lognormal"):
+            raise _problem("zero_sd", "must be above 0; for no uncertainty use "
+                           "`type: fixed`")
+        mean = info.data.get("mean")
+        if info.data.get("type") == "beta" and mean is not None and 0 < mean < 1 \
+                and v * v >= mean * (1 - mean):
+            limit = (mean * (1 - mean)) ** 0.5
+            raise _problem("beta_sd", f"too large for a beta distribution with mean "
+                           f"{mean:g}: sd must be below sqrt(mean*(1-mean)) = {limit:.4g}")
+        return v
+
+    @field_validator("alpha", "beta")
+    @classmethod
+    def _shape(cls, v: float | None) -> float | None:
+        if v is not None and not v > 0:
+            raise _problem("positive_shape", "a beta distribution's alpha and beta must "
+                           "be above 0")
+        return v
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Distribution":
+        given = {k for k in ("mean", "sd", "alpha", "beta", "low", "mode", "high")
+                 if getattr(self, k) is not None}
+        allowed = {"beta": [{"mean", "sd"}, {"alpha", "beta"}],
+                   "gamma": [{"mean", "sd"}], "lognormal": [{"mean", "sd"}],
+                   "triangular": [{"low", "mode", "high"}], "uniform": [{"low", "high"}],
+                   "fixed": [set()]}[self.type]
+        if given not in allowed:
+            want = " or ".join(", ".join(sorted(a)) or "no parameters" for a in allowed)
+            got = ", ".join(sorted(given)) or "none"
+            raise _problem("distribution", f"a {self.type} distribution takes {want} (given: {got})")
+        if self.type == "triangular" and not (self.low <= self.mode <= self.high
+                                              and self.low < self.high):
+            raise _problem("distribution", f"a triangular distribution needs low <= mode <= high and "
+                             f"low < high (given low {self.low:g}, mode {self.mode:g}, "
+                             f"high {self.high:g})")
+        if self.type == "uniform" and not self.low < self.high:
+            raise _problem("distribution", f"a uniform distribution needs low < high (given low "
+                             f"{self.low:g}, high {self.high:g})")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can take (before clipping)."""
+        if self.type in ("triangular", "uniform"):
+            return float(self.low), float(self.high)
+        if self.type == "beta":
+            return 0.0, 1.0
+        return 0.0, float("inf")
+
+
+def _bounds(tp: Any) -> tuple[float, float]:
+    """The [ge, le] bounds declared on an ``Annotated`` number type."""
+    lo, hi = float("-inf"), float("inf")
+    for meta in getattr(tp, "__metadata__", ()):
+        for item in getattr(meta, "metadata", [meta]):
+            if getattr(item, "ge", None) is not None:
+                lo = float(item.ge)
+            if getattr(item, "le", None) is not None:
+                hi = float(item.le)
+    return lo, hi
+
+
+def _distribution_check(lo: float, hi: float):
+    """A validator that the distribution suits the quantity it is attached to."""
+
+    def check(cls, v: Distribution | None, info: ValidationInfo) -> Distribution | None:
+        if v is None or v.type == "fixed":
+            return v
+        value = info.data.get("value")
+        if isinstance(value, list) and len(value) != 1:
+            raise _problem("distribution", "a distribution needs a single value for every year; give "
+                             "one number (not a list) or remove the distribution")
+        if v.type == "beta" and (lo, hi) != (0.0, 1.0):
+            raise _problem("distribution", "a beta distribution is for rates (0 to 1); use gamma, "
+                             "lognormal, triangular or uniform here")
+        if v.type in ("gamma", "lognormal") and hi <= 1.0:
+            raise _problem("distribution", f"a {v.type} distribution can exceed {hi:g}, the largest "
+                             "allowed value here; use beta, triangular or uniform")
+        low, high = v.support()
+        if v.type in ("triangular", "uniform") and (low < lo or high > hi):
+            raise _problem("distribution", f"[{low:g}, {high:g}] goes outside the allowed values "
+                             f"[{lo:g}, {hi:g}]")
+        return v
+
+    return field_validator("distribution")(classmethod(check))
+
+
 def _quantity(name: str, value_type: Any, doc: str, range_type: Any = None,
-              input_type: Any = None) -> Any:
-    """Build a quantity model whose ``value`` (and ``range``) have ``value_type``."""
+              input_type: Any = None, uncertain: bool = True) -> Any:
+    """Build a quantity model whose ``value`` (and ``range``) have ``value_type``.
+
+    ``uncertain`` quantities also take a ``distribution`` (for ``modeller psa``); it
+    is checked against the value's bounds (a beta only for rates, nothing that can
+    leave [0, 1] for a rate, ...).
+    """
     range_type = range_type or value_type
-    model = type(name, (_Model,), {
+    annotations = {
+        "value": value_type,
+        "source": Text | None,
+        "note": Text | None,
+        "range": tuple[range_type, range_type] | None,
+    }
+    namespace = {
         "__doc__": doc,
-        "__annotations__": {
-            "value": value_type,
-            "source": Text | None,
-            "note": Text | None,
-            "range": tuple[range_type, range_type] | None,
-        },
         "source": Field(None, description="Where the figure comes from (seed file:line, study)."),
         "note": Field(None, description="Free-text caveat shown beside the figure."),
         "range": Field(None, description="[low, high] for one-way sensitivity analysis."),
         "__module__": __name__,
-    })
+    }
+    if uncertain:
+        annotations["distribution"] = Distribution | None
+        namespace["distribution"] = Field(
+            None, description="Probability distribution for `modeller psa`.")
+        namespace["_check_distribution"] = _distribution_check(*_bounds(range_type))
+    namespace["__annotations__"] = annotations
+    model = type(name, (_Model,), namespace)
     return Annotated[model, BeforeValidator(
         _as_quantity, json_schema_input_type=(input_type or value_type) | model)]
 
@@ -66,8 +212,10 @@ _people = Annotated[float, Strict(), Field(ge=0)]
 Rate = _quantity("Rate", _rate, "A proportion in [0, 1]. [fraction]")
 Money = _quantity("Money", _money, "An amount of money, not negative. [currency of the set]")
 Months = _quantity("Months", _months, "A duration. [months]")
-WholeMonths = _quantity("WholeMonths", _whole_months, "A whole number of months. [months]")
-Horizon = _quantity("Horizon", _horizon, "Appraisal horizon, 1 to 100. [years]")
+WholeMonths = _quantity("WholeMonths", _whole_months, "A whole number of months. [months]",
+                        uncertain=False)
+Horizon = _quantity("Horizon", _horizon, "Appraisal horizon, 1 to 100. [years]",
+                    uncertain=False)
 def _as_list(raw: Any) -> Any:
     """One number for every year is kept as a one-item list (broadcast by the model)."""
     return raw if isinstance(raw, list) else [raw]
@@ -144,14 +292,26 @@ class Condition(_Model):
     annual_saving: Money
     completion_rate: Rate | None = None
     recovery_rate: Rate | None = None
+    savings_split: dict[Text, _rate] | None = Field(
+        None, description="Share of this condition's saving by care category "
+        "(ids from care_categories); sums to 1.")
     source: Text | None = None
     note: Text | None = None
+
+
+class CareCategory(_Model):
+    """A category of care whose use falls (A&E, admissions...) and who pays for it."""
+
+    label: Text
+    budget_holder: Text
+    source: Text | None = None
 
 
 class Booster(_Model):
     share_of_recovered: Rate
     cost_per_person: Money | None = None
     months_after_entry: WholeMonths | None = None
+    budget_holder: Text | None = None
     source: Text | None = None
     note: Text | None = None
 
@@ -160,6 +320,7 @@ class FixedCost(_Model):
     label: Text
     amount: Money
     year: Annotated[int, Strict(), Field(ge=1)]
+    budget_holder: Text | None = None
     source: Text | None = None
 
 
@@ -168,6 +329,8 @@ class Costs(_Model):
     per_completer: Money | None = None
     booster: Booster | None = None
     fixed: list[FixedCost] = []
+    budget_holder: Text | None = Field(
+        None, description="Who pays the cost lines (unless a line names its own).")
     source: Text | None = None
 
 
@@ -191,3 +354,6 @@ class AssumptionSet(_Model):
     benefit_duration: BenefitDuration
     conditions: dict[Text, Condition] = Field(min_length=1)
     costs: Costs
+    budget_holders: dict[Text, Text] | None = Field(
+        None, description="Budget holders by id, with their labels.")
+    care_categories: dict[Text, CareCategory] | None = None
