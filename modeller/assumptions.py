@@ -6,8 +6,8 @@ value is typed and in range, and :class:`LoadedSet` carries the merged ("resolve
 data, its SHA-256 hash and the validated :class:`~modeller.schema.AssumptionSet`.
 
 Merging follows JSON Merge Patch (RFC 7396) with one addition: a mapping that has a
-``value`` key (a *quantity*) replaces the base's quantity whole, so a base figure's
-``source`` never sticks to an overriding value. So: mappings merge, lists replace,
+``value`` or ``evidence`` key (a *figure*) replaces the base's figure whole, so a base
+figure's ``source`` never sticks to an overriding value. So: mappings merge, lists replace,
 ``null`` deletes a key (e.g. a base set's condition), and everything else replaces.
 """
 
@@ -27,6 +27,8 @@ from .schema import AssumptionSet
 from .yamlsource import Located, Path_, Problem, dotted, parse_file
 
 MAX_EXTENDS_DEPTH = 20
+#: A mapping with one of these keys is a figure: it replaces the base's figure whole.
+QUANTITY_KEYS = {"value", "evidence"}
 
 
 class AssumptionsError(Exception):
@@ -47,6 +49,8 @@ class LoadedSet:
     hash: str                 # sha256 of the canonical JSON of ``resolved``
     warnings: tuple[str, ...] = ()
     lines: dict = field(default_factory=dict, repr=False, compare=False)
+    #: condition id -> how its cited evidence became an annual saving (steps, notes)
+    evidence: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def canonical_json(data: Any) -> str:
@@ -61,7 +65,8 @@ def hash_resolved(resolved: dict) -> str:
 
 def merge(base: Any, override: Any) -> Any:
     """Deep-merge ``override`` onto ``base`` (RFC 7396 plus whole-quantity replace)."""
-    if not isinstance(override, dict) or not isinstance(base, dict) or "value" in override:
+    if not isinstance(override, dict) or not isinstance(base, dict) \
+            or QUANTITY_KEYS & override.keys():
         return override
     out = dict(base)
     for key, value in override.items():
@@ -240,6 +245,66 @@ def load(file: str | Path) -> LoadedSet:
         raise AssumptionsError(sorted(problems + found,
                                       key=lambda p: (p.file, p.line or 0, p.field)))
     resolved = located.data
-    return LoadedSet(file=str(path), resolved=resolved, spec=spec,
-                     hash=hash_resolved(resolved), warnings=tuple(warnings),
-                     lines=located.lines)
+    spec, conversions, found = _resolve_evidence(spec, located, str(path))
+    if found:
+        raise AssumptionsError(found)
+    records = {c["record"]: c["record_data"] for c in conversions.values()}
+    digest = hash_resolved(resolved if not records
+                           else {"assumptions": resolved, "evidence": records})
+    notes = [f"conditions.{cid}.annual_saving: {note}"
+             for cid, c in conversions.items() for note in c["notes"]]
+    return LoadedSet(file=str(path), resolved=resolved, spec=spec, hash=digest,
+                     warnings=tuple(warnings + notes), lines=located.lines,
+                     evidence=conversions)
+
+
+def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
+                      ) -> tuple[AssumptionSet, dict, list[Problem]]:
+    """Replace each cited ``annual_saving: {evidence: id}`` by its converted value.
+
+    The evidence library annualises the record and converts it to the set's currency
+    and price year with the set's ``conversion`` tables, step by step; it never guesses
+    (a missing table entry is a problem naming the figure and the entry needed).
+    """
+    cited = {cid: c for cid, c in spec.conditions.items() if c.annual_saving.evidence}
+    if not cited and spec.conversion is None:
+        return spec, {}, []
+    from . import evidence
+
+    problems: list[Problem] = []
+    tables = None
+    if spec.conversion is not None:
+        tables, found = evidence.tables_from_data(
+            located.data["conversion"], file, located.lines, ("conversion",))
+        problems += found
+    if not cited:
+        return spec, {}, problems
+    library, found = evidence.read_library()
+    problems += found
+    conditions = dict(spec.conditions)
+    conversions = {}
+    for cid, cond in cited.items():
+        saving = cond.annual_saving
+        path = ("conditions", cid, "annual_saving", "evidence")
+        conv = evidence.resolve(
+            library, saving.evidence, tables=tables, target_price_year=spec.price_year,
+            scale=saving.scale, reason=saving.reason,
+            assume_price_year=saving.assume_price_year,
+            where=locate(located.lines, path, file), field_name=dotted(path))
+        problems += list(conv.problems)
+        if not conv.ok:
+            continue
+        record = library.get(saving.evidence)
+        citation = f"evidence: {record.id} ({record.source})"
+        conditions[cid] = cond.model_copy(update={"annual_saving": saving.model_copy(
+            update={"value": conv.value, "source": saving.source or citation})})
+        conversions[cid] = {
+            "record": record.id, "record_data": record.model_dump(mode="json"),
+            "original": conv.original, "value": conv.value,
+            "currency": conv.currency, "price_year": conv.price_year,
+            "steps": [step.text for step in conv.steps],
+            "by": [step.by for step in conv.steps],
+            "notes": list(conv.notes), "explanation": conv.explain()}
+    if problems:
+        return spec, {}, problems
+    return spec.model_copy(update={"conditions": conditions}), conversions, []

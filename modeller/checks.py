@@ -75,6 +75,21 @@ def cross_field(data: Any) -> list[tuple[tuple, str]]:
         if msg:
             out.append((("conditions",), msg))
 
+    for cid, cond in (conditions.items() if isinstance(conditions, dict) else []):
+        saving = _get(cond, "annual_saving")
+        if isinstance(saving, dict):
+            has_value = saving.get("value") is not None
+            has_evidence = saving.get("evidence") is not None
+            if has_value == has_evidence:
+                out.append((("conditions", cid, "annual_saving"),
+                            "give either `value` (a number) or `evidence` (a record id "
+                            "from `modeller evidence`), not " +
+                            ("both" if has_value else "neither")))
+            elif has_value and any(saving.get(k) is not None for k in
+                                   ("scale", "assume_price_year")):
+                out.append((("conditions", cid, "annual_saving"), "`scale` and "
+                            "`assume_price_year` apply only to a cited `evidence` record"))
+
     entering = _get(data, "activity", "entering_treatment")
     entering_value = entering.get("value") if isinstance(entering, dict) else entering
     if isinstance(entering_value, list) and horizon_int is not None \

@@ -175,6 +175,39 @@ def build(file, out_dir) -> None:
         click.echo(str(path))
 
 
+@cli.command("evidence")
+@click.argument("condition", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False))
+def evidence_command(condition, fmt, out) -> None:
+    """List the evidence library: every published figure in the seeds, with its value,
+    annual value, period, basis (gross/net), care covered, caveats and seed citation.
+
+    CONDITION filters by condition id (e.g. copd, diabetes, mus).
+    """
+    import json
+
+    from . import evidence
+
+    library, problems = evidence.read_library()
+    if problems:
+        for problem in problems:
+            click.echo(problem.format(), err=True)
+        sys.exit(2)
+    if condition is not None and condition not in evidence.CONDITIONS:
+        click.echo(f"unknown condition {condition!r}; known: "
+                   + ", ".join(sorted(evidence.CONDITIONS)), err=True)
+        sys.exit(2)
+    records = library.for_condition(condition) if condition else list(library.records)
+    if fmt == "json":
+        text = json.dumps(evidence.to_json(records), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = evidence.format_table(records)
+        text = text if text.endswith("\n") else text + "\n"
+    _emit(text, out)
+
+
 def main() -> None:
     cli(prog_name="modeller")
 

@@ -352,4 +352,5 @@ def run(loaded) -> Results:
         sources={i: spec.conditions[i].annual_saving.source or spec.conditions[i].source
                  for i in ids},
         by_budget_holder=by_holder, by_care_category=by_category,
+        evidence=dict(loaded.evidence),
     )

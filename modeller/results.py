@@ -125,6 +125,7 @@ class Results:
     sources: dict = field(default_factory=dict)         # condition id -> citation
     by_budget_holder: tuple[BudgetRow, ...] = ()
     by_care_category: tuple[CategoryRow, ...] = ()
+    evidence: dict = field(default_factory=dict)  # condition id -> conversion record
 
     def to_dict(self) -> dict:
         """The JSON contract (see docs/commands.md) plus extra, documented keys."""
@@ -152,4 +153,6 @@ class Results:
                            for label, total in self.cost_lines],
             "by_budget_holder": [asdict(b) for b in self.by_budget_holder],
             "by_care_category": [asdict(c) for c in self.by_care_category],
+            "evidence": {cid: {k: v for k, v in conv.items() if k != "record_data"}
+                         for cid, conv in self.evidence.items()},
         }

@@ -15,6 +15,7 @@ problem in a file is reported at once.
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict,
@@ -227,6 +228,26 @@ People = _quantity(
     range_type=_people, input_type=_people | list[_people])
 
 
+class Saving(typing.get_args(Money)[0]):
+    """An annual saving per beneficiary: a number, or a citation of an evidence record
+    (``{evidence: berkshire-west-diabetes, scale: 0.8, reason: ...}``) that the
+    assumptions layer annualises and converts to the set's currency and price year.
+    [GBP/year]"""
+
+    value: _money | None = None
+    evidence: Text | None = Field(None, description="Id of a record in the evidence "
+                                  "library (`modeller evidence`).")
+    scale: Annotated[float, Strict(), Field(ge=0)] | None = Field(
+        None, description="Factor applied to the cited figure; give a `reason`.")
+    reason: Text | None = None
+    assume_price_year: Annotated[int, Strict()] | Text | None = Field(
+        None, description="Price year to assume for a figure whose source states none.")
+
+
+AnnualSaving = Annotated[Saving, BeforeValidator(
+    _as_quantity, json_schema_input_type=_money | Saving)]
+
+
 class DurationComponent(_Model):
     """One term of the benefit-duration formula: ``share * months``."""
 
@@ -289,7 +310,7 @@ class Outcomes(_Model):
 class Condition(_Model):
     label: Text
     share: Rate
-    annual_saving: Money
+    annual_saving: AnnualSaving
     completion_rate: Rate | None = None
     recovery_rate: Rate | None = None
     savings_split: dict[Text, _rate] | None = Field(
@@ -357,3 +378,6 @@ class AssumptionSet(_Model):
     budget_holders: dict[Text, Text] | None = Field(
         None, description="Budget holders by id, with their labels.")
     care_categories: dict[Text, CareCategory] | None = None
+    conversion: dict[Text, Any] | None = Field(
+        None, description="Price index and exchange rates for converting cited evidence "
+        "(see docs/evidence.md); checked by modeller.evidence.")

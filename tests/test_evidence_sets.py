@@ -1,0 +1,123 @@
+"""Assumption sets that cite the evidence library instead of typing a number."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from modeller import assumptions, model
+from modeller.assumptions import AssumptionsError
+from modeller.cli import cli
+from modeller.resources import bundled_dir
+
+NATIONAL = (bundled_dir("assumptions") / "national-faq-2017.yaml").resolve()
+
+
+def test_example_area_cites_evidence_for_every_condition():
+    loaded = assumptions.load("example-area")
+    assert set(loaded.evidence) == set(loaded.spec.conditions)
+    spec = loaded.spec
+    # COPD: £837 over 6 months annualised x 12/6 (000_531557c98ba51688.txt:1002-1012)
+    assert spec.conditions["copd"].annual_saving.value == pytest.approx(1674)
+    # RA: the seed's £1,295 (2014) over five years is £259 a year, not its "£323"
+    assert spec.conditions["msk"].annual_saving.value == pytest.approx(259)
+    assert any("323" in w for w in loaded.warnings)
+    assert spec.conditions["diabetes"].annual_saving.source.startswith(
+        "evidence: berkshire-west-diabetes")
+
+
+def test_conversion_steps_reach_the_json():
+    d = model.run(assumptions.load("example-area")).to_dict()
+    copd = d["evidence"]["copd"]
+    assert copd["record"] == "hillingdon-copd-secondary"
+    assert any("12 / 6" in step for step in copd["steps"])
+    assert "record_data" not in copd
+
+
+def _problems(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "set.yaml"
+    path.write_text(f"schema_version: 1\nextends: {NATIONAL}\nname: x\n"
+                    + textwrap.dedent(text))
+    with pytest.raises(AssumptionsError) as info:
+        assumptions.load(path)
+    return [p.format() for p in info.value.problems]
+
+
+def test_unknown_evidence_record(tmp_path):
+    found = _problems(tmp_path, """\
+        conditions:
+          all_ltc_mus:
+            annual_saving: {evidence: berkshire-west-diabetis}
+        """)
+    assert any("set.yaml:6:" in p and "annual_saving.evidence" in p
+               and "berkshire-west-diabetes" in p for p in found), found
+
+
+def test_foreign_currency_without_tables_names_the_table(tmp_path):
+    found = _problems(tmp_path, """\
+        price_year: 2020
+        conditions:
+          all_ltc_mus:
+            annual_saving:
+              evidence: dutch-cfs-rct-months-9-14
+              assume_price_year: 2004
+              reason: the study's publication year
+        """)
+    assert any("set.yaml:8:" in p and "dutch-cfs-rct-months-9-14" in p and "EUR" in p
+               and "2004" in p and "exchange_rates" in p for p in found), found
+
+
+def test_price_year_change_without_index_is_refused(tmp_path):
+    found = _problems(tmp_path, """\
+        price_year: 2020
+        conditions:
+          all_ltc_mus:
+            annual_saving: {evidence: ra-london-rct}
+        """)
+    assert any("ra-london-rct" in p and "price index" in p and "2014" in p
+               and "does not guess" in p for p in found), found
+
+
+def test_value_and_evidence_together_is_an_error(tmp_path):
+    found = _problems(tmp_path, """\
+        conditions:
+          all_ltc_mus:
+            annual_saving: {value: 1000, evidence: faq-middle-figure-1000}
+        """)
+    assert any("either `value`" in p and "not both" in p for p in found), found
+
+
+def test_scale_is_applied_and_said(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text(f"schema_version: 1\nextends: {NATIONAL}\nname: x\n" + textwrap.dedent("""\
+        conditions:
+          all_ltc_mus:
+            annual_saving:
+              evidence: faq-middle-figure-1000
+              scale: 0.8
+              reason: local prudence
+        """))
+    loaded = assumptions.load(path)
+    assert loaded.spec.conditions["all_ltc_mus"].annual_saving.value == pytest.approx(800)
+    steps = loaded.evidence["all_ltc_mus"]["steps"]
+    assert any("0.8" in s and "local prudence" in s for s in steps)
+
+
+def test_evidence_command_json_contract():
+    result = CliRunner().invoke(cli, ["evidence", "copd", "--format", "json"])
+    assert result.exit_code == 0
+    records = json.loads(result.stdout)
+    assert records and all("copd" in r["conditions"] for r in records)
+    for r in records:
+        assert {"id", "conditions", "value", "currency", "price_year", "period_months",
+                "basis", "care", "source", "annual_value"} <= set(r)
+    hill = next(r for r in records if r["id"] == "hillingdon-copd-secondary")
+    assert hill["annual_value"] == pytest.approx(1674)
+
+
+def test_evidence_command_unknown_condition():
+    result = CliRunner().invoke(cli, ["evidence", "gout"])
+    assert result.exit_code == 2 and "unknown condition" in result.stderr
