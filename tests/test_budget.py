@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from modeller import assumptions, model
-from modeller.assumptions import AssumptionsError
-from modeller.resources import bundled_dir
-
-EXAMPLE = (bundled_dir("assumptions") / "example-area.yaml").resolve()
-
+from conftest import extending, load_problems
 
 def test_budget_holders_reconcile_with_totals():
     r = model.run(assumptions.load("example-area"))
@@ -49,12 +43,7 @@ def test_no_budget_holders_no_rows():
 
 
 def _problems(tmp_path, text):
-    path = tmp_path / "set.yaml"
-    path.write_text(f"schema_version: 1\nextends: {EXAMPLE}\nname: x\n"
-                    + textwrap.dedent(text))
-    with pytest.raises(AssumptionsError) as info:
-        assumptions.load(path)
-    return [p.format() for p in info.value.problems]
+    return load_problems(extending(tmp_path, "example-area", text))
 
 
 def test_split_must_sum_to_one(tmp_path):

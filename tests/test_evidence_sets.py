@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 from click.testing import CliRunner
 
 from modeller import assumptions, model
-from modeller.assumptions import AssumptionsError
+from conftest import extending, load_problems
 from modeller.cli import cli
-from modeller.resources import bundled_dir
-
-NATIONAL = (bundled_dir("assumptions") / "national-faq-2017.yaml").resolve()
 
 
 def test_example_area_cites_evidence_for_every_condition():
@@ -38,12 +34,7 @@ def test_conversion_steps_reach_the_json():
 
 
 def _problems(tmp_path, text: str) -> list[str]:
-    path = tmp_path / "set.yaml"
-    path.write_text(f"schema_version: 1\nextends: {NATIONAL}\nname: x\n"
-                    + textwrap.dedent(text))
-    with pytest.raises(AssumptionsError) as info:
-        assumptions.load(path)
-    return [p.format() for p in info.value.problems]
+    return load_problems(extending(tmp_path, "national-faq-2017", text))
 
 
 def test_unknown_evidence_record(tmp_path):
@@ -91,15 +82,14 @@ def test_value_and_evidence_together_is_an_error(tmp_path):
 
 
 def test_scale_is_applied_and_said(tmp_path):
-    path = tmp_path / "ok.yaml"
-    path.write_text(f"schema_version: 1\nextends: {NATIONAL}\nname: x\n" + textwrap.dedent("""\
+    path = extending(tmp_path, "national-faq-2017", """\
         conditions:
           all_ltc_mus:
             annual_saving:
               evidence: faq-middle-figure-1000
               scale: 0.8
               reason: local prudence
-        """))
+        """)
     loaded = assumptions.load(path)
     assert loaded.spec.conditions["all_ltc_mus"].annual_saving.value == pytest.approx(800)
     steps = loaded.evidence["all_ltc_mus"]["steps"]
