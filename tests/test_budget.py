@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from modeller import assumptions, model
 from conftest import extending, load_problems
+from modeller import assumptions, model
+
 
 def test_budget_holders_reconcile_with_totals():
     r = model.run(assumptions.load("example-area"))
