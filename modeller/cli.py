@@ -208,6 +208,11 @@ def evidence_command(condition, fmt, out) -> None:
     _emit(text, out)
 
 
+from .analysis_cli import register as _register_analysis  # noqa: E402
+
+_register_analysis(cli)
+
+
 def main() -> None:
     cli(prog_name="modeller")
 

@@ -118,7 +118,7 @@ def discount_factors(horizon: int, steps: list[tuple[int, float]]) -> np.ndarray
 
 def _months_of_saving(a: np.ndarray) -> np.ndarray:
     """sum_{j=0..11} max(a - j, 0), elementwise, for real a. [months]"""
-    k = np.clip(np.ceil(a), 0, 12)
+    k = np.minimum(np.maximum(np.ceil(a), 0.0), 12.0)
     return k * a - k * (k - 1) / 2
 
 
@@ -127,14 +127,17 @@ def cumulative_kernel(horizon: int, treatment_months: int,
     """Average months of saving accrued by the end of month n per person entering in year t.
 
     Returns shape (D, H, M): mean over the 12 entry months m of year t of
-    clip(n - m - T, 0, B). [months]
+    clip(n - m - T, 0, B). [months] It depends on n and t only through n - 12(t-1), so
+    it is computed once and shifted for each year.
     """
     months = 12 * horizon
-    n = np.arange(1, months + 1)
-    first_entry = 12 * np.arange(horizon) + 1
-    a = (n[None, :] - first_entry[:, None] - treatment_months).astype(float)  # (H, M)
-    b = benefit_months[:, None, None]
-    return (_months_of_saving(a[None]) - _months_of_saving(a[None] - b)) / 12.0
+    a = (np.arange(months) - treatment_months).astype(float)     # n - 12(t-1) - 1 - T
+    shape = (_months_of_saving(a[None])
+             - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
+    out = np.zeros((len(benefit_months), horizon, months))
+    for t in range(horizon):
+        out[:, t, 12 * t:] = shape[:, :months - 12 * t]
+    return out
 
 
 def compute(x: Inputs) -> Arrays:

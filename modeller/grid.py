@@ -1,0 +1,133 @@
+"""Scenario grid: every combination of a few varied parameters, evaluated at once.
+
+``--vary PATH=SPEC`` names a parameter by its dotted YAML path
+(``outcomes.recovery_rate``, ``costs.per_person_entering``,
+``conditions.<id>.annual_saving``, ``costs.fixed[0].amount``, ...) and its values:
+``low:high:step`` (inclusive of ``high``), a comma list ``600,650,700``, or one value.
+All combinations go through :func:`modeller.model.compute` in vectorised chunks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+import re
+
+import numpy as np
+
+from .parameters import Base, base_from, evaluate, finite
+
+#: Headline columns written after the varied parameters.
+COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
+           "gross_savings_within_horizon", "gross_savings_lifetime", "benefit_cost_ratio",
+           "roi", "cost_per_recovery", "break_even_month", "per_person_net"]
+MAX_COMBINATIONS = 1_000_000
+MAX_VALUES = 10_000
+
+
+class VaryError(ValueError):
+    """A bad ``--vary`` specification (the message says what is wrong)."""
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+
+
+def _number(text: str, spec: str) -> float:
+    text = text.strip()
+    if not re.fullmatch(_NUMBER, text):
+        raise VaryError(f"--vary {spec!r}: {text!r} is not a number")
+    return float(text)
+
+
+def parse_values(text: str, spec: str) -> list[float]:
+    """``a:b:step`` (inclusive), ``a,b,c`` or ``a`` -> a list of numbers."""
+    text = text.strip()
+    if not text:
+        raise VaryError(f"--vary {spec!r}: no values after '='; give low:high:step, "
+                        "a comma list or one number")
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise VaryError(f"--vary {spec!r}: a range is low:high:step (three numbers)")
+        low, high, step = (_number(p, spec) for p in parts)
+        if step <= 0:
+            raise VaryError(f"--vary {spec!r}: the step must be above 0")
+        if high < low:
+            raise VaryError(f"--vary {spec!r}: high ({high:g}) is below low ({low:g})")
+        count = math.floor((high - low) / step * (1 + 1e-12) + 1e-9) + 1
+        if count > MAX_VALUES:
+            raise VaryError(f"--vary {spec!r}: {count:,} values; at most "
+                            f"{MAX_VALUES:,} per parameter")
+        return [float(v) for v in np.round(low + step * np.arange(count), 12)]
+    return [_number(part, spec) for part in text.split(",")]
+
+
+def parse_vary(spec: str, base: Base) -> tuple[str, list[float]]:
+    """``PATH=VALUES`` -> (path, values), checked against the set's parameters."""
+    if "=" not in spec:
+        raise VaryError(f"--vary {spec!r}: write PATH=VALUES, e.g. "
+                        "outcomes.recovery_rate=0.4:0.6:0.05")
+    path, text = (part.strip() for part in spec.split("=", 1))
+    param = base.params.get(path)
+    if param is None:
+        known = ", ".join(p for p, q in base.params.items() if not q.share)
+        hint = (" (horizon_years changes what is measured; compare sets instead)"
+                if path == "horizon_years" else "")
+        raise VaryError(f"--vary {spec!r}: unknown parameter {path!r}{hint}; this set's "
+                        f"parameters: {known}")
+    if param.share:
+        raise VaryError(f"--vary {spec!r}: case-mix shares must sum to 1, so one cannot "
+                        "vary alone; compare sets with different case mixes instead")
+    values = parse_values(text, spec)
+    lo, hi = param.bounds
+    bad = [v for v in values if not lo <= v <= hi]
+    if bad:
+        upper = "inf" if hi == math.inf else f"{hi:g}"
+        raise VaryError(f"--vary {spec!r}: {bad[0]:g} is outside the allowed values of "
+                        f"{path} ([{lo:g}, {upper}], {param.unit})")
+    if param.integer and any(v != round(v) for v in values):
+        raise VaryError(f"--vary {spec!r}: {path} takes whole numbers of months")
+    return path, values
+
+
+def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
+    """Evaluate every combination. ``varies`` is a list of ``PATH=VALUES`` strings or
+    of (path, values) pairs. Returns ``{"name", "parameters", "columns", "rows"}``
+    where each row is a dict of the varied values and the headline figures."""
+    base = obj if isinstance(obj, Base) else base_from(obj)
+    pairs = [parse_vary(v, base) if isinstance(v, str) else (v[0], list(v[1]))
+             for v in varies]
+    if not pairs:
+        raise VaryError("give at least one --vary PATH=VALUES")
+    paths = [p for p, _ in pairs]
+    dupes = sorted({p for p in paths if paths.count(p) > 1})
+    if dupes:
+        raise VaryError(f"--vary names {', '.join(dupes)} more than once")
+    total = math.prod(len(v) for _, v in pairs)
+    if total > MAX_COMBINATIONS:
+        raise VaryError(f"{total:,} combinations; at most {MAX_COMBINATIONS:,}")
+    combos = np.array(list(itertools.product(*(v for _, v in pairs))), float)
+    combos = combos.reshape(total, len(pairs))
+    out = evaluate(base, {p: combos[:, i] for i, p in enumerate(paths)}, total)
+    rows = []
+    for r in range(total):
+        row = {p: float(combos[r, i]) for i, p in enumerate(paths)}
+        for c in COLUMNS:
+            v = out[c][r]
+            row[c] = (int(v) or None) if c == "break_even_month" else finite(v)
+        rows.append(row)
+    return {"name": base.spec.name, "parameters": paths, "columns": paths + COLUMNS,
+            "rows": rows}
+
+
+def to_csv(grid: dict) -> str:
+    """The grid as CSV: the varied parameters, then the headline figures (unrounded;
+    an empty cell is undefined, e.g. no break-even within the horizon)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(grid["columns"])
+    for row in grid["rows"]:
+        writer.writerow(["" if row[c] is None else row[c] for c in grid["columns"]])
+    return buf.getvalue()

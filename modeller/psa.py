@@ -1,0 +1,372 @@
+"""Probabilistic sensitivity analysis (PSA): distributions, sampling, vectorised runs.
+
+Every quantity may declare a ``distribution`` (see :class:`modeller.schema.Distribution`
+and ``docs/uncertainty.md``); parameters without one stay at their value. Draws are
+evaluated by :func:`modeller.model.compute` with the draw axis ``D`` as the sample
+axis, in chunks that bound memory; there is no per-draw Python loop.
+
+Reproducibility: each sampled parameter has its own random stream, a numpy
+``Generator(PCG64(SeedSequence(seed, spawn_key=(crc32(path),))))``, consumed in order
+chunk after chunk. So a given ``seed`` gives the same draws whatever the chunk size, and
+a parameter's draws do not change when another parameter gains or loses a distribution.
+
+Parametrisations (``mean`` and ``sd`` are of the figure itself):
+
+- beta(mean m, sd s): alpha = m k, beta = (1 - m) k with k = m (1 - m) / s^2 - 1;
+  or ``alpha`` and ``beta`` directly;
+- gamma(mean m, sd s): shape = (m / s)^2, scale = s^2 / m;
+- lognormal(mean m, sd s): sigma^2 = ln(1 + s^2 / m^2), mu = ln m - sigma^2 / 2;
+- triangular(low, mode, high); uniform(low, high); fixed (the value, every draw).
+
+Draws are clipped to the quantity's allowed values (only a gamma or lognormal
+duration can exceed 1,200 months). Case-mix shares, when sampled, are renormalised in
+each draw so that they sum to 1.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .parameters import Base, Param, base_from, build_inputs, chunk_size, evaluate, finite
+
+#: Headline figures summarised (mean and 5th/50th/95th percentiles) per draw.
+SUMMARY_KEYS = [
+    "npv", "net_within_horizon", "net_lifetime", "cost", "gross_savings_within_horizon",
+    "gross_savings_lifetime", "benefit_cost_ratio", "roi", "cost_per_recovery",
+    "recovered", "per_person_gross_saving", "per_person_cost", "per_person_net",
+    "break_even_month",
+]
+PERCENTILES = (5, 50, 95)
+
+
+class NoDistributions(ValueError):
+    """The set declares no (non-fixed) distribution, so there is nothing to sample."""
+
+
+def distribution_parameters(dist) -> dict:
+    """The declared parameters of a distribution, as a plain dict."""
+    return {k: getattr(dist, k) for k in ("mean", "sd", "alpha", "beta", "low", "mode",
+                                          "high") if getattr(dist, k) is not None}
+
+
+def stream(seed: int, path: str) -> np.random.Generator:
+    """The random stream of one parameter for one seed."""
+    key = zlib.crc32(path.encode("utf-8"))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+        int(seed), spawn_key=(key,))))
+
+
+def draw(dist, rng: np.random.Generator, n: int, value: float) -> np.ndarray:
+    """``n`` draws of a distribution (not yet clipped)."""
+    kind = dist.type
+    if kind == "beta":
+        if dist.alpha is not None:
+            a, b = dist.alpha, dist.beta
+        else:
+            m, s = dist.mean, dist.sd
+            k = m * (1 - m) / (s * s) - 1
+            a, b = m * k, (1 - m) * k
+        return rng.beta(a, b, n)
+    if kind == "gamma":
+        m, s = dist.mean, dist.sd
+        return rng.gamma((m / s) ** 2, s * s / m, n)
+    if kind == "lognormal":
+        m, s = dist.mean, dist.sd
+        sigma2 = math.log1p((s / m) ** 2)
+        return rng.lognormal(math.log(m) - sigma2 / 2, math.sqrt(sigma2), n)
+    if kind == "triangular":
+        return rng.triangular(dist.low, dist.mode, dist.high, n)
+    if kind == "uniform":
+        return rng.uniform(dist.low, dist.high, n)
+    return np.full(n, float(value))
+
+
+def sampled_params(base: Base) -> list[Param]:
+    """The parameters that carry a distribution other than ``fixed``."""
+    return [p for p in base.params.values()
+            if p.distribution is not None and p.distribution.type != "fixed"]
+
+
+class Sampler:
+    """Draws of every sampled parameter, chunk after chunk, from per-parameter streams."""
+
+    def __init__(self, base: Base, seed: int):
+        self.params = sampled_params(base)
+        self.streams = {p.path: stream(seed, p.path) for p in self.params}
+
+    def next(self, n: int) -> dict[str, np.ndarray]:
+        return {p.path: p.clip(draw(p.distribution, self.streams[p.path], n, p.value))
+                for p in self.params}
+
+
+def sample_inputs(obj, draws: int, seed: int):
+    """``Inputs`` for ``draws`` draws at once (for checks on small runs)."""
+    base = obj if isinstance(obj, Base) else base_from(obj)
+    return build_inputs(base, draws, Sampler(base, seed).next(draws))
+
+
+@dataclass
+class Run:
+    """The per-draw headline figures of a PSA run and what is needed to summarise it."""
+
+    base: Base
+    draws: int
+    seed: int
+    values: dict[str, np.ndarray]            # SUMMARY_KEYS -> (draws,)
+    params: list[Param]
+    samples: dict[str, np.ndarray] = field(default_factory=dict)  # path -> (draws,)
+    chunk: int = 0
+
+
+def default_workers() -> int:
+    """Threads evaluating chunks: numpy releases the GIL in its array loops."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
+              workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              allow_fixed: bool = False) -> Run:
+    """Sample and evaluate ``draws`` draws; keep each draw's headline figures.
+
+    Samples are drawn chunk by chunk in order on the calling thread; chunks are
+    evaluated on ``workers`` threads and gathered in order, so the result depends only
+    on ``seed`` (not on ``chunk`` or ``workers``). At most ``workers + 1`` chunks are
+    in flight, which bounds memory. Raises :class:`NoDistributions` when nothing is
+    uncertain (unless ``allow_fixed``).
+    """
+    if draws < 1:
+        raise ValueError("draws must be at least 1")
+    base = obj if isinstance(obj, Base) else base_from(obj)
+    sampler = Sampler(base, seed)
+    if not sampler.params and not allow_fixed:
+        raise NoDistributions(
+            f"{base.spec.name}: no parameter declares a distribution, so every draw "
+            "would be the same; add `distribution:` to the uncertain figures (see "
+            "docs/uncertainty.md, or the bundled set national-faq-2017-psa)")
+    chunk = int(chunk or chunk_size(base.horizon))
+    workers = int(workers or default_workers())
+    values = {k: np.empty(draws) for k in SUMMARY_KEYS}
+    kept = {p.path: np.empty(draws) for p in sampler.params}
+    run = Run(base=base, draws=draws, seed=seed, values=values, params=sampler.params,
+              samples=kept, chunk=chunk)
+
+    def gather(start: int, samples: dict, out: dict) -> None:
+        n = len(out["npv"])
+        for k in SUMMARY_KEYS:
+            values[k][start:start + n] = out[k]
+        for path, v in samples.items():
+            kept[path][start:start + n] = v
+        if progress is not None:
+            progress(start + n, draws)
+
+    def job(samples: dict, n: int) -> dict:
+        return evaluate(base, samples, n, chunk=n)
+
+    starts = range(0, draws, chunk)
+    if workers == 1:
+        for start in starts:
+            n = min(chunk, draws - start)
+            samples = sampler.next(n)
+            gather(start, samples, job(samples, n))
+        return run
+    pending: deque = deque()
+    with ThreadPoolExecutor(workers) as pool:
+        for start in starts:
+            n = min(chunk, draws - start)
+            samples = sampler.next(n)
+            pending.append((start, samples, pool.submit(job, samples, n)))
+            if len(pending) > workers:
+                first, sampled, future = pending.popleft()
+                gather(first, sampled, future.result())
+        while pending:
+            first, sampled, future = pending.popleft()
+            gather(first, sampled, future.result())
+    return run
+
+
+def _summary(values: np.ndarray, key: str) -> dict:
+    if key == "break_even_month":
+        v = np.where(values > 0, values, np.inf)       # 0 = never within the horizon
+        q = np.percentile(v, PERCENTILES, method="inverted_cdf")
+        mean = float(v.mean()) if np.all(np.isfinite(v)) else None
+        return {"mean": mean, **{f"p{p}": finite(x) for p, x in zip(PERCENTILES, q)}}
+    ok = values[np.isfinite(values)]
+    if ok.size == 0:
+        return {"mean": None, **{f"p{p}": None for p in PERCENTILES}}
+    q = np.percentile(ok, PERCENTILES)
+    return {"mean": float(ok.mean()), **{f"p{p}": float(x) for p, x in
+                                          zip(PERCENTILES, q)}}
+
+
+def drivers(run: Run, target: int = 0) -> tuple[list[dict], float | None]:
+    """Parameters ranked by how much of the variance of NPV (``target`` 0) or of the
+    lifetime net (1) they explain: Pearson correlation, standardised regression
+    coefficient (SRC) from a linear regression on all sampled parameters, and SRC^2,
+    the share of the variance each explains under that linear model. Also R^2."""
+    p = len(run.params)
+    if run.draws < 3 or p == 0:
+        return [], None
+    z = np.column_stack([run.samples[q.path] for q in run.params]
+                        + [run.values["npv" if target == 0 else "net_lifetime"]])
+    z = z - z.mean(axis=0)
+    cov = (z.T @ z) / (run.draws - 1)
+    del z
+    y = p
+    var_y = cov[y, y]
+    sd = np.sqrt(np.clip(np.diag(cov)[:p], 0, None))
+    live = [j for j in range(p) if sd[j] > 0]
+    if var_y <= 0 or not live:
+        return [], None
+    cxx = cov[np.ix_(live, live)]
+    cxy = cov[live, y]
+    beta = np.linalg.lstsq(cxx, cxy, rcond=None)[0]
+    r2 = float(beta @ cxy / var_y)
+    rows = []
+    for i, j in enumerate(live):
+        src = float(beta[i] * sd[j] / math.sqrt(var_y))
+        rows.append({"parameter": run.params[j].path,
+                     "correlation": float(cov[j, y] / (sd[j] * math.sqrt(var_y))),
+                     "standardised_coefficient": src,
+                     "share_of_variance": src * src})
+    rows.sort(key=lambda r: -abs(r["standardised_coefficient"]))
+    return rows, r2
+
+
+def summarise(run: Run) -> dict:
+    """The ``modeller psa --format json`` contract (plus extra keys) of a run."""
+    v = run.values
+    h = run.base.horizon
+    be = v["break_even_month"]
+    by_year = [float(np.mean((be > 0) & (be <= 12 * y))) for y in range(1, h + 1)]
+    npv_drivers, r2 = drivers(run, 0)
+    life_drivers, r2_life = drivers(run, 1)
+    declared = [p.path for p in run.base.params.values()
+                if p.declared and not p.share and p not in run.params]
+    notes = ["Parameters without a distribution stay at their value in every draw.",
+             "probability_net_positive.within_horizon is P(NPV > 0) (Green Book, "
+             "within the horizon); lifetime is P(undiscounted lifetime net of the "
+             "horizon's cohorts > 0).",
+             "probability_broken_even_by_year[i] is P(break-even month <= 12 (i+1)), "
+             "i.e. by the end of year i+1.",
+             "Drivers: standardised coefficients of a linear regression of NPV on the "
+             "sampled parameters; share_of_variance = coefficient^2 (R^2 tells how "
+             "well the linear model fits).",
+             "Draws are clipped to each quantity's allowed values."]
+    if any(p.share for p in run.params):
+        notes.append("Sampled case-mix shares are renormalised in each draw to sum to 1.")
+    return {
+        "name": run.base.spec.name,
+        "draws": run.draws,
+        "seed": run.seed,
+        "summary": {k: _summary(v[k], k) for k in SUMMARY_KEYS},
+        "probability_net_positive": {
+            "within_horizon": float(np.mean(v["npv"] > 0)),
+            "lifetime": float(np.mean(v["net_lifetime"] > 0)),
+            "within_horizon_undiscounted": float(np.mean(v["net_within_horizon"] > 0)),
+        },
+        "probability_broken_even_by_year": by_year,
+        "years": list(range(1, h + 1)),
+        "drivers": npv_drivers,
+        "drivers_r_squared": r2,
+        "drivers_lifetime": life_drivers,
+        "drivers_lifetime_r_squared": r2_life,
+        "distributions": [
+            {"parameter": p.path, "type": p.distribution.type,
+             "parameters": distribution_parameters(p.distribution), "value": p.value,
+             "bounds": [p.bounds[0], finite(p.bounds[1])],
+             "source": p.distribution.source or p.source, "note": p.distribution.note}
+            for p in run.params],
+        "fixed_parameters": declared,
+        "rng": "numpy PCG64, SeedSequence(seed, spawn_key=(crc32(parameter path),))",
+        "notes": notes,
+    }
+
+
+def analyse(obj, draws: int, seed: int, *, chunk: int | None = None,
+            workers: int | None = None,
+            progress: Callable[[int, int], None] | None = None) -> dict:
+    """Run a PSA and summarise it (see :func:`summarise`)."""
+    out = summarise(run_draws(obj, draws, seed, chunk=chunk, workers=workers,
+                              progress=progress))
+    if hasattr(obj, "hash"):
+        out["hash"] = obj.hash
+    return out
+
+
+# --- rendering ----------------------------------------------------------------------
+
+LABELS = {
+    "npv": ("NPV within horizon (Green Book)", "money"),
+    "net_within_horizon": ("Net within horizon", "money"),
+    "net_lifetime": ("Net, lifetime (undiscounted)", "money"),
+    "cost": ("Cost within horizon", "money"),
+    "gross_savings_within_horizon": ("Gross savings within horizon", "money"),
+    "gross_savings_lifetime": ("Gross savings, lifetime", "money"),
+    "benefit_cost_ratio": ("Benefit-cost ratio", "ratio"),
+    "roi": ("ROI", "percent"),
+    "cost_per_recovery": ("Cost per recovery", "money"),
+    "recovered": ("People recovering", "people"),
+    "per_person_gross_saving": ("Gross saving per person entering", "pence"),
+    "per_person_cost": ("Cost per person entering", "pence"),
+    "per_person_net": ("Net per person entering", "pence"),
+    "break_even_month": ("Break-even month", "month"),
+}
+
+
+def table(result: dict, currency: str = "GBP") -> str:
+    """The terminal view of a PSA result."""
+    from .render import money, pence
+
+    def show(v, kind):
+        if v is None:
+            return "after horizon" if kind == "month" else "n/a"
+        return {"money": lambda: money(v, currency), "pence": lambda: pence(v, currency),
+                "ratio": lambda: f"{v:.2f}", "percent": lambda: f"{v:.1%}",
+                "people": lambda: f"{v:,.0f}", "month": lambda: f"{v:.0f}"}[kind]()
+
+    lines = [f"Probabilistic sensitivity analysis: {result['name']}",
+             f"{result['draws']:,} draws, seed {result['seed']}; "
+             f"{len(result['distributions'])} uncertain parameter(s), the rest fixed.",
+             ""]
+    header = ["Figure", "Mean", "5th pct", "Median", "95th pct"]
+    rows = []
+    for key, s in result["summary"].items():
+        label, kind = LABELS.get(key, (key, "money"))
+        rows.append([label] + [show(s[k], kind) for k in ("mean", "p5", "p50", "p95")])
+    lines += _grid(rows, header)
+    pn = result["probability_net_positive"]
+    lines += ["", f"P(NPV > 0 within the horizon): {pn['within_horizon']:.1%}",
+              f"P(lifetime net > 0): {pn['lifetime']:.1%}", "",
+              "P(broken even by the end of year):"]
+    lines.append("  " + "  ".join(f"{y}: {p:.1%}" for y, p in
+                                  zip(result["years"],
+                                      result["probability_broken_even_by_year"])))
+    if result["drivers"]:
+        r2 = result["drivers_r_squared"]
+        lines += ["", "What drives the variance of NPV (linear regression, "
+                  f"R^2 = {r2:.2f}):"]
+        rows = [[d["parameter"], f"{d['correlation']:+.2f}",
+                 f"{d['standardised_coefficient']:+.2f}",
+                 f"{d['share_of_variance']:.1%}"] for d in result["drivers"]]
+        lines += _grid(rows, ["Parameter", "Correlation", "Std. coefficient",
+                              "Share of variance"])
+    lines += ["", "Distributions:"]
+    for d in result["distributions"]:
+        args = ", ".join(f"{k} {v:g}" for k, v in d["parameters"].items())
+        lines.append(f"  {d['parameter']}: {d['type']}({args})")
+    return "\n".join(lines) + "\n"
+
+
+def _grid(rows, header):
+    from .sensitivity import _grid as grid
+
+    return grid(rows, header)

@@ -1,0 +1,331 @@
+"""One-way sensitivity (tornado) and exact break-even thresholds.
+
+One-way: every numeric parameter (or those asked for) is moved, one at a time, to the
+low and the high end of its declared ``range: [low, high]``, or, where none is
+declared, to its value -/+ ``default_range`` (20%), clipped to the allowed values
+(rates and shares [0, 1], money >= 0, months [0, 1200]). All scenarios go through
+:func:`modeller.model.compute` in one vectorised call (one scenario per draw).
+
+Thresholds are solved exactly, not searched for:
+
+- NPV and lifetime net are *linear* in the recovery rate (savings and boosters scale
+  with the people recovering), in a factor scaling every condition's annual saving,
+  and in the cost per person entering treatment: two evaluations give the line and
+  its root is exact.
+- Lifetime net is linear in the benefit duration B; the NPV within the horizon is
+  piecewise linear in B with breakpoints at whole months (each entry month's saving
+  within the horizon is min(B, months left)), and never falls as B rises. The model is
+  evaluated at B = 0, 1, ..., 12H and the root interpolated inside its bracketing
+  piece, which is exact.
+
+A threshold is ``None`` when no value in the allowed range breaks even (rates [0, 1],
+the saving factor and money >= 0, months [0, 1200]).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import numpy as np
+
+from . import parameters
+from .parameters import Base, base_from, evaluate, finite
+
+DEFAULT_RANGE = 0.20
+METRIC = "npv"
+THRESHOLD_KEYS = ("recovery_rate", "annual_saving", "benefit_months",
+                  "cost_per_person_entering")
+THRESHOLD_LABELS = {
+    "recovery_rate": "Recovery rate (every condition)",
+    "annual_saving": "Annual saving (factor on every condition's saving)",
+    "benefit_months": "Benefit duration (months)",
+    "cost_per_person_entering": "Cost per person entering treatment",
+}
+#: Relative tolerance for accepting a root at the edge of its allowed range.
+EDGE_RTOL = 1e-12
+
+
+class UnknownParameter(ValueError):
+    """A --param that names no parameter of the set."""
+
+
+def _bounds_text(p) -> str:
+    lo, hi = p.bounds
+    return f"[{lo:g}, {'inf' if hi == math.inf else f'{hi:g}'}]"
+
+
+def candidates(base: Base) -> tuple[list, list[dict]]:
+    """Parameters varied by default, and the ones left out with the reason."""
+    chosen, skipped = [], []
+    for p in base.params.values():
+        if p.share:
+            skipped.append({"parameter": p.path, "reason": "a case-mix share: shares "
+                            "must sum to 1, so one cannot move alone (vary the case mix "
+                            "in a scenario set instead)"})
+        elif not p.declared:
+            continue
+        else:
+            chosen.append(p)
+    return chosen, skipped
+
+
+def low_high(p, default_range: float) -> tuple[float, float, str]:
+    """(low, high, basis) for one parameter."""
+    if p.range is not None:
+        low, high = p.range
+        basis = "range"
+    else:
+        low, high = p.value * (1 - default_range), p.value * (1 + default_range)
+        basis = f"default ±{default_range:.0%}"
+    low, high = (float(v) for v in p.clip(np.array([low, high])))
+    if p.integer:
+        low, high = float(round(low)), float(round(high))
+    return low, high, basis
+
+
+def one_way(obj, params: Iterable[str] | None = None,
+            default_range: float = DEFAULT_RANGE) -> dict:
+    """Tornado data: each parameter at its low and high value, NPV at each, sorted by
+    swing |npv_high - npv_low|, largest first. ``obj`` is a LoadedSet, an
+    AssumptionSet or a :class:`~modeller.parameters.Base`."""
+    base = obj if isinstance(obj, Base) else base_from(obj)
+    chosen, skipped = candidates(base)
+    if params:
+        wanted = list(dict.fromkeys(params))
+        unknown = [w for w in wanted if w not in base.params]
+        if unknown:
+            raise UnknownParameter(
+                f"unknown parameter(s) {', '.join(unknown)}; parameters of this set: "
+                + ", ".join(p.path for p in chosen))
+        shares = [w for w in wanted if base.params[w].share]
+        if shares:
+            raise UnknownParameter(f"{', '.join(shares)}: case-mix shares must sum to "
+                                   "1, so one cannot move alone")
+        chosen = [base.params[w] for w in wanted]
+        skipped = []
+    rows, unchanged = [], []
+    for p in chosen:
+        low, high, basis = low_high(p, default_range)
+        if low == p.value == high:
+            unchanged.append({"parameter": p.path, "reason": f"{basis} of {p.value:g} "
+                              "is no change"})
+            continue
+        rows.append((p, low, high, basis))
+    n = 1 + 2 * len(rows)
+    values = {}
+    for i, (p, low, high, _) in enumerate(rows):
+        v = np.full(n, p.value)
+        v[1 + 2 * i], v[2 + 2 * i] = low, high
+        values[p.path] = v
+    out = evaluate(base, values, n)
+    tornado = []
+    for i, (p, low, high, basis) in enumerate(rows):
+        lo, hi = 1 + 2 * i, 2 + 2 * i
+        tornado.append({
+            "parameter": p.path, "low": low, "high": high,
+            "npv_low": float(out["npv"][lo]), "npv_high": float(out["npv"][hi]),
+            "label": p.label, "value": p.value, "basis": basis,
+            "swing": abs(float(out["npv"][hi] - out["npv"][lo])),
+            "net_lifetime_low": float(out["net_lifetime"][lo]),
+            "net_lifetime_high": float(out["net_lifetime"][hi]),
+            "unit": p.unit, "source": p.source,
+        })
+    tornado.sort(key=lambda r: -r["swing"])
+    return {"base": {k: finite(out[k][0]) for k in ("npv", "net_within_horizon",
+                                                       "net_lifetime")},
+            "tornado": tornado, "not_varied": skipped + unchanged,
+            "default_range": default_range}
+
+
+# --- thresholds -------------------------------------------------------------------
+
+def _linear_root(x0: float, f0: float, x1: float, f1: float, lo: float, hi: float
+                 ) -> float | None:
+    """Root of the line through (x0, f0), (x1, f1) if it lies in [lo, hi]."""
+    if f0 == 0.0:
+        return x0 if lo <= x0 <= hi else None
+    if f1 == f0:
+        return None
+    root = x0 - f0 * (x1 - x0) / (f1 - f0)
+    scale = max(abs(x0), abs(x1), 1.0) * EDGE_RTOL
+    if lo - scale <= root <= hi + scale:
+        return float(min(max(root, lo), hi))
+    return None
+
+
+def _pair(base: Base, transform_at) -> dict[str, np.ndarray]:
+    """Headlines with the two scenarios set by ``transform_at(fields)``."""
+    return evaluate(base, {}, 2, transform=transform_at)
+
+
+def thresholds(obj) -> dict:
+    """Break-even values, solved exactly: for each of recovery_rate, annual_saving
+    (a factor on every condition's saving), benefit_months and cost_per_person_entering,
+    ``{"within_horizon": value at which NPV = 0, "lifetime": value at which the
+    undiscounted lifetime net of the horizon's cohorts = 0}`` (None: none in range)."""
+    base = obj if isinstance(obj, Base) else base_from(obj)
+    x = base.inputs
+    out: dict[str, dict] = {}
+
+    def solve(key, x0, x1, transform, lo, hi):
+        r = _pair(base, transform)
+        out[key] = {m: _linear_root(x0, float(r[f][0]), x1, float(r[f][1]), lo, hi)
+                    for m, f in (("within_horizon", "npv"), ("lifetime", "net_lifetime"))}
+
+    def recovery(fields, idx):
+        fields["recovery"][:] = np.array([0.0, 1.0])[idx, None]
+    solve("recovery_rate", 0.0, 1.0, recovery, 0.0, 1.0)
+
+    def saving(fields, idx):
+        fields["annual_saving"] *= np.array([0.0, 1.0])[idx, None]
+    solve("annual_saving", 0.0, 1.0, saving, 0.0, math.inf)
+
+    c1 = max(float(x.per_person_entering[0]), 1.0)
+
+    def cost(fields, idx):
+        fields["per_person_entering"] = np.array([0.0, c1])[idx]
+    solve("cost_per_person_entering", 0.0, c1, cost, 0.0, math.inf)
+
+    out["benefit_months"] = _benefit_threshold(base)
+    return {key: out[key] for key in THRESHOLD_KEYS}
+
+
+def _benefit_threshold(base: Base) -> dict:
+    months = 12 * base.horizon
+    grid = np.arange(months + 1, dtype=float)        # breakpoints 0, 1, ..., 12H
+
+    def at_grid(fields, idx):
+        fields["benefit_months"] = grid[idx].copy()
+    r = evaluate(base, {}, len(grid), transform=at_grid)
+    npv = r["npv"]
+    within = None
+    hit = np.nonzero(npv >= 0.0)[0]
+    # NPV never falls as B rises (savings are not negative), so the first grid point
+    # at or above zero brackets the root with the one before it.
+    if len(hit):
+        k = int(hit[0])
+        within = 0.0 if k == 0 else _linear_root(grid[k - 1], float(npv[k - 1]),
+                                                 grid[k], float(npv[k]), 0.0, 1200.0)
+    lifetime = _linear_root(0.0, float(r["net_lifetime"][0]), 12.0,
+                            float(r["net_lifetime"][12]), 0.0, 1200.0)
+    return {"within_horizon": within, "lifetime": lifetime}
+
+
+def current_values(base: Base) -> dict:
+    """The set's own values of the four threshold parameters."""
+    x = base.inputs
+    rec = np.unique(x.recovery[0])
+    return {"recovery_rate": float(rec[0]) if len(rec) == 1 else None,
+            "annual_saving": 1.0,
+            "benefit_months": float(x.benefit_months[0]),
+            "cost_per_person_entering": float(x.per_person_entering[0])}
+
+
+def analyse(obj, params: Iterable[str] | None = None,
+            default_range: float = DEFAULT_RANGE) -> dict:
+    """The ``modeller sensitivity --format json`` contract, plus extra keys:
+
+    ``{"name", "metric", "default_range", "base", "tornado": [...], "not_varied",
+    "thresholds": {...}, "current": {...}, "notes": [...]}``.
+    """
+    base = obj if isinstance(obj, Base) else base_from(obj)
+    tornado = one_way(base, params, default_range)
+    overrides = [i for i, c in zip(base.ids, (base.spec.conditions[i] for i in base.ids))
+                 if c.recovery_rate is not None]
+    notes = [
+        f"Each parameter is moved to its declared `range: [low, high]`, or, where none "
+        f"is declared, to its value -/+{default_range:.0%}, clipped to the allowed "
+        "values (rates [0, 1], money >= 0, months [0, 1200]); all others stay at "
+        "their values.",
+        "NPV is within the horizon, Green Book convention (year 1 undiscounted).",
+        "Thresholds are exact: within_horizon is the value at which NPV = 0; lifetime "
+        "the value at which the undiscounted lifetime net of the horizon's cohorts = 0; "
+        "null when no allowed value breaks even.",
+        "annual_saving thresholds are a factor applied to every condition's saving "
+        "(1 = as in the set).",
+    ]
+    if overrides:
+        notes.append("recovery_rate thresholds apply one rate to every condition, "
+                      f"replacing the per-condition rates of {', '.join(overrides)}.")
+    return {
+        "name": base.spec.name,
+        "metric": METRIC,
+        "default_range": default_range,
+        "base": tornado["base"],
+        "tornado": tornado["tornado"],
+        "not_varied": tornado["not_varied"],
+        "thresholds": thresholds(base),
+        "current": current_values(base),
+        "notes": notes,
+    }
+
+
+# --- rendering ----------------------------------------------------------------------
+
+def _value_text(v: Any, key: str | None = None, unit: str | None = None) -> str:
+    if v is None:
+        return "none"
+    if key == "annual_saving":
+        return f"x{v:.4g}"
+    if unit in ("rate", "discount rate") or key == "recovery_rate":
+        return f"{v:.4g}"
+    if unit == "money" or key == "cost_per_person_entering":
+        return f"{v:,.2f}"
+    return f"{v:,.4g}"
+
+
+def table(result: dict, currency: str = "GBP") -> str:
+    """The terminal view of :func:`analyse`."""
+    from .render import money
+
+    lines = [f"One-way sensitivity of NPV: {result['name']}",
+             f"Base case NPV {money(result['base']['npv'], currency)}; lifetime net "
+             f"(undiscounted) {money(result['base']['net_lifetime'], currency)}.",
+             f"Each parameter moves to its declared range, else -/+"
+             f"{result['default_range']:.0%} of its value (clipped to allowed values).",
+             ""]
+    header = ["Parameter", "Low", "High", "NPV at low", "NPV at high", "Swing", "Basis"]
+    rows = [[r["parameter"], _value_text(r["low"], unit=r.get("unit")),
+             _value_text(r["high"], unit=r.get("unit")), money(r["npv_low"], currency),
+             money(r["npv_high"], currency), money(r["swing"], currency), r["basis"]]
+            for r in result["tornado"]]
+    lines += _grid(rows, header)
+    if result.get("not_varied"):
+        lines.append("")
+        lines.append("Not varied:")
+        by_reason: dict[str, list[str]] = {}
+        for r in result["not_varied"]:
+            by_reason.setdefault(r["reason"], []).append(r["parameter"])
+        lines += [f"  {', '.join(names)}: {reason}"
+                  for reason, names in by_reason.items()]
+    lines += ["", "Break-even thresholds (solved exactly; 'none' = no allowed value "
+              "breaks even)", ""]
+    header = ["Parameter", "Set's value", "NPV = 0 (within horizon)",
+              "Lifetime net = 0"]
+    rows = []
+    for key in THRESHOLD_KEYS:
+        t = result["thresholds"][key]
+        current = result["current"].get(key)
+        rows.append([THRESHOLD_LABELS[key],
+                     "by condition" if current is None else _value_text(current, key),
+                     _value_text(t["within_horizon"], key),
+                     _value_text(t["lifetime"], key)])
+    lines += _grid(rows, header)
+    lines.append("")
+    lines += [f"- {n}" for n in result["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def _grid(rows: list[list[str]], header: list[str]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) if i == 0 or i == len(cells) - 1
+                         else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    return [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+__all__ = ["analyse", "one_way", "thresholds", "table", "DEFAULT_RANGE",
+           "UnknownParameter", "parameters"]
