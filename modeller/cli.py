@@ -152,27 +152,100 @@ def schema(out) -> None:
     _emit(json.dumps(doc, indent=2, sort_keys=True) + "\n", out)
 
 
+REPORT_KINDS = ("logic-model", "business-case", "board-summary")
+
+
+def _bundle(loaded, d: dict, scenario_files=(), sensitivity: bool = False,
+            psa_draws: int | None = None, seed: int = 0, grid_specs=()) -> dict:
+    """Everything the report templates read: results plus optional analyses."""
+    from . import model
+    from .reports.bundle import make_bundle
+
+    scenarios = []
+    if scenario_files:
+        scenarios = [d] + [model.run(item).to_dict() for item in _load(scenario_files)]
+    bundle = make_bundle(loaded, d, scenarios)
+    if sensitivity:
+        from . import sensitivity as sens
+
+        bundle["sensitivity"] = sens.analyse(loaded)
+    if psa_draws:
+        from . import psa
+
+        bundle["psa"] = psa.analyse(loaded, psa_draws, seed)
+    if grid_specs:
+        from . import grid
+
+        bundle["grid"] = grid.run_grid(loaded, list(grid_specs))
+    return bundle
+
+
+def _analysis_options(command):
+    """Options shared by `build` and `report` to add analyses to the business case."""
+    options = [
+        click.option("--scenario", "scenarios", multiple=True, metavar="FILE",
+                     help="Another set to compare with FILE (repeatable)."),
+        click.option("--sensitivity", is_flag=True,
+                     help="Add one-way sensitivity (tornado) and break-even thresholds."),
+        click.option("--psa-draws", type=click.IntRange(1, 10_000_000), default=None,
+                     help="Add a probabilistic sensitivity analysis with N draws."),
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Random seed for --psa-draws."),
+        click.option("--grid", "grid_specs", multiple=True, metavar="PATH=VALUES",
+                     help="Add a scenario grid (repeatable), as for `modeller grid`."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("file", default="national-faq-2017")
 @click.option("--out-dir", default="reports", show_default=True,
               type=click.Path(file_okay=False),
               help="Outputs go to OUT_DIR/<set name>/.")
-def build(file, out_dir) -> None:
-    """Run a set and write its results (JSON, CSV, text) into reports/<set name>/."""
+@_analysis_options
+def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
+    """Run a set and write everything into reports/<set name>/: the logic model,
+    business case and board summary as PDF, and the JSON, CSV and text of the same run.
+    """
     from . import model, render
     from .output import slug, write_atomic
+    from .reports import render_all
 
     (loaded,) = _load([file])
     d = model.run(loaded).to_dict()
     target = Path(out_dir) / slug(d["name"])
+    bundle = _bundle(loaded, d, scenarios, sensitivity, psa_draws, seed, grid_specs)
     written = [
         write_atomic(target / "results.json", render.to_json(d)),
         write_atomic(target / "by_year.csv", render.by_year_csv(d)),
         write_atomic(target / "by_condition.csv", render.by_condition_csv(d)),
         write_atomic(target / "summary.txt", render.table(d)),
     ]
+    for key in ("sensitivity", "psa", "grid"):
+        if key in bundle:
+            written.append(write_atomic(target / f"{key}.json", render.to_json(bundle[key])))
+    written += list(render_all(bundle, target).values())
     for path in written:
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(REPORT_KINDS))
+@click.argument("file")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
+              help="The PDF to write (atomically; folders are created).")
+@_analysis_options
+def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
+    """Write one report (logic-model, business-case or board-summary) as PDF."""
+    from . import model
+    from .reports import render_pdf
+
+    (loaded,) = _load([file])
+    d = model.run(loaded).to_dict()
+    bundle = _bundle(loaded, d, scenarios, sensitivity, psa_draws, seed, grid_specs)
+    click.echo(str(render_pdf(kind, bundle, Path(out))))
 
 
 @cli.command("evidence")

@@ -143,6 +143,17 @@ def test_build_writes_outputs(tmp_path):
     d = json.loads((folder / "results.json").read_text())
     assert d["totals"]["cost"] == pytest.approx(1_950_000)
     assert (folder / "by_year.csv").exists() and (folder / "by_condition.csv").exists()
+    for name in ("logic-model.pdf", "business-case.pdf", "board-summary.pdf"):
+        assert (folder / name).read_bytes().startswith(b"%PDF"), name
+        assert str(folder / name) in result.stdout
+
+
+def test_report_writes_one_pdf_into_a_new_folder(tmp_path):
+    target = tmp_path / "new" / "summary.pdf"
+    result = invoke("report", "board-summary", "example-area", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF")
+    assert result.stdout.strip() == str(target)
 
 
 def test_help_imports_no_heavy_libraries():

@@ -1,10 +1,11 @@
 """The assumptions appendix lists every figure with its value and source."""
 
-from modeller import assumptions, inventory
+from modeller import assumptions
+from modeller.reports.bundle import assumption_rows
 
 
 def test_every_figure_of_the_national_set_is_listed_with_its_source():
-    rows = {r["field"]: r for r in inventory.rows(assumptions.load("national-faq-2017"))}
+    rows = {r["field"]: r for r in assumption_rows(assumptions.load("national-faq-2017"))}
     for field, value in [("outcomes.recovery_rate", "0.5"), ("outcomes.completion_rate", "0.6"),
                          ("benefit_duration.months", "26.5"),
                          ("conditions.all_ltc_mus.annual_saving", "1000"),
@@ -17,7 +18,7 @@ def test_every_figure_of_the_national_set_is_listed_with_its_source():
 
 
 def test_cited_evidence_appears_converted():
-    rows = {r["field"]: r for r in inventory.rows(assumptions.load("example-area"))}
+    rows = {r["field"]: r for r in assumption_rows(assumptions.load("example-area"))}
     copd = rows["conditions.copd.annual_saving"]
     assert copd["value"] == "1674"
     assert copd["source"].startswith("evidence: hillingdon-copd-secondary")

@@ -1,0 +1,155 @@
+"""Benchmark: a full build of the three PDF reports against bare WeasyPrint.
+
+Not a test. Prints, for one assumption set (median of ``--repeat`` runs):
+
+* cold build: a fresh Python process that imports the package, loads and runs the model
+  and writes the three PDFs (``modeller build`` when the CLI writes PDFs, otherwise the
+  same steps through :func:`modeller.reports.render_all`);
+* warm build, in this process: model run, charts + templating, and our WeasyPrint call
+  (PDF/UA-1, restricted URL fetcher, one-page check) for the three reports;
+* bare WeasyPrint: ``weasyprint.HTML(string=html).write_pdf()`` on the very same HTML,
+  in this same run;
+
+and the ratios build / bare. The model, charts and templating should add little on top
+of WeasyPrint itself (issue 3).
+
+    .venv/bin/python benchmarks/bench_build.py [SET] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COLD = r"""
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from modeller import model
+from modeller.assumptions import load
+from modeller.reports import render_all
+from modeller.reports.bundle import make_bundle
+loaded = load(sys.argv[1])
+results = model.run(loaded).to_dict()
+render_all(make_bundle(loaded, results), Path(sys.argv[2]))
+print(time.perf_counter() - t0)
+"""
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _cli_builds_pdfs(set_path: str) -> bool:
+    """Whether ``modeller build`` writes the PDF reports (once the CLI is wired)."""
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run([sys.executable, "-m", "modeller.cli", "build", set_path,
+                               "--out-dir", out], capture_output=True, cwd=ROOT)
+        return done.returncode == 0 and any(Path(out).rglob("*.pdf"))
+
+
+def cold_build(set_path: str, use_cli: bool) -> float:
+    """Wall-clock seconds for one build in a fresh process."""
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        if use_cli:
+            subprocess.run([sys.executable, "-m", "modeller.cli", "build", set_path,
+                            "--out-dir", out], check=True, capture_output=True, cwd=ROOT)
+        else:
+            subprocess.run([sys.executable, "-c", COLD, set_path, out], check=True,
+                           capture_output=True, cwd=ROOT)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("set", nargs="?", default=str(ROOT / "assumptions" /
+                                                      "national-faq-2017.yaml"))
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    use_cli = _cli_builds_pdfs(args.set)
+    cold = [cold_build(args.set, use_cli) for _ in range(args.repeat)]
+
+    start = time.perf_counter()
+    import weasyprint
+    import_weasyprint = time.perf_counter() - start
+
+    from modeller import model
+    from modeller.assumptions import load
+    from modeller.reports import KINDS, pdf_bytes, templates_dir
+    from modeller.reports.render import pdf_and_html
+    from modeller.reports.bundle import make_bundle
+
+    from modeller.reports import render_html
+
+    def compact_level(html: str) -> int:
+        for level in (2, 1):
+            if f'data-compact="{level}"' in html:
+                return level
+        return 0
+
+    loaded = load(args.set)
+    bundle = make_bundle(loaded, model.run(loaded).to_dict())
+    base_url = templates_dir().as_uri() + "/"
+    pdf_bytes("board-summary", bundle)  # warm-up: imports matplotlib, font caches
+
+    timings: dict[str, list[float]] = {k: [] for k in
+                                       ("model", "html", "ours", "bare", "warm_build")}
+    pages: dict[str, int] = {}
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        loaded = load(args.set)
+        results = model.run(loaded).to_dict()
+        bundle = make_bundle(loaded, results)
+        timings["model"].append(time.perf_counter() - t)
+
+        html_total = ours_total = bare_total = 0.0
+        for kind in KINDS:
+            t = time.perf_counter()
+            _, html = pdf_and_html(kind, bundle)  # templating, charts and WeasyPrint
+            ours_total += time.perf_counter() - t
+            t = time.perf_counter()
+            render_html(kind, bundle, compact=compact_level(html))
+            html_total += time.perf_counter() - t
+            t = time.perf_counter()
+            document = weasyprint.HTML(string=html, base_url=base_url).render()
+            document.write_pdf()
+            bare_total += time.perf_counter() - t
+            pages[kind] = len(document.pages)
+        timings["html"].append(html_total)
+        timings["ours"].append(ours_total)
+        timings["bare"].append(bare_total)
+        timings["warm_build"].append(timings["model"][-1] + ours_total)
+
+    med = {k: _median(v) for k, v in timings.items()}
+    cold_med = _median(cold)
+    bare = med["bare"]
+    print(f"assumption set:            {args.set}")
+    print(f"pages:                     " + ", ".join(f"{k} {n}" for k, n in pages.items()))
+    print(f"repeats (median of):       {args.repeat}")
+    print(f"cold build ({'modeller build' if use_cli else 'fresh process, render_all'}): "
+          f"{cold_med:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in cold)})")
+    print(f"import weasyprint:         {import_weasyprint:6.2f} s")
+    print(f"warm build, total:         {med['warm_build']:6.2f} s")
+    print(f"  load + model run:        {med['model']:6.2f} s")
+    print(f"  charts + templating:     {med['html']:6.2f} s")
+    print(f"  our weasyprint call:     {med['ours'] - med['html']:6.2f} s  "
+          f"(PDF/UA-1, URL fetcher, one-page check and any re-layout)")
+    print(f"bare weasyprint, same HTML:{bare:6.2f} s  (final HTML, default options)")
+    print(f"ratio warm build / bare:   {med['warm_build'] / bare:6.2f}")
+    print(f"ratio cold build / bare:   {cold_med / bare:6.2f}  "
+          f"(cold includes Python start-up and imports: "
+          f"{cold_med - med['warm_build']:.2f} s more than warm)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Board-ready PDF reports: logic model, business case and board summary.
+
+Public API::
+
+    render_pdf(kind, bundle, out_path) -> Path     # atomic write, creates parent dirs
+    render_html(kind, bundle) -> str
+    render_all(bundle, out_dir, kinds=KINDS) -> dict[str, Path]
+    KINDS = ("logic-model", "business-case", "board-summary")
+
+``bundle`` is plain data::
+
+    {"results": <modeller run --format json>,
+     "assumption_rows": [{"field", "value", "unit", "source", "note"}, ...],
+     "description": str | None,
+     "scenarios": [<results>, ...]}          # optional; compared when >= 2
+
+Templates never compute money; see :mod:`modeller.reports.context`. Importing this
+package does not import WeasyPrint or matplotlib (they load on first render), but the CLI
+should still import it inside the command that needs it.
+"""
+
+from modeller.reports.context import KINDS, LABELS, build_context
+from modeller.reports.render import (
+    FILENAMES,
+    ReportError,
+    pdf_bytes,
+    render_all,
+    render_html,
+    render_pdf,
+    source_date_epoch,
+    templates_dir,
+)
+
+__all__ = [
+    "FILENAMES",
+    "KINDS",
+    "LABELS",
+    "ReportError",
+    "build_context",
+    "pdf_bytes",
+    "render_all",
+    "render_html",
+    "render_pdf",
+    "source_date_epoch",
+    "templates_dir",
+]

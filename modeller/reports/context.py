@@ -1,0 +1,368 @@
+"""Build the template context for each report from a bundle of computed results.
+
+The bundle is plain data (see :func:`modeller.reports.render_pdf`): the results dict of
+``modeller run --format json``, the assumption rows for the appendix, an optional
+description and optional scenario results. This module arranges it for the templates and
+writes the few sentences whose wording depends on the figures (the ask, the
+recommendation, break-even text). It never computes a new money figure that is printed:
+the only arithmetic is display scaling (the cohort of 100) and ratios of people counts
+(completion and recovery shares), each derived from the bundle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modeller.reports import charts, content
+from modeller.reports import formatting as fmt
+
+KINDS = ("logic-model", "business-case", "board-summary")
+
+TEMPLATES = {
+    "logic-model": "logic_model.html",
+    "business-case": "business_case.html",
+    "board-summary": "board_summary.html",
+}
+
+LABELS = {
+    "logic-model": "Logic model",
+    "business-case": "Business case",
+    "board-summary": "Board summary",
+}
+
+#: Whose costs and savings count. The savings figure covers "both primary and secondary
+#: care costs" (000_531557c98ba51688.txt:1271-1273): an NHS healthcare perspective.
+DEFAULT_PERSPECTIVE = "NHS healthcare perspective"
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of ``text``, without its full stop."""
+    head = text.split(". ", 1)[0]
+    return head.rstrip(" .")
+
+
+def _years(n: int) -> str:
+    return f"{n} year" if n == 1 else f"{n} years"
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def headline(results: dict, perspective: str) -> dict[str, Any]:
+    """Display strings for the headline figures (also used by the tests)."""
+    t = results["totals"]
+    h = results["horizon_years"]
+    over = f"over {_years(h)}"
+    be = t.get("break_even_month")
+    return {
+        "investment": fmt.money_short(t["cost"]),
+        "investment_full": fmt.money(t["cost"]),
+        "gross_within": fmt.money_short(t["gross_savings_within_horizon"]),
+        "gross_within_full": fmt.money(t["gross_savings_within_horizon"]),
+        "net_within": fmt.money_short(t["net_within_horizon"]),
+        "net_within_full": fmt.money(t["net_within_horizon"]),
+        "npv": fmt.money_short(t["npv"]),
+        "npv_full": fmt.money(t["npv"]),
+        "bcr": fmt.per_pound(t["benefit_cost_ratio"]),
+        "ratio_sentence": (f"{fmt.per_pound(t['benefit_cost_ratio'])} saved per £1 "
+                           f"{over}, {perspective}"),
+        "roi": fmt.percent(t["roi"]),
+        "roi_sentence": f"{fmt.percent(t['roi'])} return on investment {over}, {perspective}",
+        "cost_per_recovery": fmt.money(t["cost_per_recovery"]),
+        "break_even": (f"month {be}" if be is not None
+                       else f"not within the {h}-year horizon"),
+        "break_even_short": (f"Month {be}" if be is not None else "Not within horizon"),
+        "payback": fmt.months(results["per_person_entering"]["payback_months"],
+                              missing="never"),
+        "payback_sentence": (
+            f"One person entering treatment repays their cost after "
+            f"{fmt.months(results['per_person_entering']['payback_months'])}"
+            if results["per_person_entering"]["payback_months"] is not None
+            else "One person entering treatment never repays their cost from savings"),
+        "over": over,
+    }
+
+
+def _ask(results: dict) -> str:
+    t = results["totals"]
+    h = results["horizon_years"]
+    first = results["by_year"][0] if results["by_year"] else None
+    text = (f"Invest {fmt.money(t['cost'])} over {_years(h)} in IAPT-LTC talking "
+            f"therapies, offering treatment to {fmt.people(t['entering'])} people with "
+            f"long-term physical health conditions and common mental health problems")
+    if first is not None:
+        text += (f" ({fmt.people(first['entering'])} people and {fmt.money(first['cost'])} "
+                 f"in year 1)")
+    return text + "."
+
+
+def _recommendation(results: dict, hl: dict) -> dict[str, str]:
+    """The recommendation and its basis; wording follows the sign of the figures."""
+    t = results["totals"]
+    h = results["horizon_years"]
+    if t["npv"] > 0:
+        when = (f", breaking even in month {t['break_even_month']}"
+                if t.get("break_even_month") is not None else "")
+        return {
+            "verdict": "Approve, with a local evaluation from the outset",
+            "text": (f"On these assumptions the service pays for itself within "
+                     f"{_years(h)}: net present value {hl['npv_full']}{when}. Make the "
+                     f"approval conditional on a local evaluation that links IAPT and "
+                     f"healthcare utilisation data, so the savings can be demonstrated "
+                     f"to the budgets where they fall."),
+        }
+    if t["net_lifetime"] > 0:
+        return {
+            "verdict": "Approve only if the board accepts savings beyond the horizon",
+            "text": (f"On these assumptions the service does not pay back within "
+                     f"{_years(h)} (net present value {hl['npv_full']}). People treated "
+                     f"go on saving after the horizon "
+                     f"({fmt.money(t['gross_savings_beyond_horizon'])} gross), so over "
+                     f"the lifetime of their benefit the savings exceed the costs by "
+                     f"{fmt.money(t['net_lifetime'])}. The case therefore rests on "
+                     f"clinical outcomes and on savings that arrive late and are hard to "
+                     f"demonstrate; approve only with a local evaluation from the "
+                     f"outset."),
+        }
+    return {
+        "verdict": "Not supported on savings alone",
+        "text": (f"On these assumptions the modelled savings do not repay the investment, "
+                 f"even over the lifetime of the benefit (net {fmt.money(t['net_lifetime'])}). "
+                 f"Any approval would rest on clinical and patient-experience benefits, "
+                 f"not on cost offset."),
+    }
+
+
+def _why_differ(results: dict, hl: dict) -> str:
+    """Why one cohort's payback and the running service's break-even differ."""
+    t = results["totals"]
+    be = t.get("break_even_month")
+    reason = (f"each year’s new costs arrive before that year’s savings: every new cohort "
+              f"is paid for when it starts treatment, while its savings come in month by "
+              f"month over the following {fmt.months(results['benefit_months'])}, so a "
+              f"running service always carries the costs of people whose savings are "
+              f"still to come.")
+    if results["per_person_entering"]["payback_months"] is None:
+        return (f"{hl['payback_sentence']}, so the running service cannot break even "
+                f"either. Even where one person’s savings do repay their cost, a running "
+                f"service breaks even later than one person does, because {reason}")
+    service = (f"the running service breaks even only in month {be}" if be is not None
+               else f"the running service does not break even within the "
+                    f"{results['horizon_years']}-year horizon")
+    return (f"{hl['payback_sentence']} on average, but {service}. The two differ because "
+            f"{reason}")
+
+
+def _cohort_of_100(results: dict) -> dict[str, str]:
+    t = results["totals"]
+    p = results["per_person_entering"]
+    completed = _ratio(t["completed"], t["entering"])
+    recovered = _ratio(t["recovered"], t["entering"])
+    def per100(value: float | None) -> float | None:
+        return None if value is None else 100 * value
+
+    return {
+        "completed": fmt.people(per100(completed)),
+        "recovered": fmt.people(per100(recovered)),
+        "cost": fmt.money(per100(p["cost"])),
+        "gross": fmt.money(per100(p["gross_saving"])),
+        "net": fmt.money(per100(p["net"])),
+    }
+
+
+def _method(results: dict) -> list[dict[str, str]]:
+    """Plain-language method; a bundle may replace it with its own ``method`` list."""
+    applies = results["savings_apply_to"]
+    return [
+        {"title": "People",
+         "text": "People completing = people entering × completion rate; people "
+                 "recovering = people completing × recovery rate (the FAQ’s funnel, "
+                 "000_531557c98ba51688.txt:1392-1396)."},
+        {"title": "Who saves",
+         "text": f"Savings are counted for people who are {applies} "
+                 f"(setting savings_apply_to)."},
+        {"title": "Savings",
+         "text": f"Each of them saves the annual saving for their condition ÷ 12 a month "
+                 f"for {fmt.months(results['benefit_months'])}, starting after "
+                 f"{fmt.months(results['treatment_months'], whole=True)} of treatment. "
+                 f"Savings falling after the {results['horizon_years']}-year horizon are "
+                 f"reported separately."},
+        {"title": "Costs",
+         "text": "Cost per person entering × people entering, plus any other cost lines, "
+                 "in the month they arise."},
+        {"title": "Discounting",
+         "text": results["discount_convention"].rstrip(" .")
+                 + ". Net present value = Σ over years of net × discount factor."},
+        {"title": "Ratios",
+         "text": f"Benefit–cost ratio = gross savings ÷ cost, both within the "
+                 f"{results['horizon_years']}-year horizon and undiscounted (“saved per "
+                 f"£1”); return on investment = (gross savings − cost) ÷ cost; cost per "
+                 f"recovery = cost ÷ people recovering. Perspective: the NHS healthcare "
+                 f"costs the savings figures cover."},
+        {"title": "Break-even and payback",
+         "text": "Break-even month: the first month in which cumulative gross savings reach "
+                 "cumulative cost. Payback per person entering: the months until one "
+                 "person’s expected savings repay their cost."},
+    ]
+
+
+def _risks() -> list[dict]:
+    return content.RISKS
+
+
+def _find_row(rows: list[dict], *needles: str) -> dict | None:
+    """The first assumption row whose field contains any of ``needles``."""
+    for needle in needles:
+        for row in rows:
+            if needle in str(row.get("field", "")):
+                return row
+    return None
+
+
+def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | None]]:
+    """The assumptions a logic model reader needs, each with its source if known."""
+    t = results["totals"]
+    items: list[dict[str, str | None]] = []
+
+    def add(text: str, *needles: str, source: str | None = None) -> None:
+        row = _find_row(rows, *needles) if needles else None
+        items.append({"text": text, "source": source or (row or {}).get("source")})
+
+    if results["by_year"]:
+        add(f"People entering treatment: {fmt.people(results['by_year'][0]['entering'])} "
+            f"in year 1, {fmt.people(t['entering'])} over {_years(results['horizon_years'])}",
+            "entering_treatment")
+    add(f"Completion {fmt.percent(_ratio(t['completed'], t['entering']))} of people entering",
+        "completion_rate")
+    add(f"Recovery {fmt.percent(_ratio(t['recovered'], t['completed']))} of people completing",
+        "recovery_rate")
+    conditions = results["by_condition"]
+    if len(conditions) == 1:
+        c = conditions[0]
+        add(f"Saving per person a year ({c['label']}): {fmt.money(c['annual_saving'])}",
+            source=c.get("source"))
+    elif conditions:
+        savings = ", ".join(f"{c['label']} {fmt.money(c['annual_saving'])}"
+                            for c in conditions)
+        cites = [fmt.short_source(c.get("source")) for c in conditions if c.get("source")]
+        add(f"Saving per person a year: {savings}",
+            source="; ".join(dict.fromkeys(cites)) or None)
+    add(f"Savings last {fmt.months(results['benefit_months'])}, counted for people who are "
+        f"{results['savings_apply_to']}", "benefit_duration")
+    add(f"Cost per person entering treatment: "
+        f"{fmt.money(results['per_person_entering']['cost'])}", "per_person_entering")
+    discount = _find_row(rows, "discount_rate")
+    if discount is not None:
+        add(f"Discount rate {discount['value']} ({discount.get('unit') or 'per year'})",
+            "discount_rate")
+    return items
+
+
+def _metric_groups(conditions: list[dict]) -> list[dict]:
+    """Conditions grouped by the seed metric list that applies to them."""
+    groups: dict[str, dict] = {}
+    for c in conditions:
+        metrics = c["metrics"]
+        group = groups.setdefault(metrics["cite"], {"labels": [], "metrics": metrics})
+        group["labels"].append(c["label"])
+    return list(groups.values())
+
+
+def _output_years(results: dict) -> tuple[list[dict], str | None]:
+    """Year rows for the logic model's outputs; long horizons are abridged."""
+    years = results["by_year"]
+    if len(years) <= 6:
+        return years, None
+    shown = years[:3] + years[-1:]
+    return shown, (f"Years 4 to {len(years) - 1} are in the business case.")
+
+
+#: Reports that must fit on one page, and the chart height at each compaction level.
+ONE_PAGE = {"logic-model", "board-summary"}
+_BOARD_CHART_HEIGHT = (2.15, 1.85, 1.6)
+
+
+def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
+    """Everything a template needs for ``kind``; charts are rendered here.
+
+    ``compact`` (0, 1, 2) tightens one-page reports when their content would not fit.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown report {kind!r}; choose one of {', '.join(KINDS)}")
+    results = bundle["results"]
+    perspective = results.get("perspective") or DEFAULT_PERSPECTIVE
+    hl = headline(results, perspective)
+    scenarios = [s for s in (bundle.get("scenarios") or [])]
+    if len(scenarios) < 2:
+        scenarios = []
+    t = results["totals"]
+
+    conditions = []
+    for row in results["by_condition"]:
+        conditions.append({**row, "metrics": content.metrics_for(row["id"], row["label"])})
+
+    holders = list(results.get("by_budget_holder") or [])
+    holder_labels = {h["id"]: h["label"] for h in holders}
+    care_categories = [
+        {**c, "holder_label": holder_labels.get(c.get("budget_holder"),
+                                                c.get("budget_holder") or "not assigned")}
+        for c in (results.get("by_care_category") or [])]
+    labels_by_id = {c["id"]: c["label"] for c in results["by_condition"]}
+    evidence_notes = [
+        {"label": labels_by_id.get(cid, cid), "record": e.get("record") or "",
+         "original": e.get("original") or "", "steps": list(e.get("steps") or []),
+         "notes": list(e.get("notes") or [])}
+        for cid, e in (results.get("evidence") or {}).items()]
+
+    chart_set: dict[str, charts.Chart] = {}
+    if kind == "business-case":
+        chart_set["cohort"] = charts.cohort_walk(results)
+        chart_set["cumulative"] = charts.cumulative(results, height_in=2.4)
+        if scenarios:
+            chart_set["scenarios"] = charts.scenarios_net(scenarios)
+    elif kind == "board-summary":
+        chart_set["cumulative"] = charts.cumulative(
+            results, height_in=_BOARD_CHART_HEIGHT[min(compact, 2)])
+
+    label = LABELS[kind]
+    return {
+        "kind": kind,
+        "compact": compact,
+        "label": label,
+        "doc_title": f"IAPT-LTC {label.lower()}: {results['name']}",
+        "doc_subject": (f"IAPT-LTC {label.lower()} for {results['name']}, "
+                        f"{_years(results['horizon_years'])}, {perspective}"),
+        "results": results,
+        "npv_convention": results["discount_convention"].rstrip(" ."),
+        "npv_convention_short": _first_sentence(results["discount_convention"]),
+        "t": t,
+        "pp": results["per_person_entering"],
+        "hl": hl,
+        "perspective": perspective,
+        "description": bundle.get("description"),
+        "assumption_rows": bundle.get("assumption_rows") or [],
+        "scenarios": scenarios,
+        "conditions": conditions,
+        "budget_holders": holders,
+        "care_categories": care_categories,
+        "evidence_notes": evidence_notes,
+        "charts": chart_set,
+        "ask": _ask(results),
+        "recommendation": _recommendation(results, hl),
+        "why_differ": _why_differ(results, hl),
+        "per100": _cohort_of_100(results),
+        "completion_share": _ratio(t["completed"], t["entering"]),
+        "recovery_share": _ratio(t["recovered"], t["completed"]),
+        "method": bundle.get("method") or _method(results),
+        "key_assumptions": _key_assumptions(results, bundle.get("assumption_rows") or []),
+        "metric_groups": _metric_groups(conditions),
+        "output_years": _output_years(results)[0],
+        "output_years_note": _output_years(results)[1],
+        "risks": _risks(),
+        "board_risks": [{"short": r["short"],
+                         "quote": min(r["evidence"], key=lambda e: len(e["text"]))}
+                        for r in _risks()[:3]],
+        "seeds": content,
+        "years": _years,
+    }

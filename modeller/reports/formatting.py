@@ -1,0 +1,162 @@
+"""Display formatting for reports: money, percentages, months, people.
+
+These functions only *format* numbers that the model has already computed; they never
+compute money. They are registered as jinja2 filters by :mod:`modeller.reports.render`
+and used by the tests to derive the exact strings a report must contain, so the rounding
+rules live in one place:
+
+* ``money``: whole pounds with thousands separators (``£12,345``); amounts under
+  £1,000 that are not whole pounds keep their pence (``£662.50``).
+* ``money_short``: headline style, ``£1.95m`` at or above £1m, ``£390k`` at or above
+  £10,000, otherwise as ``money``.
+* ``percent``: ``30%``, ``30.5%`` (one decimal place, trailing ``.0`` dropped).
+* ``months``: ``26.0 months`` (one decimal place); ``None`` gives a caller-chosen text.
+* ``people``: whole people with thousands separators (``3,000``).
+* ``per_pound``: a benefit–cost ratio as money per £1, ``£1.02``.
+
+Negative amounts use the Unicode minus sign (U+2212), which the bundled font covers,
+joined to a following "£" by U+2060 so the two never split across lines.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+MINUS = "\u2212"
+#: Before a currency sign the minus is followed by WORD JOINER (U+2060, in the bundled
+#: font) so a line never breaks between "−" and "£"; PDF text extraction drops it.
+MINUS_MONEY = "\u2212\u2060"
+
+
+def _round_half_up(value: float, places: int) -> Decimal:
+    """Round like a finance reader expects (0.5 up), not banker's rounding."""
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def _signed(text: str, negative: bool) -> str:
+    if not negative:
+        return text
+    return (MINUS_MONEY if text.startswith("£") else MINUS) + text
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value: float | None, missing: str = "n/a") -> str:
+    """Format an amount in GBP: ``£12,345``; under £1,000 with pence ``£662.50``."""
+    if _missing(value):
+        return missing
+    value = float(value)
+    magnitude = abs(value)
+    pence = _round_half_up(magnitude, 2)
+    if magnitude < 1000 and pence != pence.to_integral_value():
+        text = f"£{pence:,.2f}"
+        return _signed(text, value < 0 and pence != 0)
+    pounds = _round_half_up(magnitude, 0)
+    return _signed(f"£{pounds:,.0f}", value < 0 and pounds != 0)
+
+
+def money_short(value: float | None, missing: str = "n/a") -> str:
+    """Headline money: ``£1.95m`` (>= £1m), ``£390k`` (>= £10,000), else :func:`money`."""
+    if _missing(value):
+        return missing
+    value = float(value)
+    magnitude = abs(value)
+    if magnitude >= 999_500:  # would round to "£1,000k"
+        millions = _round_half_up(magnitude / 1_000_000, 2)
+        return _signed(f"£{millions:,.2f}m", value < 0)
+    if magnitude >= 10_000:
+        thousands = _round_half_up(magnitude / 1000, 0)
+        return _signed(f"£{thousands:,.0f}k", value < 0)
+    return money(value, missing)
+
+
+def per_pound(value: float | None, missing: str = "n/a") -> str:
+    """A benefit–cost ratio as pounds per £1: ``1.0192`` -> ``£1.02``."""
+    if _missing(value):
+        return missing
+    value = float(value)
+    return _signed(f"£{_round_half_up(abs(value), 2):,.2f}", value < 0)
+
+
+def percent(value: float | None, missing: str = "n/a", places: int = 1) -> str:
+    """A fraction as a percentage: ``0.3`` -> ``30%``, ``0.305`` -> ``30.5%``."""
+    if _missing(value):
+        return missing
+    value = float(value)
+    rounded = _round_half_up(abs(value) * 100, places)
+    text = f"{rounded:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _signed(f"{text}%", value < 0 and rounded != 0)
+
+
+def months(value: float | None, missing: str = "not reached", whole: bool = False) -> str:
+    """A duration in months, one decimal place: ``26.0 months``; ``None`` -> ``missing``.
+
+    ``whole=True`` prints a whole number of months without decimals (``3 months``).
+    """
+    if _missing(value):
+        return missing
+    places = 0 if whole else 1
+    rounded = _round_half_up(float(value), places)
+    unit = "month" if rounded == 1 else "months"
+    return f"{rounded:,.{places}f} {unit}"
+
+
+def people(value: float | None, missing: str = "n/a") -> str:
+    """A count of people, to the nearest whole person: ``3,000``."""
+    if _missing(value):
+        return missing
+    value = float(value)
+    rounded = _round_half_up(abs(value), 0)
+    return _signed(f"{rounded:,.0f}", value < 0 and rounded != 0)
+
+
+def number(value: float | None, places: int = 2, missing: str = "n/a") -> str:
+    """A plain number with ``places`` decimals (discount factors: ``0.9662``)."""
+    if _missing(value):
+        return missing
+    value = float(value)
+    rounded = _round_half_up(abs(value), places)
+    return _signed(f"{rounded:,.{places}f}", value < 0 and rounded != 0)
+
+
+def price_year(value: int | None) -> str:
+    """``2017/18 prices``-style text; ``None`` -> the explicit not-stated sentence."""
+    if value is None:
+        return "price year not stated in the source"
+    return f"{value} prices"
+
+
+_CITE = re.compile(r"\b[\w.-]+\.txt:\d[\d,\s–-]*\d|\b[\w.-]+\.txt:\d")
+
+
+def short_source(value: str | None, limit: int = 48) -> str:
+    """The seed citations in a source (``FILE:LINES``), else the source cut to ``limit``.
+
+    For one-page reports; the full source is printed in the business case appendix.
+    """
+    if not value:
+        return ""
+    cites = [c.strip(" ,") for c in _CITE.findall(value)]
+    if cites:
+        return "; ".join(dict.fromkeys(cites))
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+FILTERS = {
+    "money": money,
+    "money_short": money_short,
+    "per_pound": per_pound,
+    "percent": percent,
+    "months": months,
+    "people": people,
+    "number": number,
+    "price_year": price_year,
+    "short_source": short_source,
+}

@@ -1,0 +1,151 @@
+"""Render reports: jinja2 templates -> HTML -> PDF (WeasyPrint), written atomically.
+
+* jinja2 with ``autoescape=True`` (user text from YAML is escaped) and
+  ``StrictUndefined`` (a missing value is an error, not an empty string).
+* WeasyPrint with ``pdf_variant="pdf/ua-1"`` (tagged PDF, title and language in the
+  metadata) and :class:`~modeller.reports.fetcher.PackageFetcher`, which serves only the
+  templates directory and ``data:`` URIs.
+* ``SOURCE_DATE_EPOCH`` is derived from the results hash for the render call (and the
+  environment restored afterwards), so the same inputs give byte-identical PDFs.
+* The PDF is rendered to memory first, then written to a temporary file in the target
+  directory and moved into place with :func:`os.replace`: a failed render leaves an
+  existing report untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterator
+
+from modeller.output import write_atomic
+from modeller.reports import formatting
+from modeller.reports.context import KINDS, ONE_PAGE, TEMPLATES, build_context
+
+FILENAMES = {kind: f"{kind}.pdf" for kind in KINDS}
+
+
+class ReportError(Exception):
+    """A report could not be rendered (bad template data or a refused resource)."""
+
+
+def templates_dir() -> Path:
+    """The templates directory: bundled in the wheel, else the repository's top level."""
+    import modeller
+
+    package = Path(modeller.__file__).resolve().parent
+    bundled = package / "_bundled" / "templates"
+    if bundled.is_dir():
+        return bundled
+    return package.parent / "templates"
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(root: str):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(formatting.FILTERS)
+    return env
+
+
+def environment():
+    """The jinja2 environment for the templates directory (cached)."""
+    return _environment(str(templates_dir()))
+
+
+def render_html(kind: str, bundle: dict, compact: int = 0) -> str:
+    """Return the report ``kind`` as an HTML string (for PDF rendering or preview).
+
+    ``compact`` (0-2) is the tightening level for one-page reports.
+    """
+    context = build_context(kind, bundle, compact=compact)
+    return environment().get_template(TEMPLATES[kind]).render(**context)
+
+
+def source_date_epoch(results: dict) -> int:
+    """A fixed timestamp derived from the results hash, not the clock. [seconds]
+
+    Maps the hash onto 2000-01-01 .. ~2033 so dates stay plausible if a viewer shows them.
+    """
+    key = str(results.get("hash") or "") or hashlib.sha256(
+        repr(sorted(results.items())).encode()).hexdigest()
+    digest = hashlib.sha256(key.encode()).digest()
+    return 946_684_800 + int.from_bytes(digest[:4], "big") % 1_000_000_000
+
+
+@contextlib.contextmanager
+def _env_var(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def _pdf_and_html(kind: str, bundle: dict, fetcher=None, **options) -> tuple[bytes, str]:
+    """Render to PDF bytes; one-page reports are re-laid out tighter if they overflow.
+
+    Returns the PDF and the HTML it was made from (the last compaction level tried).
+    """
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    from modeller.reports.fetcher import PackageFetcher
+
+    root = templates_dir()
+    fetcher = fetcher or PackageFetcher(root)
+    levels = (0, 1, 2) if kind in ONE_PAGE else (0,)
+    try:
+        with _env_var("SOURCE_DATE_EPOCH", str(source_date_epoch(bundle["results"]))):
+            for level in levels:
+                html = render_html(kind, bundle, compact=level)
+                document = weasyprint.HTML(
+                    string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher,
+                ).render(pdf_variant="pdf/ua-1", **options)
+                if len(document.pages) == 1:
+                    break
+            return document.write_pdf(pdf_variant="pdf/ua-1", **options), html
+    except FatalURLFetchingError as error:
+        raise ReportError(f"report rendering stopped: {error.__cause__ or error}") from error
+
+
+def pdf_bytes(kind: str, bundle: dict, fetcher=None, **options) -> bytes:
+    """Render report ``kind`` to PDF bytes. ``fetcher`` defaults to a PackageFetcher."""
+    return _pdf_and_html(kind, bundle, fetcher, **options)[0]
+
+
+def pdf_and_html(kind: str, bundle: dict, fetcher=None, **options) -> tuple[bytes, str]:
+    """Like :func:`pdf_bytes`, also returning the HTML the PDF was rendered from."""
+    return _pdf_and_html(kind, bundle, fetcher, **options)
+
+
+def render_pdf(kind: str, bundle: dict, out_path: Path, fetcher=None) -> Path:
+    """Render report ``kind`` ("logic-model", "business-case", "board-summary") from
+    ``bundle`` to ``out_path`` atomically; create missing parent directories.
+
+    Returns the path written. Raises :class:`ReportError` if a resource was refused,
+    ``ValueError`` for an unknown kind, and jinja2's ``UndefinedError`` if the bundle
+    lacks a value a template needs; in every failure an existing file is left intact.
+    """
+    data = pdf_bytes(kind, bundle, fetcher=fetcher)
+    return write_atomic(Path(out_path), data)
+
+
+def render_all(bundle: dict, out_dir: Path, kinds=KINDS) -> dict[str, Path]:
+    """Render every report in ``kinds`` into ``out_dir`` as ``<kind>.pdf``."""
+    out_dir = Path(out_dir)
+    return {kind: render_pdf(kind, bundle, out_dir / FILENAMES[kind]) for kind in kinds}
