@@ -134,7 +134,7 @@ def main() -> None:
     cold_med = _median(cold)
     bare = med["bare"]
     print(f"assumption set:            {args.set}")
-    print(f"pages:                     " + ", ".join(f"{k} {n}" for k, n in pages.items()))
+    print("pages:                     " + ", ".join(f"{k} {n}" for k, n in pages.items()))
     print(f"repeats (median of):       {args.repeat}")
     print(f"cold build ({'modeller build' if use_cli else 'fresh process, render_all'}): "
           f"{cold_med:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in cold)})")
