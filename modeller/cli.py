@@ -223,9 +223,13 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
         write_atomic(target / "by_condition.csv", render.by_condition_csv(d)),
         write_atomic(target / "summary.txt", render.table(d)),
     ]
-    for key in ("sensitivity", "psa", "grid"):
+    for key in ("sensitivity", "psa"):
         if key in bundle:
             written.append(write_atomic(target / f"{key}.json", render.to_json(bundle[key])))
+    if "grid" in bundle:
+        from . import grid
+
+        written.append(write_atomic(target / "grid.csv", grid.to_csv(bundle["grid"])))
     written += list(render_all(bundle, target).values())
     for path in written:
         click.echo(str(path))
