@@ -74,3 +74,18 @@ def test_unknown_budget_holder_and_category(tmp_path):
 def test_cost_payer_required_once_holders_declared(tmp_path):
     found = _problems(tmp_path, "costs:\n  budget_holder: null\n")
     assert any("costs.budget_holder is required" in p for p in found), found
+
+
+def test_business_case_shows_each_holder_by_year():
+    from modeller.reports import render_html
+    from modeller.reports.bundle import make_bundle
+    from modeller.reports.formatting import money
+
+    loaded = assumptions.load("example-area")
+    d = model.run(loaded).to_dict()
+    html = render_html("business-case", make_bundle(loaded, d))
+    section = html.split("Net by budget holder and year", 1)[1].split("</table>", 1)[0]
+    for holder in d["by_budget_holder"]:
+        assert holder["label"] in section
+        for year in holder["by_year"]:
+            assert money(year["net"]) in section
