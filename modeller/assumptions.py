@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from . import checks
 from .resources import find_set
 from .schema import AssumptionSet
-from .yamlsource import Located, Path_, Problem, dotted, parse_file
+from .yamlsource import Located, Path_, Problem, dotted, locate, parse_file
 
 MAX_EXTENDS_DEPTH = 20
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
@@ -121,15 +121,6 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
     lines = {p: pos for p, pos in base.lines.items() if _value_at(merged, p)[0]}
     lines.update(located.lines)
     return Located(merged, lines)
-
-
-def locate(lines: dict, path: Path_, default_file: str) -> tuple[str, int | None]:
-    """(file, line) of ``path``, or of its nearest ancestor that the user wrote."""
-    for end in range(len(path), -1, -1):
-        hit = lines.get(tuple(path[:end]))
-        if hit:
-            return hit
-    return default_file, None
 
 
 def _value_at(data: Any, loc: Path_) -> tuple[bool, Any]:

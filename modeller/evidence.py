@@ -42,9 +42,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, Strict,
                       ValidationError, ValidationInfo, model_validator)
 
-from .yamlsource import Problem, dotted, parse_file
+from .yamlsource import Path_, Problem, dotted, locate, parse_file
 
-Path_ = tuple[Any, ...]
 
 # --------------------------------------------------------------------------------------
 # Controlled vocabularies
@@ -413,14 +412,6 @@ def default_conversion_directory() -> Path:
     return default_directory().parent / "conversion"
 
 
-def _locate(lines: dict, path: Path_, file: str) -> tuple[str, int | None]:
-    for end in range(len(path), -1, -1):
-        hit = lines.get(tuple(path[:end]))
-        if hit:
-            return hit
-    return file, None
-
-
 def _user_loc(loc: Path_, data: Any, kind: str) -> Path_:
     """Trim pydantic's union/validator tags so the path is one the user wrote."""
     out: list[Any] = []
@@ -487,7 +478,7 @@ def _validate(model: type[BaseModel], data: Any, base: Path_, lines: dict, file:
                 continue
             seen.add(key)
             path = base + loc
-            f, line = _locate(lines, path, file)
+            f, line = locate(lines, path, file)
             problems.append(Problem(f, line, dotted(path), _friendly(err, loc, data, model)))
         return None, problems
 
@@ -519,7 +510,7 @@ def read_file(path: Path) -> tuple[list[EvidenceRecord], dict[str, tuple[str, in
     for i, raw in enumerate(raw_records):
         base: Path_ = ("records", i)
         if not isinstance(raw, dict):
-            f, line = _locate(lines, base, file)
+            f, line = locate(lines, base, file)
             problems.append(Problem(f, line, dotted(base), "a record is a mapping of keys"))
             continue
         rec, bad = _validate(EvidenceRecord, raw, base, lines, file,
@@ -527,19 +518,19 @@ def read_file(path: Path) -> tuple[list[EvidenceRecord], dict[str, tuple[str, in
         problems += bad
         if rec is None:
             if isinstance(raw.get("id"), str):
-                where.setdefault(raw["id"], _locate(lines, base + ("id",), file))
+                where.setdefault(raw["id"], locate(lines, base + ("id",), file))
             continue
         semantic = rec.semantic_problems()
         for fld, message in semantic:
             parts = tuple(int(p) if p.isdigit() else p
                           for p in re.split(r"[.\[\]]+", fld) if p)
-            f, line = _locate(lines, base + parts, file)
+            f, line = locate(lines, base + parts, file)
             problems.append(Problem(f, line, dotted(base + parts), message))
         if semantic:
-            where.setdefault(rec.id, _locate(lines, base + ("id",), file))
+            where.setdefault(rec.id, locate(lines, base + ("id",), file))
             continue
         records.append(rec)
-        where[rec.id] = _locate(lines, base + ("id",), file)
+        where[rec.id] = locate(lines, base + ("id",), file)
     return records, where, problems
 
 
@@ -604,7 +595,7 @@ def tables_from_data(data: Any, file: str, lines: dict | None = None,
     """
     lines = lines or {}
     if not isinstance(data, dict):
-        f, line = _locate(lines, prefix, file)
+        f, line = locate(lines, prefix, file)
         return None, [Problem(f, line, dotted(prefix), "conversion tables are a mapping with "
                               "price_index and/or exchange_rates")]
     tables, problems = _validate(ConversionTables, data, prefix, lines, file)

@@ -56,6 +56,15 @@ def dotted(path: Path_) -> str:
     return out
 
 
+def locate(lines: dict, path: Path_, default_file: str) -> tuple[str, int | None]:
+    """(file, line) of ``path``, or of its nearest ancestor that the user wrote."""
+    for end in range(len(path), -1, -1):
+        hit = lines.get(tuple(path[:end]))
+        if hit:
+            return hit
+    return default_file, None
+
+
 def _construct(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: Path_,
                lines: dict, problems: list[Problem]) -> Any:
     lines.setdefault(path, (file, node.start_mark.line + 1))
