@@ -42,8 +42,8 @@ def cli(debug: bool) -> None:
     """IAPT-LTC cost-offset modeller: validate assumption sets, run the model, compare
     scenarios and build business-case reports.
 
-    FILE is a YAML assumption set, or the name of a bundled set
-    (national-faq-2017, example-area).
+    FILE is a YAML assumption set, or the name of a bundled set (national-faq-2017,
+    example-area, national-faq-2017-psa, scenarios/optimistic, scenarios/pessimistic).
     """
 
 

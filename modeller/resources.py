@@ -25,12 +25,14 @@ def bundled_sets() -> dict[str, Path]:
 
 
 def find_set(ref: str | Path) -> Path:
-    """A path as given, or, when no such file exists, the bundled set of that name."""
+    """A path as given, or, when no such file exists, the bundled set of that name
+    (``national-faq-2017``, ``scenarios/optimistic``; the ``.yaml`` is optional)."""
     path = Path(ref)
-    if path.exists():
+    if path.exists() or path.is_absolute():
         return path
-    sets = bundled_sets()
-    name = path.name.removesuffix(".yaml")
-    if str(ref) == path.name and name in sets:
-        return sets[name]
+    root = bundled_dir("assumptions").resolve()
+    name = str(ref) if str(ref).endswith(".yaml") else f"{ref}.yaml"
+    candidate = (root / name).resolve()
+    if candidate.is_file() and root in candidate.parents:
+        return candidate
     return path

@@ -342,3 +342,22 @@ def test_new_charts_are_deterministic_svg_with_real_text(full):
                             [str(i) for i in range(40)], [str(j) for j in range(30)],
                             "x", "y", "NPV")
     assert "<image" in dense.svg and dense.svg.count("<path") < 200
+
+
+def test_scenarios_show_differences_from_the_first():
+    """Issue 4: side by side, with the difference from the first scenario."""
+    from modeller import assumptions, model
+    from modeller.render import compare_dict
+    from modeller.reports import render_html
+    from modeller.reports.bundle import make_bundle
+    from modeller.reports.formatting import money
+
+    sets = ["national-faq-2017", "scenarios/optimistic", "scenarios/pessimistic"]
+    loaded = [assumptions.load(assumptions.find_set(s)) for s in sets]
+    runs = [model.run(item).to_dict() for item in loaded]
+    html = render_html("business-case", make_bundle(loaded[0], runs[0], runs))
+    section = html.split("Difference from", 1)[1].split("</table>", 1)[0]
+    npv = next(r for r in compare_dict(runs)["headlines"] if r["figure"] == "totals.npv")
+    for name, diff in zip([r["name"] for r in runs[1:]], npv["difference_from_first"][1:]):
+        assert name in section
+        assert money(diff) in section

@@ -348,6 +348,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "description": bundle.get("description"),
         "assumption_rows": bundle.get("assumption_rows") or [],
         "scenarios": scenarios,
+        "differences": _differences(scenarios),
         "conditions": conditions,
         "budget_holders": holders,
         "care_categories": care_categories,
@@ -767,6 +768,25 @@ def board_psa_line(bundle: dict, results: dict, perspective: str, hl: dict) -> s
             f"{fmt.percent(pn.get('within_horizon'))} chance that the NPV {hl['over']} is "
             f"above zero and {fmt.percent(pn.get('lifetime'))} that lifetime savings exceed "
             f"costs ({perspective}).")
+
+
+DIFFERENCE_FIGURES = ("totals.cost", "totals.gross_savings_within_horizon",
+                      "totals.net_within_horizon", "totals.npv",
+                      "totals.gross_savings_lifetime")
+
+
+def _differences(scenarios: list[dict]) -> list[dict]:
+    """Each scenario after the first with its differences from the first (the same
+    figures as ``modeller compare``), keyed by figure."""
+    if not scenarios:
+        return []
+    from modeller.render import compare_dict
+
+    rows = {r["figure"]: r for r in compare_dict(scenarios)["headlines"]}
+    return [{"name": scenario["name"],
+             "diff": {key.split(".", 1)[1]: rows[key]["difference_from_first"][i]
+                      for key in DIFFERENCE_FIGURES}}
+            for i, scenario in enumerate(scenarios) if i > 0]
 
 
 def section_numbers(scenarios: bool, uncertain: bool) -> dict[str, int]:
