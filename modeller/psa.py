@@ -233,7 +233,7 @@ def drivers(run: Run, target: int = 0) -> tuple[list[dict], float | None]:
     rows = []
     for i, j in enumerate(live):
         src = float(beta[i] * sd[j] / math.sqrt(var_y))
-        rows.append({"parameter": run.params[j].path,
+        rows.append({"parameter": run.params[j].path, "label": run.params[j].label,
                      "correlation": float(cov[j, y] / (sd[j] * math.sqrt(var_y))),
                      "standardised_coefficient": src,
                      "share_of_variance": src * src})

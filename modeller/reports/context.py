@@ -657,7 +657,7 @@ def _psa_context(p: dict, results: dict, over: str, perspective: str, horizon: i
                                                   or []) + 1))
     by_year = list(p.get("probability_broken_even_by_year") or [])
     chart = charts.probability_by_year(years, by_year, p["draws"]) if by_year else None
-    drivers = [{**d, "label": param_label(d["parameter"], results, known)}
+    drivers = [{**d, "label": d.get("label") or param_label(d["parameter"], results, known)}
                for d in (p.get("drivers") or [])]
     distributions = []
     for d in p.get("distributions") or []:
