@@ -270,7 +270,11 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
         problems += found
     if not cited:
         return spec, {}, problems
-    library, found = evidence.read_library()
+    local = []
+    for i, folder in enumerate(spec.evidence_library or []):
+        where_file, _ = locate(located.lines, ("evidence_library", i), file)
+        local.append(Path(where_file).parent / folder)
+    library, found = evidence.read_library(evidence.default_directory(), *local)
     problems += found
     conditions = dict(spec.conditions)
     conversions = {}

@@ -872,8 +872,9 @@ def convert(figure: EvidenceRecord | float, currency: str | None = None,
                     "exchange-rate tables give GBP per unit of currency")
     if cur == "$":
         return fail(f"{fig} is printed with '$' and the seed does not say which dollar "
-                    "(US or Canadian?). Copy the record into a local evidence file with "
-                    "currency USD or CAD, and a source for that choice, before converting it")
+                    "(US or Canadian?). Copy the record, with a new id, into a local evidence "
+                    "folder (the set's evidence_library) with currency USD or CAD and a "
+                    "source for that choice, before converting it")
 
     if rec is not None and do_annual and rec.unit != "per_person_per_year":
         if rec.unit != "per_person_per_period" or not rec.period_months:
@@ -930,8 +931,9 @@ def convert(figure: EvidenceRecord | float, currency: str | None = None,
                         "(with a reason) and an exchange rate for that year")
         if isinstance(year, str) and "-" in year:
             return fail(f"{fig}: {year} prices is a range, as the seed prints it; no single "
-                        "exchange rate or index year applies. Copy the record into a local "
-                        "evidence file with one price year and a reason before converting it")
+                        "exchange rate or index year applies. Copy the record, with a new "
+                        "id, one price year and a reason, into a folder named in the set's "
+                        "evidence_library before converting it")
         rate = tables.rate(cur, year) if tables else None
         if rate is None:
             have = (sorted(tables.exchange_rates.rates.get(cur, {}))  # type: ignore[arg-type]

@@ -378,6 +378,9 @@ class AssumptionSet(_Model):
     budget_holders: dict[Text, Text] | None = Field(
         None, description="Budget holders by id, with their labels.")
     care_categories: dict[Text, CareCategory] | None = None
+    evidence_library: list[Text] | None = Field(
+        None, description="Folders of local evidence records (relative to this file), "
+        "read together with the bundled library; ids must not repeat.")
     conversion: dict[Text, Any] | None = Field(
         None, description="Price index and exchange rates for converting cited evidence "
         "(see docs/evidence.md); checked by modeller.evidence.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 import pytest
 from click.testing import CliRunner
@@ -111,3 +112,37 @@ def test_evidence_command_json_contract():
 def test_evidence_command_unknown_condition():
     result = CliRunner().invoke(cli, ["evidence", "gout"])
     assert result.exit_code == 2 and "unknown condition" in result.stderr
+
+
+def test_local_evidence_library(tmp_path):
+    """A set can add its own records (e.g. a local audit) beside the bundled library."""
+    folder = tmp_path / "local-evidence"
+    folder.mkdir()
+    (folder / "audit.yaml").write_text(textwrap.dedent("""\
+        records:
+          - id: local-copd-audit
+            label: Local COPD service audit
+            conditions: [copd]
+            measure: saving
+            value: 900
+            currency: GBP
+            price_year: 2024
+            period_months: 12
+            unit: per_person_per_year
+            basis: gross
+            care: secondary
+            design: local audit
+            country: England
+            population: people in the local COPD pathway
+            citation: Local audit 2024 (illustrative test record)
+            source: "local-audit.pdf:3"
+            quote: "900"
+        """))
+    path = extending(tmp_path, "national-faq-2017", """\
+        evidence_library: [local-evidence]
+        conditions:
+          all_ltc_mus:
+            annual_saving: {evidence: local-copd-audit}
+        """)
+    loaded = assumptions.load(path)
+    assert loaded.spec.conditions["all_ltc_mus"].annual_saving.value == 900
