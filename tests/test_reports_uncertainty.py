@@ -350,7 +350,7 @@ def test_scenarios_show_differences_from_the_first():
     from modeller.render import compare_dict
     from modeller.reports import render_html
     from modeller.reports.bundle import make_bundle
-    from modeller.reports.formatting import money
+    from modeller.reports.formatting import money_change
 
     sets = ["national-faq-2017", "scenarios/optimistic", "scenarios/pessimistic"]
     loaded = [assumptions.load(assumptions.find_set(s)) for s in sets]
@@ -360,4 +360,5 @@ def test_scenarios_show_differences_from_the_first():
     npv = next(r for r in compare_dict(runs)["headlines"] if r["figure"] == "totals.npv")
     for name, diff in zip([r["name"] for r in runs[1:]], npv["difference_from_first"][1:]):
         assert name in section
-        assert money(diff) in section
+        assert money_change(diff) in section
+    assert "+£" in section

@@ -60,6 +60,14 @@ def money(value: float | None, missing: str = "n/a") -> str:
     return _signed(f"£{pounds:,.0f}", value < 0 and pounds != 0)
 
 
+def money_change(value: float | None, missing: str = "n/a") -> str:
+    """A difference in GBP with its sign: ``+£12,345``, ``−£12,345``, ``£0``."""
+    text = money(value, missing)
+    if _missing(value) or text in ("£0", "£0.00") or text.startswith((MINUS, MINUS_MONEY)):
+        return text
+    return "+" + text
+
+
 def money_short(value: float | None, missing: str = "n/a") -> str:
     """Headline money: ``£1.95m`` (>= £1m), ``£390k`` (>= £10,000), else :func:`money`."""
     if _missing(value):
@@ -152,6 +160,7 @@ def short_source(value: str | None, limit: int = 48) -> str:
 FILTERS = {
     "money": money,
     "money_short": money_short,
+    "money_change": money_change,
     "per_pound": per_pound,
     "percent": percent,
     "months": months,
