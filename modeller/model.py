@@ -41,6 +41,9 @@ DISCOUNT_CONVENTION = (
 
 #: Relative tolerance when comparing cumulative savings with cumulative costs.
 BREAK_EVEN_RTOL = 1e-12
+#: Cumulative amounts below this are "nothing yet" for break-even (a month in which
+#: neither costs nor savings have arisen is not a break-even). [GBP]
+BREAK_EVEN_ATOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def compute(x: Inputs) -> Arrays:
 
     cumulative_cost = np.cumsum(monthly_cost, axis=1)
     scale = np.maximum(np.abs(cumulative_cost), np.abs(cumulative_savings))
-    reached = (cumulative_savings >= cumulative_cost - BREAK_EVEN_RTOL * scale) & (scale > 0)
+    reached = (cumulative_savings >= cumulative_cost - BREAK_EVEN_RTOL * scale) & (scale > BREAK_EVEN_ATOL)
     break_even = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, 0)
 
     probability_recovered = (x.share * x.completion * x.recovery).sum(axis=1)
@@ -264,8 +267,51 @@ def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
     return inputs, ids, [c.label for c in conds]
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return num / den if den > 0 else None
+def headlines(a: Arrays) -> dict[str, np.ndarray]:
+    """Headline totals for every draw, shape (D,). Undefined ratios are NaN and "no
+    break-even" is month 0. [GBP unless named]
+
+    The one place the totals are aggregated: :func:`results_from` reads one draw of
+    it, and sensitivity, grid and PSA read all of them.
+    """
+    cost = a.cost_by_year.sum(axis=1)
+    within = a.savings_by_year.sum(axis=1)
+    lifetime = a.savings_lifetime_by_condition.sum(axis=1)
+    cost_lifetime = cost + a.cost_beyond
+    entering = a.entering.sum(axis=(1, 2))
+    recovered = a.recovered.sum(axis=(1, 2))
+    df = a.discount_factor
+
+    def ratio(num, den):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+    person_cost = ratio(cost_lifetime, entering)
+    return {
+        "npv": ((a.savings_by_year - a.cost_by_year) * df).sum(axis=1),
+        "net_within_horizon": within - cost,
+        "net_lifetime": lifetime - cost_lifetime,
+        "cost": cost,
+        "cost_lifetime": cost_lifetime,
+        "cost_beyond_horizon": a.cost_beyond,
+        "gross_savings_within_horizon": within,
+        "gross_savings_lifetime": lifetime,
+        "pv_cost": (a.cost_by_year * df).sum(axis=1),
+        "pv_gross_savings": (a.savings_by_year * df).sum(axis=1),
+        "benefit_cost_ratio": ratio(within, cost),
+        "roi": ratio(within - cost, cost),
+        "cost_per_recovery": ratio(cost, recovered),
+        "break_even_month": a.break_even_month.astype(float),
+        "entering": entering,
+        "completed": a.completed.sum(axis=(1, 2)),
+        "recovered": recovered,
+        "per_person_gross_saving": a.per_person_saving,
+        "per_person_cost": person_cost,
+        "per_person_net": a.per_person_saving - person_cost,
+    }
+
+
+def _one(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
 
 
 def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
@@ -294,28 +340,22 @@ def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
         gross_savings_within_horizon=float(a.savings_within_by_condition[draw, c]),
         gross_savings_lifetime=float(a.savings_lifetime_by_condition[draw, c]))
         for c in range(len(ids))]
-    entering = float(a.entering[draw].sum())
-    recovered = float(a.recovered[draw].sum())
-    cost = float(cost_t.sum())
-    within = float(save_t.sum())
-    lifetime = float(a.savings_lifetime_by_condition[draw].sum())
-    beyond_cost = float(a.cost_beyond[draw])
-    cost_lifetime = cost + beyond_cost
-    break_even = int(a.break_even_month[draw])
+    hl = {k: float(v[draw]) for k, v in headlines(a).items()}
     totals = Totals(
-        entering=entering, completed=float(a.completed[draw].sum()), recovered=recovered,
-        cost=cost, gross_savings_within_horizon=within, gross_savings_lifetime=lifetime,
-        net_within_horizon=within - cost, npv=float((net_t * df).sum()),
-        benefit_cost_ratio=_ratio(within, cost),
-        roi=_ratio(within - cost, cost),
-        cost_per_recovery=_ratio(cost, recovered),
-        break_even_month=break_even or None,
-        gross_savings_beyond_horizon=lifetime - within,
-        cost_beyond_horizon=beyond_cost, cost_lifetime=cost_lifetime,
-        net_lifetime=lifetime - cost_lifetime,
-        pv_cost=float((cost_t * df).sum()), pv_gross_savings=float((save_t * df).sum()))
-    gross_pp = float(a.per_person_saving[draw])
-    cost_pp = _ratio(cost_lifetime, entering)
+        entering=hl["entering"], completed=hl["completed"], recovered=hl["recovered"],
+        cost=hl["cost"], gross_savings_within_horizon=hl["gross_savings_within_horizon"],
+        gross_savings_lifetime=hl["gross_savings_lifetime"],
+        net_within_horizon=hl["net_within_horizon"], npv=hl["npv"],
+        benefit_cost_ratio=_one(hl["benefit_cost_ratio"]), roi=_one(hl["roi"]),
+        cost_per_recovery=_one(hl["cost_per_recovery"]),
+        break_even_month=int(hl["break_even_month"]) or None,
+        gross_savings_beyond_horizon=(hl["gross_savings_lifetime"]
+                                      - hl["gross_savings_within_horizon"]),
+        cost_beyond_horizon=hl["cost_beyond_horizon"], cost_lifetime=hl["cost_lifetime"],
+        net_lifetime=hl["net_lifetime"], pv_cost=hl["pv_cost"],
+        pv_gross_savings=hl["pv_gross_savings"])
+    gross_pp = hl["per_person_gross_saving"]
+    cost_pp = _one(hl["per_person_cost"])
     months = float(x.benefit_months[draw])
     payback = None
     if cost_pp is not None and gross_pp > 0 and cost_pp <= gross_pp:
@@ -323,7 +363,7 @@ def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
     person = PerPerson(
         probability_recovered=float(a.probability_recovered[draw]),
         gross_saving=gross_pp, cost=cost_pp,
-        net=None if cost_pp is None else gross_pp - cost_pp, payback_months=payback)
+        net=None if cost_pp is None else hl["per_person_net"], payback_months=payback)
     return dict(years=years, conditions=conditions, totals=totals, person=person,
                 cumulative_cost=tuple(np.cumsum(a.monthly_cost[draw]).tolist()),
                 cumulative_savings=tuple(a.cumulative_savings[draw].tolist()))

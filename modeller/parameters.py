@@ -40,9 +40,9 @@ BOUNDS = {"rate": (0.0, 1.0), "money": (0.0, INF), "people": (0.0, INF),
 #: Headline figures per scenario (see :func:`headlines`), in output order.
 HEADLINE_KEYS = [
     "npv", "net_within_horizon", "net_lifetime", "cost", "cost_lifetime",
-    "gross_savings_within_horizon", "gross_savings_lifetime", "pv_cost",
+    "cost_beyond_horizon", "gross_savings_within_horizon", "gross_savings_lifetime", "pv_cost",
     "pv_gross_savings", "benefit_cost_ratio", "roi", "cost_per_recovery",
-    "break_even_month", "entering", "recovered", "per_person_gross_saving",
+    "break_even_month", "entering", "completed", "recovered", "per_person_gross_saving",
     "per_person_cost", "per_person_net",
 ]
 
@@ -284,40 +284,8 @@ def build_inputs(base: Base, n: int, values: dict[str, Any],
     return model.Inputs(**fields)
 
 
-def headlines(a: model.Arrays) -> dict[str, np.ndarray]:
-    """Headline figures per scenario, as :func:`modeller.model.results_from` defines
-    them for one draw. Undefined ratios are NaN; no break-even is month 0. [GBP]"""
-    cost = a.cost_by_year.sum(axis=1)
-    within = a.savings_by_year.sum(axis=1)
-    lifetime = a.savings_lifetime_by_condition.sum(axis=1)
-    cost_lifetime = cost + a.cost_beyond
-    entering = a.entering.sum(axis=(1, 2))
-    recovered = a.recovered.sum(axis=(1, 2))
-    df = a.discount_factor
-    with np.errstate(divide="ignore", invalid="ignore"):
-        def ratio(num, den):
-            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-        person_cost = ratio(cost_lifetime, entering)
-        return {
-            "npv": ((a.savings_by_year - a.cost_by_year) * df).sum(axis=1),
-            "net_within_horizon": within - cost,
-            "net_lifetime": lifetime - cost_lifetime,
-            "cost": cost,
-            "cost_lifetime": cost_lifetime,
-            "gross_savings_within_horizon": within,
-            "gross_savings_lifetime": lifetime,
-            "pv_cost": (a.cost_by_year * df).sum(axis=1),
-            "pv_gross_savings": (a.savings_by_year * df).sum(axis=1),
-            "benefit_cost_ratio": ratio(within, cost),
-            "roi": ratio(within - cost, cost),
-            "cost_per_recovery": ratio(cost, recovered),
-            "break_even_month": a.break_even_month.astype(float),
-            "entering": entering,
-            "recovered": recovered,
-            "per_person_gross_saving": a.per_person_saving,
-            "per_person_cost": person_cost,
-            "per_person_net": a.per_person_saving - person_cost,
-        }
+#: The headline totals of every scenario; see :func:`modeller.model.headlines`.
+headlines = model.headlines
 
 
 def evaluate(base: Base, values: dict[str, np.ndarray], n: int | None = None, *,

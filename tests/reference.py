@@ -104,7 +104,7 @@ def simulate(p: dict) -> dict:
     for month in range(1, months + 1):
         cum_cost += cost[month]
         cum_save += savings[month]
-        if (cum_cost or cum_save) and cum_save >= cum_cost - 1e-9 * max(cum_cost, cum_save):
+        if max(cum_cost, cum_save) > 1e-9 and cum_save >= cum_cost - 1e-9 * max(cum_cost, cum_save):
             break_even = month
             break
     return {
