@@ -47,6 +47,14 @@ def cli(debug: bool) -> None:
     """
 
 
+def _exit_with(problems) -> None:
+    """Print every problem, one per line, on stderr and exit with status 2."""
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    click.echo(f"{len(problems)} problem(s) found; nothing was run.", err=True)
+    sys.exit(2)
+
+
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
     from .assumptions import AssumptionsError, load
@@ -58,10 +66,7 @@ def _load(files, *, show_warnings: bool = True):
         except AssumptionsError as exc:
             problems.extend(exc.problems)
     if problems:
-        for problem in problems:
-            click.echo(problem.format(), err=True)
-        click.echo(f"{len(problems)} problem(s) found; nothing was run.", err=True)
-        sys.exit(2)
+        _exit_with(problems)
     if show_warnings:
         for item in loaded:
             for warning in item.warnings:
@@ -267,16 +272,10 @@ def evidence_command(condition, fmt, out) -> None:
 
     from . import evidence
 
-    library, problems = evidence.read_library()
-    if problems:
-        for problem in problems:
-            click.echo(problem.format(), err=True)
-        sys.exit(2)
-    if condition is not None and condition not in evidence.CONDITIONS:
-        click.echo(f"unknown condition {condition!r}; known: "
-                   + ", ".join(sorted(evidence.CONDITIONS)), err=True)
-        sys.exit(2)
-    records = library.for_condition(condition) if condition else list(library.records)
+    try:
+        records = evidence.select(condition)
+    except evidence.EvidenceError as exc:
+        _exit_with(exc.problems)
     if fmt == "json":
         text = json.dumps(evidence.to_json(records), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -1081,9 +1081,9 @@ def to_json(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...]) -> list[
     return out
 
 
-def list_records(condition: str | None = None,
-                 directory: str | Path | None = None) -> list[dict]:
-    """JSON-ready records for ``condition`` (exact tag; all when None).
+def select(condition: str | None = None,
+           directory: str | Path | None = None) -> list[EvidenceRecord]:
+    """The library's records for ``condition`` (exact tag; all when None).
 
     Raises :class:`EvidenceError` if the library has problems or ``condition`` is not
     in :data:`CONDITIONS`.
@@ -1094,7 +1094,14 @@ def list_records(condition: str | None = None,
                                      f"unknown condition {condition!r}"
                                      + _suggest(condition, list(CONDITIONS))
                                      + "; one of: " + ", ".join(CONDITIONS))])
-    return to_json(library.for_condition(condition))
+    return list(library.for_condition(condition))
+
+
+def list_records(condition: str | None = None,
+                 directory: str | Path | None = None) -> list[dict]:
+    """JSON-ready records for ``condition`` (the ``modeller evidence --format json``
+    contract); raises like :func:`select`."""
+    return to_json(select(condition, directory))
 
 
 def format_table(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...], *,
