@@ -4,7 +4,7 @@ Not a test. Prints, for one assumption set (median of ``--repeat`` runs):
 
 * cold build: a fresh Python process that imports the package, loads and runs the model
   and writes the three PDFs (``modeller build`` when the CLI writes PDFs, otherwise the
-  same steps through :func:`modeller.reports.render_all`);
+  same steps through :func:`modeller.outputs.reports.render_all`);
 * warm build, in this process: model run, charts + templating, and our WeasyPrint call
   (PDF/UA-1, restricted URL fetcher, one-page check) for the three reports;
 * bare WeasyPrint: ``weasyprint.HTML(string=html).write_pdf()`` on the very same HTML,
@@ -33,9 +33,9 @@ import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
 from modeller import model
-from modeller.assumptions import load
-from modeller.reports import render_all
-from modeller.reports.bundle import make_bundle
+from modeller.inputs.loader import load
+from modeller.outputs.reports import render_all
+from modeller.outputs.reports.bundle import make_bundle
 loaded = load(sys.argv[1])
 results = model.run(loaded).to_dict()
 render_all(make_bundle(loaded, results), Path(sys.argv[2]))
@@ -84,12 +84,12 @@ def main() -> None:
     import_weasyprint = time.perf_counter() - start
 
     from modeller import model
-    from modeller.assumptions import load
-    from modeller.reports import KINDS, pdf_bytes, templates_dir
-    from modeller.reports.render import pdf_and_html
-    from modeller.reports.bundle import make_bundle
+    from modeller.inputs.loader import load
+    from modeller.outputs.reports import KINDS, pdf_bytes, templates_dir
+    from modeller.outputs.reports.pdf import pdf_and_html
+    from modeller.outputs.reports.bundle import make_bundle
 
-    from modeller.reports import render_html
+    from modeller.outputs.reports import render_html
 
     def compact_level(html: str) -> int:
         for level in (2, 1):

@@ -7,7 +7,7 @@ set that extends it and gives distributions to the recovery and completion rates
 benefit duration, every condition's annual saving and the cost per person (shapes are
 the benchmark's choice; only throughput matters here). It prints:
 
-- draws/s of ``modeller.psa.analyse`` (sampling, model, summary) at each size, with
+- draws/s of ``modeller.analyses.psa.analyse`` (sampling, model, summary) at each size, with
   the default threads and with one thread;
 - the reference per-person, per-month loop (tests/reference.py) timed on 20 draws in
   the same run, and the speed-up;
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from modeller import assumptions, psa  # noqa: E402
-from modeller.parameters import base_from  # noqa: E402
+from modeller.analyses.parameters import base_from  # noqa: E402
 
 
 def uncertain_set(name: str, folder: Path) -> Path:

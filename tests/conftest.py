@@ -6,10 +6,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 def load_problems(path) -> list[str]:
-    """Every problem ``modeller.assumptions.load`` reports for ``path``, formatted."""
+    """Every problem ``modeller.inputs.loader.load`` reports for ``path``, formatted."""
     import pytest
 
-    from modeller.assumptions import AssumptionsError, load
+    from modeller.inputs.loader import AssumptionsError, load
 
     with pytest.raises(AssumptionsError) as info:
         load(path)
@@ -20,7 +20,7 @@ def extending(tmp_path, base: str, body: str, name: str = "set.yaml"):
     """Write a set named ``x`` that extends the bundled ``base`` set, plus ``body``."""
     import textwrap
 
-    from modeller.resources import bundled_dir
+    from modeller.inputs.bundled import bundled_dir
 
     path = tmp_path / name
     parent = (bundled_dir("assumptions") / f"{base}.yaml").resolve()

@@ -1,7 +1,7 @@
 """The assumptions appendix lists every figure with its value and source."""
 
-from modeller import assumptions
-from modeller.reports.bundle import assumption_rows
+from modeller.inputs import loader as assumptions
+from modeller.outputs.reports.bundle import assumption_rows
 
 
 def test_every_figure_of_the_national_set_is_listed_with_its_source():

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import extending, load_problems
-from modeller import assumptions, model
-
-
+from modeller.inputs import loader as assumptions
+from modeller import model
 def test_budget_holders_reconcile_with_totals():
     r = model.run(assumptions.load("example-area"))
     rows = r.by_budget_holder
@@ -77,9 +76,9 @@ def test_cost_payer_required_once_holders_declared(tmp_path):
 
 
 def test_business_case_shows_each_holder_by_year():
-    from modeller.reports import render_html
-    from modeller.reports.bundle import make_bundle
-    from modeller.reports.formatting import money
+    from modeller.outputs.reports import render_html
+    from modeller.outputs.reports.bundle import make_bundle
+    from modeller.outputs.reports.formatting import money
 
     loaded = assumptions.load("example-area")
     d = model.run(loaded).to_dict()

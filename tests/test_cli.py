@@ -116,7 +116,7 @@ def test_resolve_round_trips_to_same_hash(tmp_path):
 
 def test_compare_differences_from_first(tmp_path):
     higher = tmp_path / "higher.yaml"
-    from modeller.resources import bundled_dir
+    from modeller.inputs.bundled import bundled_dir
     base = bundled_dir("assumptions") / "national-faq-2017.yaml"
     higher.write_text(f"schema_version: 1\nextends: {base}\nname: higher\n"
                       "outcomes:\n  recovery_rate: 0.6\n")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 from modeller.cli import cli
-from modeller.schema import AssumptionSet
+from modeller.inputs.schema import AssumptionSet
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from modeller import evidence as ev
-from modeller.evidence import (ConversionTables, convert, annualise, read_library,
+from modeller.inputs import evidence as ev
+from modeller.inputs.evidence import (ConversionTables, convert, annualise, read_library,
                                read_tables, resolve)
 
 ROOT = Path(__file__).resolve().parent.parent

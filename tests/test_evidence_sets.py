@@ -8,7 +8,8 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from modeller import assumptions, model
+from modeller.inputs import loader as assumptions
+from modeller import model
 from conftest import extending, load_problems
 from modeller.cli import cli
 

@@ -9,9 +9,12 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from modeller import assumptions, grid, model
+from modeller.inputs import loader as assumptions
+from modeller.analyses import grid
+from modeller import model
 from modeller.cli import cli
-from modeller.schema import AssumptionSet
+from modeller.outputs.analysis_text import grid_csv
+from modeller.inputs.schema import AssumptionSet
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,7 @@ def _npv(loaded, edit) -> float:
 def test_grid_csv_shape_and_values(faq):
     result = grid.run_grid(faq, ["outcomes.recovery_rate=0.4:0.6:0.05",
                                  "costs.per_person_entering=600,650,700"])
-    rows = list(csv.reader(io.StringIO(grid.to_csv(result))))
+    rows = list(csv.reader(io.StringIO(grid_csv(result))))
     assert rows[0] == ["outcomes.recovery_rate", "costs.per_person_entering",
                        *grid.COLUMNS]
     assert len(rows) == 1 + 5 * 3

@@ -7,9 +7,10 @@ import copy
 import numpy as np
 import pytest
 
-from modeller import assumptions, model
-from modeller.assumptions import LoadedSet, hash_resolved
-from modeller.schema import AssumptionSet
+from modeller.inputs import loader as assumptions
+from modeller import model
+from modeller.inputs.loader import LoadedSet, hash_resolved
+from modeller.inputs.schema import AssumptionSet
 
 NATIONAL = "national-faq-2017"
 

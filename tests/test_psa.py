@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from modeller import assumptions, model, psa
-from modeller.assumptions import AssumptionsError
+from modeller.inputs import loader as assumptions
+from modeller import model
+from modeller.analyses import psa
+from modeller.inputs.loader import AssumptionsError
 from modeller.cli import cli
-from modeller.parameters import HEADLINE_KEYS, base_from, headlines
+from modeller.analyses.parameters import HEADLINE_KEYS, base_from, headlines
 from reference import params_from_inputs, simulate
 
 # Every kind of distribution, on every kind of parameter, with treatment months,

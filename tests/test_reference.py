@@ -119,8 +119,7 @@ def test_conditions_add_up_to_totals(x):
 
 def test_reference_reproduces_faq_cohort():
     """The reference itself, on the FAQ set: GBP 662.50 per person over a lifetime."""
-    from modeller import assumptions
-
+    from modeller.inputs import loader as assumptions
     x, _, _ = model.inputs_from(assumptions.load("national-faq-2017").spec)
     ref = simulate(params_from_inputs(x))
     per_person = ref["savings_lifetime"] / sum(ref["entering_by_condition"])

@@ -1,4 +1,4 @@
-"""The PDF reports (modeller.reports): figures, page counts, safety, determinism.
+"""The PDF reports (modeller.outputs.reports): figures, page counts, safety, determinism.
 
 Every bundle here is built from a real model run (``modeller.model.run``) of the bundled
 sets, so the figures checked in the PDFs are the JSON contract's figures after display
@@ -25,7 +25,7 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from modeller.reports import (  # noqa: E402
+from modeller.outputs.reports import (  # noqa: E402
     KINDS,
     ReportError,
     pdf_bytes,
@@ -33,11 +33,11 @@ from modeller.reports import (  # noqa: E402
     render_pdf,
     templates_dir,
 )
-from modeller.reports import content  # noqa: E402
-from modeller.reports import formatting as fmt  # noqa: E402
-from modeller.reports.bundle import assumption_rows, make_bundle  # noqa: E402
-from modeller.reports.context import headline  # noqa: E402
-from modeller.reports.fetcher import PackageFetcher, RefusedURL  # noqa: E402
+from modeller.outputs.reports import content  # noqa: E402
+from modeller.outputs.reports import formatting as fmt  # noqa: E402
+from modeller.outputs.reports.bundle import assumption_rows, make_bundle  # noqa: E402
+from modeller.outputs.reports.context import headline  # noqa: E402
+from modeller.outputs.reports.fetcher import PackageFetcher, RefusedURL  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSUMPTIONS = ROOT / "assumptions"
@@ -49,7 +49,7 @@ HOSTILE = "<img src=http://x>"
 
 def _run(path: Path) -> tuple[object, dict]:
     from modeller import model
-    from modeller.assumptions import load
+    from modeller.inputs.loader import load
 
     loaded = load(path)
     return loaded, model.run(loaded).to_dict()
@@ -322,7 +322,7 @@ def test_refused_resource_fails_the_render_and_keeps_the_old_file(national, tmp_
 
 def test_replacement_is_atomic(national, tmp_path, monkeypatch):
     """A failure while writing (after rendering) keeps the old file and no temp file."""
-    import modeller.reports.render as render
+    import modeller.outputs.reports.pdf as render
 
     target = tmp_path / "logic-model.pdf"
     target.write_bytes(b"old")
@@ -344,9 +344,9 @@ def test_byte_identical_across_processes(national, national_pdfs):
         "import sys\n"
         "from pathlib import Path\n"
         "from modeller import model\n"
-        "from modeller.assumptions import load\n"
-        "from modeller.reports import render_pdf\n"
-        "from modeller.reports.bundle import make_bundle\n"
+        "from modeller.inputs.loader import load\n"
+        "from modeller.outputs.reports import render_pdf\n"
+        "from modeller.outputs.reports.bundle import make_bundle\n"
         "root = Path(sys.argv[1])\n"
         "runs = [load(root / 'national-faq-2017.yaml')]\n"
         "runs += [load(p) for p in sorted((root / 'scenarios').glob('*.yaml'))]\n"
@@ -397,12 +397,12 @@ def test_assumption_rows_cover_the_set(national):
     assert fields["costs.per_person_entering"]["unit"] == "GBP"
     assert fields["price_year"]["value"] == "not stated"
     assert "discount_rate" in fields  # the Green Book default is listed too
-    from modeller.assumptions import load
+    from modeller.inputs.loader import load
     assert assumption_rows(load(ASSUMPTIONS / "national-faq-2017.yaml")) == rows
 
 
 def test_importing_reports_does_not_load_weasyprint_or_matplotlib():
-    code = ("import sys, modeller.reports, modeller.cli\n"
+    code = ("import sys, modeller.outputs.reports, modeller.cli\n"
             "print(sorted(m for m in ('weasyprint', 'matplotlib', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.strip()

@@ -4,7 +4,7 @@ line, from the optional bundle keys ``sensitivity``, ``psa`` and ``grid``.
 The bundle is a real run of the bundled ``national-faq-2017-psa`` set with
 ``sensitivity.analyse``, ``psa.analyse`` (2,000 draws, seed 1) and a two-parameter
 ``grid.run_grid``; the figures checked in the PDF are the analyses' dicts after display
-rounding (``modeller.reports.formatting`` and ``context.param_value``). The hand-worked
+rounding (``modeller.outputs.reports.formatting`` and ``context.param_value``). The hand-worked
 anchor: the FAQ set breaks even over the lifetime at a recovery rate r with
 0.6 * r * 1000 * 26.5 / 12 = 650, r = 0.4906 ("49.1%"), at a cost per person of £662.50
 and at a benefit duration of 26.0 months (000_531557c98ba51688.txt:1271-1273, 1333,
@@ -24,10 +24,10 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from modeller.reports import charts, pdf_bytes, render_html  # noqa: E402
-from modeller.reports import formatting as fmt  # noqa: E402
-from modeller.reports.bundle import make_bundle  # noqa: E402
-from modeller.reports.context import param_value  # noqa: E402
+from modeller.outputs.reports import charts, pdf_bytes, render_html  # noqa: E402
+from modeller.outputs.reports import formatting as fmt  # noqa: E402
+from modeller.outputs.reports.bundle import make_bundle  # noqa: E402
+from modeller.outputs.reports.context import param_value  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSUMPTIONS = ROOT / "assumptions"
@@ -40,7 +40,7 @@ SECTION = "Sensitivity and uncertainty"
 
 def _load(path: Path):
     from modeller import model
-    from modeller.assumptions import load
+    from modeller.inputs.loader import load
 
     loaded = load(path)
     return loaded, make_bundle(loaded, model.run(loaded).to_dict())
@@ -58,8 +58,9 @@ def plain(loaded_and_plain) -> dict:
 
 @pytest.fixture(scope="module")
 def full(loaded_and_plain) -> dict:
-    from modeller import grid, psa, sensitivity
-
+    from modeller.analyses import grid
+    from modeller.analyses import psa
+    from modeller.analyses import sensitivity
     loaded, bundle = loaded_and_plain
     return {**bundle, "sensitivity": sensitivity.analyse(loaded),
             "psa": psa.analyse(loaded, DRAWS, SEED), "grid": grid.run_grid(loaded, GRID)}
@@ -264,7 +265,7 @@ def test_without_the_keys_there_is_no_such_section(plain, full):
 
 def test_sections_are_renumbered_with_scenarios(plain, full):
     from modeller import model
-    from modeller.assumptions import load
+    from modeller.inputs.loader import load
 
     other = model.run(load(ASSUMPTIONS / "scenarios" / "optimistic.yaml")).to_dict()
     bundle = {**full, "scenarios": [plain["results"], other]}
@@ -275,8 +276,7 @@ def test_sections_are_renumbered_with_scenarios(plain, full):
 
 
 def test_grid_of_other_than_two_parameters_is_a_table(loaded_and_plain):
-    from modeller import grid
-
+    from modeller.analyses import grid
     loaded, bundle = loaded_and_plain
     three = grid.run_grid(loaded, [f"{RECOVERY}=0.4,0.6", "costs.per_person_entering=600,650",
                                    "benefit_duration.months=12,36"])
@@ -307,8 +307,7 @@ def test_board_summary_with_psa_still_one_page_for_the_example_area(tmp_path):
     """Five conditions and ten warnings, plus the PSA line: still one page."""
     from conftest import extending
 
-    from modeller import psa
-
+    from modeller.analyses import psa
     path = extending(tmp_path, "example-area", """
         outcomes:
           recovery_rate:
@@ -346,11 +345,12 @@ def test_new_charts_are_deterministic_svg_with_real_text(full):
 
 def test_scenarios_show_differences_from_the_first():
     """Issue 4: side by side, with the difference from the first scenario."""
-    from modeller import assumptions, model
-    from modeller.render import compare_dict
-    from modeller.reports import render_html
-    from modeller.reports.bundle import make_bundle
-    from modeller.reports.formatting import money_change
+    from modeller.inputs import loader as assumptions
+    from modeller import model
+    from modeller.outputs.text import compare_dict
+    from modeller.outputs.reports import render_html
+    from modeller.outputs.reports.bundle import make_bundle
+    from modeller.outputs.reports.formatting import money_change
 
     sets = ["national-faq-2017", "scenarios/optimistic", "scenarios/pessimistic"]
     loaded = [assumptions.load(assumptions.find_set(s)) for s in sets]

@@ -9,10 +9,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from modeller import assumptions, model, sensitivity
+from modeller.inputs import loader as assumptions
+from modeller import model
+from modeller.analyses import sensitivity
 from modeller.cli import cli
-from modeller.parameters import base_from, evaluate
-from modeller.schema import AssumptionSet
+from modeller.analyses.parameters import base_from, evaluate
+from modeller.inputs.schema import AssumptionSet
 
 # A one-year service small enough to work by hand: one person enters in each month,
 # everyone completes and recovers, each saves GBP 1 a month (12 a year) from the month

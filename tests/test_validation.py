@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from modeller.assumptions import AssumptionsError, load
-from modeller.resources import bundled_dir
+from modeller.inputs.loader import AssumptionsError, load
+from modeller.inputs.bundled import bundled_dir
 
 NATIONAL = (bundled_dir("assumptions") / "national-faq-2017.yaml").resolve()
 

@@ -1,6 +1,6 @@
 """Probabilistic sensitivity analysis (PSA): distributions, sampling, vectorised runs.
 
-Every quantity may declare a ``distribution`` (see :class:`modeller.schema.Distribution`
+Every quantity may declare a ``distribution`` (see :class:`modeller.inputs.schema.Distribution`
 and ``docs/uncertainty.md``); parameters without one stay at their value. Draws are
 evaluated by :func:`modeller.model.compute` with the draw axis ``D`` as the sample
 axis, in chunks that bound memory; there is no per-draw Python loop.
@@ -320,53 +320,3 @@ LABELS = {
     "per_person_net": ("Net per person entering", "pence"),
     "break_even_month": ("Break-even month", "month"),
 }
-
-
-def table(result: dict, currency: str = "GBP") -> str:
-    """The terminal view of a PSA result."""
-    from .render import money, pence
-
-    def show(v, kind):
-        if v is None:
-            return "after horizon" if kind == "month" else "n/a"
-        return {"money": lambda: money(v, currency), "pence": lambda: pence(v, currency),
-                "ratio": lambda: f"{v:.2f}", "percent": lambda: f"{v:.1%}",
-                "people": lambda: f"{v:,.0f}", "month": lambda: f"{v:.0f}"}[kind]()
-
-    lines = [f"Probabilistic sensitivity analysis: {result['name']}",
-             f"{result['draws']:,} draws, seed {result['seed']}; "
-             f"{len(result['distributions'])} uncertain parameter(s), the rest fixed.",
-             ""]
-    header = ["Figure", "Mean", "5th pct", "Median", "95th pct"]
-    rows = []
-    for key, s in result["summary"].items():
-        label, kind = LABELS.get(key, (key, "money"))
-        rows.append([label] + [show(s[k], kind) for k in ("mean", "p5", "p50", "p95")])
-    lines += _grid(rows, header)
-    pn = result["probability_net_positive"]
-    lines += ["", f"P(NPV > 0 within the horizon): {pn['within_horizon']:.1%}",
-              f"P(lifetime net > 0): {pn['lifetime']:.1%}", "",
-              "P(broken even by the end of year):"]
-    lines.append("  " + "  ".join(f"{y}: {p:.1%}" for y, p in
-                                  zip(result["years"],
-                                      result["probability_broken_even_by_year"])))
-    if result["drivers"]:
-        r2 = result["drivers_r_squared"]
-        lines += ["", "What drives the variance of NPV (linear regression, "
-                  f"R^2 = {r2:.2f}):"]
-        rows = [[d["parameter"], f"{d['correlation']:+.2f}",
-                 f"{d['standardised_coefficient']:+.2f}",
-                 f"{d['share_of_variance']:.1%}"] for d in result["drivers"]]
-        lines += _grid(rows, ["Parameter", "Correlation", "Std. coefficient",
-                              "Share of variance"])
-    lines += ["", "Distributions:"]
-    for d in result["distributions"]:
-        args = ", ".join(f"{k} {v:g}" for k, v in d["parameters"].items())
-        lines.append(f"  {d['parameter']}: {d['type']}({args})")
-    return "\n".join(lines) + "\n"
-
-
-def _grid(rows, header):
-    from .sensitivity import _grid as grid
-
-    return grid(rows, header)

@@ -3,7 +3,7 @@
 Everything that can be wrong with a user's file is found here, all at once, with the
 file and line of each problem (see :class:`AssumptionsError`). After this layer every
 value is typed and in range, and :class:`LoadedSet` carries the merged ("resolved")
-data, its SHA-256 hash and the validated :class:`~modeller.schema.AssumptionSet`.
+data, its SHA-256 hash and the validated :class:`~modeller.inputs.schema.AssumptionSet`.
 
 Merging follows JSON Merge Patch (RFC 7396) with one addition: a mapping that has a
 ``value`` or ``evidence`` key (a *figure*) replaces the base's figure whole, so a base
@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .resources import find_set
+from .bundled import find_set
 from .schema import AssumptionSet
 from .yamlsource import Located, Path_, Problem, dotted, locate, parse_file
 

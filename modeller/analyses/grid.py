@@ -9,8 +9,6 @@ All combinations go through :func:`modeller.model.compute` in vectorised chunks.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import math
 import re
@@ -120,14 +118,3 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
         rows.append(row)
     return {"name": base.spec.name, "parameters": paths, "columns": paths + COLUMNS,
             "rows": rows}
-
-
-def to_csv(grid: dict) -> str:
-    """The grid as CSV: the varied parameters, then the headline figures (unrounded;
-    an empty cell is undefined, e.g. no break-even within the horizon)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(grid["columns"])
-    for row in grid["rows"]:
-        writer.writerow(["" if row[c] is None else row[c] for c in grid["columns"]])
-    return buf.getvalue()

@@ -1,6 +1,6 @@
 """Build the template context for each report from a bundle of computed results.
 
-The bundle is plain data (see :func:`modeller.reports.render_pdf`): the results dict of
+The bundle is plain data (see :func:`modeller.outputs.reports.render_pdf`): the results dict of
 ``modeller run --format json``, the assumption rows for the appendix, an optional
 description and optional scenario results. This module arranges it for the templates and
 writes the few sentences whose wording depends on the figures (the ask, the
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from modeller.reports import charts, content
-from modeller.reports import formatting as fmt
+from modeller.outputs.reports import charts, content
+from modeller.outputs.reports import formatting as fmt
 
 KINDS = ("logic-model", "business-case", "board-summary")
 
@@ -780,7 +780,7 @@ def _differences(scenarios: list[dict]) -> list[dict]:
     figures as ``modeller compare``), keyed by figure."""
     if not scenarios:
         return []
-    from modeller.render import compare_dict
+    from modeller.outputs.text import compare_dict
 
     rows = {r["figure"]: r for r in compare_dict(scenarios)["headlines"]}
     return [{"name": scenario["name"],

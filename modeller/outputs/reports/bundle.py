@@ -1,6 +1,6 @@
 """Assemble the report bundle from a loaded assumption set and its results.
 
-The renderer only needs plain data (see :mod:`modeller.reports`); this helper builds it
+The renderer only needs plain data (see :mod:`modeller.outputs.reports`); this helper builds it
 from the core's objects so the CLI and the tests assemble it the same way:
 
 * :func:`assumption_rows` lists every assumption of the validated set (the typed spec,
@@ -107,7 +107,7 @@ def _walk(node: Any, path: str, key: str, inherited: str | None, currency: str,
 def assumption_rows(spec_or_loaded: Any) -> list[dict]:
     """Every assumption of a validated set as appendix rows, in the set's order.
 
-    Accepts a :class:`modeller.assumptions.LoadedSet`, an ``AssumptionSet`` or a plain
+    Accepts a :class:`modeller.inputs.loader.LoadedSet`, an ``AssumptionSet`` or a plain
     dict shaped like ``AssumptionSet.model_dump(mode="json")``.
     """
     spec = getattr(spec_or_loaded, "spec", spec_or_loaded)
@@ -118,7 +118,7 @@ def assumption_rows(spec_or_loaded: Any) -> list[dict]:
 
 
 def make_bundle(loaded: Any, results: dict, scenarios: Iterable[dict] = ()) -> dict:
-    """The bundle :func:`modeller.reports.render_pdf` takes, from a LoadedSet and the
+    """The bundle :func:`modeller.outputs.reports.render_pdf` takes, from a LoadedSet and the
     ``to_dict()`` of its results (plus optional scenario results to compare)."""
     spec = getattr(loaded, "spec", loaded)
     return {

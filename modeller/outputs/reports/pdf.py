@@ -3,7 +3,7 @@
 * jinja2 with ``autoescape=True`` (user text from YAML is escaped) and
   ``StrictUndefined`` (a missing value is an error, not an empty string).
 * WeasyPrint with ``pdf_variant="pdf/ua-1"`` (tagged PDF, title and language in the
-  metadata) and :class:`~modeller.reports.fetcher.PackageFetcher`, which serves only the
+  metadata) and :class:`~modeller.outputs.reports.fetcher.PackageFetcher`, which serves only the
   templates directory and ``data:`` URIs.
 * ``SOURCE_DATE_EPOCH`` is derived from the results hash for the render call (and the
   environment restored afterwards), so the same inputs give byte-identical PDFs.
@@ -21,9 +21,9 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from modeller.output import write_atomic
-from modeller.reports import formatting
-from modeller.reports.context import KINDS, ONE_PAGE, TEMPLATES, build_context
+from modeller.outputs.files import write_atomic
+from modeller.outputs.reports import formatting
+from modeller.outputs.reports.context import KINDS, ONE_PAGE, TEMPLATES, build_context
 
 FILENAMES = {kind: f"{kind}.pdf" for kind in KINDS}
 
@@ -34,13 +34,9 @@ class ReportError(Exception):
 
 def templates_dir() -> Path:
     """The templates directory: bundled in the wheel, else the repository's top level."""
-    import modeller
+    from modeller.inputs.bundled import bundled_dir
 
-    package = Path(modeller.__file__).resolve().parent
-    bundled = package / "_bundled" / "templates"
-    if bundled.is_dir():
-        return bundled
-    return package.parent / "templates"
+    return bundled_dir("templates")
 
 
 @functools.lru_cache(maxsize=4)
@@ -104,7 +100,7 @@ def _pdf_and_html(kind: str, bundle: dict, fetcher=None, **options) -> tuple[byt
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    from modeller.reports.fetcher import PackageFetcher
+    from modeller.outputs.reports.fetcher import PackageFetcher
 
     root = templates_dir()
     fetcher = fetcher or PackageFetcher(root)

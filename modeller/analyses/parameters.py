@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import model
+from ..model import engine as model
 
 INF = math.inf
 

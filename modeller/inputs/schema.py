@@ -9,7 +9,7 @@ ignored setting. Any number may be written plainly (``recovery_rate: 0.5``) or a
 
 The keys and units are documented in ``docs/assumptions.md``; a test keeps the two
 in step. Cross-field rules (shares summing to 1, list lengths) live in
-:mod:`modeller.checks` so that they run even when a field is invalid, and every
+:mod:`modeller.inputs.checks` so that they run even when a field is invalid, and every
 problem in a file is reported at once.
 """
 
@@ -383,4 +383,4 @@ class AssumptionSet(_Model):
         "read together with the bundled library; ids must not repeat.")
     conversion: dict[Text, Any] | None = Field(
         None, description="Price index and exchange rates for converting cited evidence "
-        "(see docs/evidence.md); checked by modeller.evidence.")
+        "(see docs/evidence.md); checked by modeller.inputs.evidence.")

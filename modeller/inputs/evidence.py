@@ -19,7 +19,7 @@ Units used throughout (square brackets in docstrings):
 
 Conversion (:func:`convert`) never guesses. A figure in another currency or price year
 converts only with a table entry that carries its source (:class:`ConversionTables`);
-without one the result is a :class:`~modeller.yamlsource.Problem` naming the figure,
+without one the result is a :class:`~modeller.inputs.yamlsource.Problem` naming the figure,
 its currency and year, and the table entry it needs. Where the seed itself converts a
 figure (the angina and rheumatoid-arthritis rows of the FAQ's Table 1,
 000_531557c98ba51688.txt:1014-1020 and 1137-1145), the record's ``stated_conversion``
@@ -399,12 +399,9 @@ class Library:
 
 def default_directory() -> Path:
     """The bundled ``assumptions/evidence`` directory (installed wheel or checkout)."""
-    import modeller
+    from .bundled import bundled_dir
 
-    package = Path(modeller.__file__).resolve().parent
-    bundled = package / "_bundled" / "assumptions"
-    root = bundled if bundled.is_dir() else package.parent / "assumptions"
-    return root / "evidence"
+    return bundled_dir("assumptions") / "evidence"
 
 
 def default_conversion_directory() -> Path:

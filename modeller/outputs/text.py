@@ -1,4 +1,4 @@
-"""Text renderers of :class:`~modeller.results.Results`: terminal table, JSON and CSV.
+"""Text renderers of :class:`~modeller.model.results.Results`: terminal table, JSON and CSV.
 
 They read ``Results.to_dict()`` only and never compute money; rounding happens here,
 for display. Standard library only, so the CLI stays quick to start.

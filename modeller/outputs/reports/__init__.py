@@ -14,13 +14,13 @@ Public API::
      "description": str | None,
      "scenarios": [<results>, ...]}          # optional; compared when >= 2
 
-Templates never compute money; see :mod:`modeller.reports.context`. Importing this
+Templates never compute money; see :mod:`modeller.outputs.reports.context`. Importing this
 package does not import WeasyPrint or matplotlib (they load on first render), but the CLI
 should still import it inside the command that needs it.
 """
 
-from modeller.reports.context import KINDS, LABELS, build_context
-from modeller.reports.render import (
+from modeller.outputs.reports.context import KINDS, LABELS, build_context
+from modeller.outputs.reports.pdf import (
     FILENAMES,
     ReportError,
     pdf_bytes,

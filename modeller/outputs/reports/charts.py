@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from modeller.reports import formatting as fmt
+from modeller.outputs.reports import formatting as fmt
 
 FONT_FAMILY = "DejaVu Sans"  # the bundled report font (templates/fonts/)
 

@@ -370,8 +370,9 @@ def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
 
 
 def run(loaded) -> Results:
-    """Run the model on a :class:`~modeller.assumptions.LoadedSet`."""
-    from . import __version__, budget
+    """Run the model on a :class:`~modeller.inputs.loader.LoadedSet`."""
+    from .. import __version__
+    from . import budget
 
     spec = loaded.spec
     x, ids, labels = inputs_from(spec)

@@ -1,7 +1,7 @@
 """Display formatting for reports: money, percentages, months, people.
 
 These functions only *format* numbers that the model has already computed; they never
-compute money. They are registered as jinja2 filters by :mod:`modeller.reports.render`
+compute money. They are registered as jinja2 filters by :mod:`modeller.outputs.reports.pdf`
 and used by the tests to derive the exact strings a report must contain, so the rounding
 rules live in one place:
 

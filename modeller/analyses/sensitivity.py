@@ -88,7 +88,7 @@ def one_way(obj, params: Iterable[str] | None = None,
             default_range: float = DEFAULT_RANGE) -> dict:
     """Tornado data: each parameter at its low and high value, NPV at each, sorted by
     swing |npv_high - npv_low|, largest first. ``obj`` is a LoadedSet, an
-    AssumptionSet or a :class:`~modeller.parameters.Base`."""
+    AssumptionSet or a :class:`~modeller.analyses.parameters.Base`."""
     base = obj if isinstance(obj, Base) else base_from(obj)
     chosen, skipped = candidates(base)
     if params:
@@ -261,71 +261,5 @@ def analyse(obj, params: Iterable[str] | None = None,
     }
 
 
-# --- rendering ----------------------------------------------------------------------
-
-def _value_text(v: Any, key: str | None = None, unit: str | None = None) -> str:
-    if v is None:
-        return "none"
-    if key == "annual_saving":
-        return f"x{v:.4g}"
-    if unit in ("rate", "discount rate") or key == "recovery_rate":
-        return f"{v:.4g}"
-    if unit == "money" or key == "cost_per_person_entering":
-        return f"{v:,.2f}"
-    return f"{v:,.4g}"
-
-
-def table(result: dict, currency: str = "GBP") -> str:
-    """The terminal view of :func:`analyse`."""
-    from .render import money
-
-    lines = [f"One-way sensitivity of NPV: {result['name']}",
-             f"Base case NPV {money(result['base']['npv'], currency)}; lifetime net "
-             f"(undiscounted) {money(result['base']['net_lifetime'], currency)}.",
-             f"Each parameter moves to its declared range, else -/+"
-             f"{result['default_range']:.0%} of its value (clipped to allowed values).",
-             ""]
-    header = ["Parameter", "Low", "High", "NPV at low", "NPV at high", "Swing", "Basis"]
-    rows = [[r["parameter"], _value_text(r["low"], unit=r.get("unit")),
-             _value_text(r["high"], unit=r.get("unit")), money(r["npv_low"], currency),
-             money(r["npv_high"], currency), money(r["swing"], currency), r["basis"]]
-            for r in result["tornado"]]
-    lines += _grid(rows, header)
-    if result.get("not_varied"):
-        lines.append("")
-        lines.append("Not varied:")
-        by_reason: dict[str, list[str]] = {}
-        for r in result["not_varied"]:
-            by_reason.setdefault(r["reason"], []).append(r["parameter"])
-        lines += [f"  {', '.join(names)}: {reason}"
-                  for reason, names in by_reason.items()]
-    lines += ["", "Break-even thresholds (solved exactly; 'none' = no allowed value "
-              "breaks even)", ""]
-    header = ["Parameter", "Set's value", "NPV = 0 (within horizon)",
-              "Lifetime net = 0"]
-    rows = []
-    for key in THRESHOLD_KEYS:
-        t = result["thresholds"][key]
-        current = result["current"].get(key)
-        rows.append([THRESHOLD_LABELS[key],
-                     "by condition" if current is None else _value_text(current, key),
-                     _value_text(t["within_horizon"], key),
-                     _value_text(t["lifetime"], key)])
-    lines += _grid(rows, header)
-    lines.append("")
-    lines += [f"- {n}" for n in result["notes"]]
-    return "\n".join(lines) + "\n"
-
-
-def _grid(rows: list[list[str]], header: list[str]) -> list[str]:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells):
-        return "  ".join(str(c).ljust(w) if i == 0 or i == len(cells) - 1
-                         else str(c).rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-    return [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
-
-
-__all__ = ["analyse", "one_way", "thresholds", "table", "DEFAULT_RANGE",
+__all__ = ["analyse", "one_way", "thresholds", "DEFAULT_RANGE",
            "UnknownParameter", "parameters"]

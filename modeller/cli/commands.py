@@ -1,87 +1,16 @@
-"""The ``modeller`` command: thin click commands over assumptions -> model -> renderers.
+"""The core commands: validate, run, compare, resolve, schema, build, report, evidence.
 
-Exit status: 0 success, 2 bad input (every problem listed, one per line, on stderr),
-1 unexpected failure (a short message; the traceback only with ``--debug``).
-Warnings go to stderr so stdout stays valid JSON or CSV. Heavy libraries are imported
-inside the commands that need them, so ``modeller --help`` starts instantly.
+Each is a thin layer: load (every problem at once), compute, render, write.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
-
-FORMATS = click.Choice(["table", "json", "csv"])
-
-
-class _Group(click.Group):
-    """Turns unexpected exceptions into a one-line error and exit status 1."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort,
-                KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - last-resort handler
-            if ctx.params.get("debug"):
-                raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for the "
-                       "traceback)", err=True)
-            ctx.exit(1)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="modeller")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
-def cli(debug: bool) -> None:
-    """IAPT-LTC cost-offset modeller: validate assumption sets, run the model, compare
-    scenarios and build business-case reports.
-
-    FILE is a YAML assumption set, or the name of a bundled set (national-faq-2017,
-    example-area, national-faq-2017-psa, scenarios/optimistic, scenarios/pessimistic).
-    """
-
-
-def _exit_with(problems) -> None:
-    """Print every problem, one per line, on stderr and exit with status 2."""
-    for problem in problems:
-        click.echo(problem.format(), err=True)
-    click.echo(f"{len(problems)} problem(s) found; nothing was run.", err=True)
-    sys.exit(2)
-
-
-def _load(files, *, show_warnings: bool = True):
-    """Load every file; on problems print them all and exit 2."""
-    from .assumptions import AssumptionsError, load
-
-    loaded, problems = [], []
-    for file in files:
-        try:
-            loaded.append(load(file))
-        except AssumptionsError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        _exit_with(problems)
-    if show_warnings:
-        for item in loaded:
-            for warning in item.warnings:
-                click.echo(f"warning: {Path(item.file).name}: {warning}", err=True)
-    return loaded
-
-
-def _emit(text: str, out: str | None) -> None:
-    if out:
-        from .output import write_atomic
-
-        path = write_atomic(out, text)
-        click.echo(f"wrote {path}", err=True)
-    else:
-        click.echo(text, nl=False)
+from .. import __version__
+from .common import FORMATS, _emit, _exit_with, _load, cli
 
 
 @cli.command()
@@ -100,7 +29,8 @@ def validate(files) -> None:
               "instead of standard output.")
 def run(file, fmt, out) -> None:
     """Run the cost-offset model on one assumption set."""
-    from . import model, render
+    from .. import model
+    from ..outputs import text as render
 
     (loaded,) = _load([file])
     d = model.run(loaded).to_dict()
@@ -114,7 +44,8 @@ def run(file, fmt, out) -> None:
 @click.option("--out", type=click.Path(dir_okay=False))
 def compare(files, fmt, out) -> None:
     """Compare scenarios side by side, with differences from the first."""
-    from . import model, render
+    from .. import model
+    from ..outputs import text as render
 
     if len(files) < 2:
         raise click.UsageError("compare needs at least two assumption sets")
@@ -149,7 +80,7 @@ def schema(out) -> None:
     """Print the JSON Schema of an assumption set (for editor completion and checks)."""
     import json
 
-    from .schema import AssumptionSet
+    from ..inputs.schema import AssumptionSet
 
     doc = AssumptionSet.model_json_schema()
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -163,23 +94,23 @@ REPORT_KINDS = ("logic-model", "business-case", "board-summary")
 def _bundle(loaded, d: dict, scenario_files=(), sensitivity: bool = False,
             psa_draws: int | None = None, seed: int = 0, grid_specs=()) -> dict:
     """Everything the report templates read: results plus optional analyses."""
-    from . import model
-    from .reports.bundle import make_bundle
+    from .. import model
+    from ..outputs.reports.bundle import make_bundle
 
     scenarios = []
     if scenario_files:
         scenarios = [d] + [model.run(item).to_dict() for item in _load(scenario_files)]
     bundle = make_bundle(loaded, d, scenarios)
     if sensitivity:
-        from . import sensitivity as sens
+        from ..analyses import sensitivity as sens
 
         bundle["sensitivity"] = sens.analyse(loaded)
     if psa_draws:
-        from . import psa
+        from ..analyses import psa
 
         bundle["psa"] = psa.analyse(loaded, psa_draws, seed)
     if grid_specs:
-        from . import grid
+        from ..analyses import grid
 
         bundle["grid"] = grid.run_grid(loaded, list(grid_specs))
     return bundle
@@ -214,9 +145,10 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
     """Run a set and write everything into reports/<set name>/: the logic model,
     business case and board summary as PDF, and the JSON, CSV and text of the same run.
     """
-    from . import model, render
-    from .output import slug, write_atomic
-    from .reports import render_all
+    from .. import model
+    from ..outputs import text as render
+    from ..outputs.files import slug, write_atomic
+    from ..outputs.reports import render_all
 
     (loaded,) = _load([file])
     d = model.run(loaded).to_dict()
@@ -232,9 +164,9 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
         if key in bundle:
             written.append(write_atomic(target / f"{key}.json", render.to_json(bundle[key])))
     if "grid" in bundle:
-        from . import grid
+        from ..outputs.analysis_text import grid_csv
 
-        written.append(write_atomic(target / "grid.csv", grid.to_csv(bundle["grid"])))
+        written.append(write_atomic(target / "grid.csv", grid_csv(bundle["grid"])))
     written += list(render_all(bundle, target).values())
     for path in written:
         click.echo(str(path))
@@ -248,8 +180,8 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
 @_analysis_options
 def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Write one report (logic-model, business-case or board-summary) as PDF."""
-    from . import model
-    from .reports import render_pdf
+    from .. import model
+    from ..outputs.reports import render_pdf
 
     (loaded,) = _load([file])
     d = model.run(loaded).to_dict()
@@ -270,7 +202,7 @@ def evidence_command(condition, fmt, out) -> None:
     """
     import json
 
-    from . import evidence
+    from ..inputs import evidence
 
     try:
         records = evidence.select(condition)
@@ -284,14 +216,3 @@ def evidence_command(condition, fmt, out) -> None:
     _emit(text, out)
 
 
-from .analysis_cli import register as _register_analysis  # noqa: E402
-
-_register_analysis(cli)
-
-
-def main() -> None:
-    cli(prog_name="modeller")
-
-
-if __name__ == "__main__":
-    main()

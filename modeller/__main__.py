@@ -1,0 +1,5 @@
+"""``python -m modeller``: the modeller command."""
+
+from .cli import main
+
+main()

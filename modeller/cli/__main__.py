@@ -1,0 +1,5 @@
+"""``python -m modeller.cli``: the modeller command."""
+
+from . import main
+
+main()

@@ -1,0 +1,11 @@
+"""The input stage: everything that reads and checks what a user wrote.
+
+- :mod:`modeller.inputs.yamlsource`: YAML with the file and line of every value.
+- :mod:`modeller.inputs.schema`: the typed assumption set (pydantic).
+- :mod:`modeller.inputs.checks`: cross-field rules and warnings.
+- :mod:`modeller.inputs.loader`: ``extends`` merge, validation, hashing (``load``).
+- :mod:`modeller.inputs.evidence`: the evidence library and conversions of cited figures.
+- :mod:`modeller.inputs.bundled`: where the bundled sets and templates live.
+
+Nothing here imports the model, the analyses or any renderer.
+"""

@@ -1,0 +1,14 @@
+"""The model stage: pure arithmetic from a validated set to plain results.
+
+- :mod:`modeller.model.engine`: the vectorised cost-offset model (``compute``, ``run``).
+- :mod:`modeller.model.budget`: who pays and who saves (budget holders, care categories).
+- :mod:`modeller.model.results`: the frozen results and the JSON contract.
+
+Nothing here reads files or renders output.
+"""
+
+from .engine import (DISCOUNT_CONVENTION, Arrays, Inputs, compute, discount_factors,
+                     headlines, inputs_from, results_from, run)
+
+__all__ = ["DISCOUNT_CONVENTION", "Arrays", "Inputs", "compute", "discount_factors",
+           "headlines", "inputs_from", "results_from", "run"]
