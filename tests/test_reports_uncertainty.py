@@ -4,7 +4,7 @@ line, from the optional bundle keys ``sensitivity``, ``psa`` and ``grid``.
 The bundle is a real run of the bundled ``national-faq-2017-psa`` set with
 ``sensitivity.analyse``, ``psa.analyse`` (2,000 draws, seed 1) and a two-parameter
 ``grid.run_grid``; the figures checked in the PDF are the analyses' dicts after display
-rounding (``modeller.outputs.reports.formatting`` and ``context.param_value``). The hand-worked
+rounding (``modeller.outputs.reports.formatting`` and ``uncertainty.param_value``). The hand-worked
 anchor: the FAQ set breaks even over the lifetime at a recovery rate r with
 0.6 * r * 1000 * 26.5 / 12 = 650, r = 0.4906 ("49.1%"), at a cost per person of £662.50
 and at a benefit duration of 26.0 months (000_531557c98ba51688.txt:1271-1273, 1333,
@@ -27,7 +27,7 @@ pypdf = pytest.importorskip("pypdf")
 from modeller.outputs.reports import charts, pdf_bytes, render_html  # noqa: E402
 from modeller.outputs.reports import formatting as fmt  # noqa: E402
 from modeller.outputs.reports.bundle import make_bundle  # noqa: E402
-from modeller.outputs.reports.context import param_value  # noqa: E402
+from modeller.outputs.reports.uncertainty import param_value  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSUMPTIONS = ROOT / "assumptions"

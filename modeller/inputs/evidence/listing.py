@@ -1,0 +1,151 @@
+"""The evidence library for people and tools: the table and the JSON contract.
+
+Part of :mod:`modeller.inputs.evidence`; see its docstring for units and rules.
+"""
+
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+from ..yamlsource import Problem
+from .records import CONDITIONS, EvidenceRecord
+from .tables import ConversionTables
+from .library import EvidenceError, _suggest, load_library
+from .convert import Conversion, _money, _num, annual_range, annualise, convert, describe_value, flags
+
+
+# --------------------------------------------------------------------------------------
+# Listing
+# --------------------------------------------------------------------------------------
+
+CONTRACT_FIELDS = ("id", "conditions", "value", "currency", "price_year", "period_months",
+                   "basis", "care", "source", "annual_value")
+
+
+def to_json(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...]) -> list[dict]:
+    """Records as JSON-ready dicts: the contract fields first, then everything else.
+
+    Contract (``modeller evidence --format json``): ``id``, ``conditions``, ``value``,
+    ``currency``, ``price_year``, ``period_months``, ``basis``, ``care``, ``source``
+    (seed file:lines) and ``annual_value`` [record currency/person/year at the record's
+    own price year, before any conversion; null when not computable]. Also:
+    ``annual_range``, ``display`` (the figure in words) and ``flags`` (Derived checks of
+    the seed's own arithmetic).
+    """
+    out = []
+    for rec in records:
+        body = rec.model_dump(mode="json")
+        row: dict[str, Any] = {k: body.get(k) for k in CONTRACT_FIELDS if k in body}
+        row["annual_value"] = annualise(rec)
+        ar = annual_range(rec)
+        row["annual_range"] = list(ar) if ar else None
+        for k, v in body.items():
+            if k not in row:
+                row[k] = v
+        row["display"] = describe_value(rec)
+        row["flags"] = flags(rec)
+        out.append(row)
+    return out
+
+
+def select(condition: str | None = None,
+           directory: str | Path | None = None) -> list[EvidenceRecord]:
+    """The library's records for ``condition`` (exact tag; all when None).
+
+    Raises :class:`EvidenceError` if the library has problems or ``condition`` is not
+    in :data:`CONDITIONS`.
+    """
+    library = load_library(*([directory] if directory else []))
+    if condition is not None and condition not in CONDITIONS:
+        raise EvidenceError([Problem("evidence", None, "condition",
+                                     f"unknown condition {condition!r}"
+                                     + _suggest(condition, list(CONDITIONS))
+                                     + "; one of: " + ", ".join(CONDITIONS))])
+    return list(library.for_condition(condition))
+
+
+def list_records(condition: str | None = None,
+                 directory: str | Path | None = None) -> list[dict]:
+    """JSON-ready records for ``condition`` (the ``modeller evidence --format json``
+    contract); raises like :func:`select`."""
+    return to_json(select(condition, directory))
+
+
+def format_table(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...], *,
+                 tables: ConversionTables | None = None,
+                 target_price_year: int | str | None = None,
+                 caveats: bool = True) -> str:
+    """A plain-text table: id, conditions, value as published, per person per year,
+    period, basis, care, the converted value [GBP/person/year] and, under each row, its
+    caveats, the seed's own conversion and the Derived flags.
+
+    The converted column uses :func:`convert` (the seed's stated conversion where it has
+    one); without tables only GBP figures already at the target price year convert.
+    """
+    header = ("id", "conditions", "value (as published)", "per person/year", "period",
+              "basis", "care", "GBP/person/year" + (f" ({target_price_year})"
+                                                     if target_price_year else ""))
+    rows: list[tuple[str, ...]] = []
+    extra: list[list[str]] = []
+    for rec in records:
+        annual = annualise(rec)
+        ar = annual_range(rec)
+        if annual is not None:
+            per_year = _money(annual, rec.currency)
+        elif ar is not None:
+            per_year = f"{_money(ar[0], rec.currency)}-{_num(ar[1])}"
+        else:
+            per_year = "-"
+        period = f"{_num(rec.period_months)} mo" if rec.period_months else "not stated" \
+            if rec.currency else "-"
+        conv = "-"
+        if rec.currency and rec.measure == "saving" and rec.value is not None \
+                and annual is not None:
+            c = convert(rec, tables=tables, target_price_year=target_price_year)
+            conv = _money(c.value, c.currency) if c.ok else _why_not(rec, c)
+        py = f" ({rec.price_year})" if rec.price_year is not None else (
+            " (no price yr)" if rec.currency else "")
+        rows.append((rec.id, ",".join(rec.conditions), describe_value(rec) + py, per_year,
+                     period, rec.basis, rec.care, conv))
+        lines: list[str] = []
+        if rec.finding:
+            lines.append(f"finding: {rec.finding}")
+        if rec.parts:
+            lines.append("parts: " + "; ".join(
+                f"{p.label} {_num(p.value)}{'%' if rec.unit == 'percent' else ''}"
+                + (f" {p.direction}" if p.direction else "") for p in rec.parts))
+        if rec.stated_conversion:
+            sc = rec.stated_conversion
+            lines.append(f"seed's own conversion ({sc.by}): {_money(sc.value, sc.currency)} "
+                         f"({sc.price_year} prices)"
+                         + (f", stated as {_money(sc.annual_value, sc.currency)} a year"
+                            if sc.annual_value else ""))
+        lines += flags(rec)
+        if caveats:
+            lines += [f"caveat: {c}" for c in rec.caveats]
+        lines.append(f"source: {rec.source}; {rec.citation}")
+        extra.append(lines)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(header)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+           "  ".join("-" * w for w in widths)]
+    for row, lines in zip(rows, extra):
+        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        out += [f"    - {x}" for x in lines]
+    return "\n".join(out)
+
+
+def _why_not(rec: EvidenceRecord, conv: Conversion) -> str:
+    text = " ".join(p.message for p in conv.problems)
+    if rec.currency == "$":
+        return "which dollar?"
+    if "exchange rate" in text:
+        return "needs FX rate"
+    if "no stated price year" in text:
+        return "no price year"
+    if "price index" in text:
+        return "needs index"
+    return "not convertible"
