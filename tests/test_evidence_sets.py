@@ -23,8 +23,10 @@ def test_example_area_cites_evidence_for_every_condition():
     # RA: the seed's £1,295 (2014) over five years is £259 a year, not its "£323"
     assert spec.conditions["msk"].annual_saving.value == pytest.approx(259)
     assert any("323" in w for w in loaded.warnings)
-    assert spec.conditions["diabetes"].annual_saving.source.startswith(
-        "evidence: berkshire-west-diabetes")
+    # the reader's citation names the document and table; the seed line is kept apart
+    saving = spec.conditions["diabetes"].annual_saving
+    assert saving.source.startswith("NHS England (2017), IAPT-LTC FAQ, Table 1: ")
+    assert saving.seed.startswith("000_531557c98ba51688.txt:")
 
 
 def test_conversion_steps_reach_the_json():

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
 from .common import FORMATS, _emit, _exit_with, _load, cli
 
 
@@ -64,14 +63,10 @@ def resolve(file, out) -> None:
 
     The output is itself a valid set that validates, runs and hashes the same.
     """
-    import yaml
+    from ..outputs.reports.bundle import resolved_text
 
     (loaded,) = _load([file], show_warnings=False)
-    body = yaml.safe_dump(loaded.resolved, sort_keys=False, allow_unicode=True,
-                          width=100)
-    text = (f"# Resolved from {loaded.file}\n# sha256: {loaded.hash}\n"
-            f"# modeller {__version__}\n{body}")
-    _emit(text, out)
+    _emit(resolved_text(loaded, f"Resolved from {loaded.file}"), out)
 
 
 @cli.command()
@@ -97,10 +92,11 @@ def _bundle(loaded, d: dict, scenario_files=(), sensitivity: bool = False,
     from .. import model
     from ..outputs.reports.bundle import make_bundle
 
-    scenarios = []
+    scenarios, scenario_sets = [], []
     if scenario_files:
-        scenarios = [d] + [model.run(item).to_dict() for item in _load(scenario_files)]
-    bundle = make_bundle(loaded, d, scenarios)
+        scenario_sets = _load(scenario_files)
+        scenarios = [d] + [model.run(item).to_dict() for item in scenario_sets]
+    bundle = make_bundle(loaded, d, scenarios, scenario_sets)
     if sensitivity:
         from ..analyses import sensitivity as sens
 

@@ -29,6 +29,8 @@ from .yamlsource import Located, Path_, Problem, dotted, locate, parse_file
 MAX_EXTENDS_DEPTH = 20
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
 QUANTITY_KEYS = {"value", "evidence"}
+#: What identifies one document is not inherited from the set it extends.
+NOT_INHERITED = {"extends", "title", "date", "author", "sponsor"}
 
 
 class AssumptionsError(Exception):
@@ -81,7 +83,9 @@ def merge(base: Any, override: Any) -> Any:
 
 def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
              ) -> Located | None:
-    located, found = parse_file(path)
+    from . import pdfset
+
+    located, found = (pdfset.parse_pdf(path) if pdfset.is_pdf(path) else parse_file(path))
     problems.extend(found)
     if located is None:
         return None
@@ -116,7 +120,7 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
     if base is None:
         return None
     child = {k: v for k, v in data.items() if k != "extends"}
-    base_data = {k: v for k, v in base.data.items() if k != "extends"}
+    base_data = {k: v for k, v in base.data.items() if k not in NOT_INHERITED}
     merged = merge(base_data, child)
     lines = {p: pos for p, pos in base.lines.items() if _value_at(merged, p)[0]}
     lines.update(located.lines)
@@ -197,6 +201,9 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
             msg += " (write it without quotes)"
     if kind in ("dict_type", "model_type"):
         msg = "must be a mapping of keys"
+    if kind == "string_type" and hasattr(value, "isoformat"):
+        return loc, (f"{value.isoformat()}: write the date in quotes "
+                     f"('{value.isoformat()}') so it is kept as written")
     shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
     return loc, f"{shown}{msg}"
 
@@ -290,9 +297,12 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
         if not conv.ok:
             continue
         record = library.get(saving.evidence)
-        citation = f"evidence: {record.id} ({record.source})"
+        from .references import reader_citation
+
+        citation = f"{reader_citation(record.source) or record.citation}: {record.label}"
         conditions[cid] = cond.model_copy(update={"annual_saving": saving.model_copy(
-            update={"value": conv.value, "source": saving.source or citation})})
+            update={"value": conv.value, "source": saving.source or citation,
+                    "seed": saving.seed or record.source})})
         conversions[cid] = {
             "record": record.id, "record_data": record.model_dump(mode="json"),
             "original": conv.original, "value": conv.value,

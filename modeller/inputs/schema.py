@@ -31,6 +31,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: The ``seed`` key beside every ``source``: where an auditor finds the figure in the
+#: seed text copies (``FILE.txt:LINES``). Kept in the resolved set and the JSON, never
+#: printed as the reader's citation (reports cite the reference the ``source`` names).
+SEED_DOC = ("Seed text location(s) for auditors (FILE.txt:LINES); never shown as the "
+            "reader's citation.")
+
+
 def _as_quantity(raw: Any) -> Any:
     """A plain number (or list of numbers) is shorthand for ``{value: ...}``."""
     if isinstance(raw, dict):
@@ -61,6 +68,7 @@ class Distribution(_Model):
     mode: Number | None = None
     high: Number | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
     @field_validator("mean")
@@ -182,12 +190,15 @@ def _quantity(name: str, value_type: Any, doc: str, range_type: Any = None,
     annotations = {
         "value": value_type,
         "source": Text | None,
+        "seed": Text | None,
         "note": Text | None,
         "range": tuple[range_type, range_type] | None,
     }
     namespace = {
         "__doc__": doc,
-        "source": Field(None, description="Where the figure comes from (seed file:line, study)."),
+        "source": Field(None, description="Where the figure comes from: a reference of "
+                        "the bibliography and a locator (table, section, page)."),
+        "seed": Field(None, description=SEED_DOC),
         "note": Field(None, description="Free-text caveat shown beside the figure."),
         "range": Field(None, description="[low, high] for one-way sensitivity analysis."),
         "__module__": __name__,
@@ -255,6 +266,7 @@ class DurationComponent(_Model):
     share: _rate
     months: _months
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class BenefitDuration(_Model):
@@ -263,6 +275,7 @@ class BenefitDuration(_Model):
     months: Months | None = None
     components: list[DurationComponent] | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -285,6 +298,7 @@ class DiscountRate(_Model):
     value: Annotated[float, Strict(), Field(ge=0, lt=1)] | None = None
     schedule: list[DiscountStep] | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
     range: tuple[Annotated[float, Strict(), Field(ge=0, lt=1)],
                  Annotated[float, Strict(), Field(ge=0, lt=1)]] | None = None
@@ -298,6 +312,7 @@ class Activity(_Model):
     entering_treatment: People
     treatment_months: WholeMonths
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Outcomes(_Model):
@@ -305,6 +320,7 @@ class Outcomes(_Model):
     recovery_rate: Rate
     savings_apply_to: Literal["recovered", "completed", "entering"] = "recovered"
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Condition(_Model):
@@ -317,6 +333,7 @@ class Condition(_Model):
         None, description="Share of this condition's saving by care category "
         "(ids from care_categories); sums to 1.")
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -326,6 +343,7 @@ class CareCategory(_Model):
     label: Text
     budget_holder: Text
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Booster(_Model):
@@ -334,6 +352,7 @@ class Booster(_Model):
     months_after_entry: WholeMonths | None = None
     budget_holder: Text | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -343,6 +362,7 @@ class FixedCost(_Model):
     year: Annotated[int, Strict(), Field(ge=1)]
     budget_holder: Text | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Costs(_Model):
@@ -353,6 +373,7 @@ class Costs(_Model):
     budget_holder: Text | None = Field(
         None, description="Who pays the cost lines (unless a line names its own).")
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class AssumptionSet(_Model):
@@ -360,6 +381,13 @@ class AssumptionSet(_Model):
 
     schema_version: Literal[1]
     name: Text
+    title: Text | None = Field(
+        None, description="The title reports print (the name is used when absent).")
+    date: Text | None = Field(
+        None, description="Date of this version of the set, printed on report covers "
+        "(write it in quotes, e.g. '2024-05-01'); reports never use the clock.")
+    author: Text | None = Field(None, description="Who prepared the business case.")
+    sponsor: Text | None = Field(None, description="The executive sponsor.")
     description: Text | None = None
     extends: Text | None = None
     currency: Literal["GBP"]
@@ -368,7 +396,8 @@ class AssumptionSet(_Model):
     discount_rate: Discount = Field(
         default_factory=lambda: DiscountRate(
             value=0.035,
-            source="HM Treasury Green Book (2022), standard real discount rate 3.5%"),
+            source="HM Treasury (2022), Green Book, discounting (standard real discount "
+                   "rate of 3.5% a year)"),
     )
     activity: Activity
     outcomes: Outcomes

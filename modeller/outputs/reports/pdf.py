@@ -114,9 +114,33 @@ def _pdf_and_html(kind: str, bundle: dict, fetcher=None, **options) -> tuple[byt
                 ).render(pdf_variant="pdf/ua-1", **options)
                 if len(document.pages) == 1:
                     break
-            return document.write_pdf(pdf_variant="pdf/ua-1", **options), html
+            return document.write_pdf(pdf_variant="pdf/ua-1",
+                                      attachments=_attachments(bundle, fetcher),
+                                      **options), html
     except FatalURLFetchingError as error:
         raise ReportError(f"report rendering stopped: {error.__cause__ or error}") from error
+
+
+def _attachments(bundle: dict, fetcher) -> list:
+    """The assumption sets the report carries (``bundle["inputs"]``: name -> YAML text),
+    as PDF attachments dated from the results hash, never the clock."""
+    import datetime
+
+    import weasyprint
+
+    when = datetime.datetime.fromtimestamp(source_date_epoch(bundle["results"]),
+                                           tz=datetime.timezone.utc)
+    return [weasyprint.Attachment(string=text, name=name, url_fetcher=fetcher,
+                                  description=_ATTACHMENT_DESCRIPTIONS.get(
+                                      name, "A scenario set compared in this report"),
+                                  created=when, modified=when, relationship="Source")
+            for name, text in (bundle.get("inputs") or {}).items()]
+
+
+_ATTACHMENT_DESCRIPTIONS = {
+    "assumption-set.yaml": "The resolved assumption set this report was built from: "
+                           "`modeller run REPORT.pdf` reproduces its figures",
+}
 
 
 def pdf_bytes(kind: str, bundle: dict, fetcher=None, **options) -> bytes:
