@@ -49,7 +49,7 @@ class Reference:
     last: int = 0
     sections: tuple[tuple[int, str | None], ...] = ()
 
-    def entry(self) -> str:
+    def entry(self, address: bool = True) -> str:
         """The reference-list entry: author (year). Title. Details. Address."""
         who = self.author or self.title
         parts = [f"{who} ({self.year})."]
@@ -57,7 +57,7 @@ class Reference:
             parts.append(self.title.rstrip(".") + ".")
         if self.details:
             parts.append(self.details.rstrip(".") + ".")
-        if self.address:
+        if self.address and address:
             parts.append(f"Available from: {self.address}")
         return " ".join(parts)
 
