@@ -132,7 +132,7 @@ def test_tornado_labels_and_values_equal_the_sensitivity_dict(full, case_text):
             assert f"{low} to {high}" in section, row["parameter"]
     top = s["tornado"][0]
     assert top["parameter"] == SAVING  # £300 to £2,600 a year: the widest range
-    assert f"“{top['label']}”: from £300 to £2,600" in section
+    assert f"“{top['label']}”: from £300.00 to £2,600.00" in section
     assert _plain(fmt.money_short(top["npv_low"])) in section  # bar-end label
     assert f"This case {_plain(fmt.money_short(s['base']['npv']))}" in section
 
@@ -153,16 +153,16 @@ def test_threshold_table_equals_the_dict_after_display_rounding(full, case_text)
                              fmt.months(th["benefit_months"]["within_horizon"]),
                              fmt.months(th["benefit_months"]["lifetime"])),
         "Cost per person entering treatment": (
-            fmt.money(cur["cost_per_person_entering"]),
-            fmt.money(th["cost_per_person_entering"]["within_horizon"]),
-            fmt.money(th["cost_per_person_entering"]["lifetime"])),
+            fmt.money_pp(cur["cost_per_person_entering"]),
+            fmt.money_pp(th["cost_per_person_entering"]["within_horizon"]),
+            fmt.money_pp(th["cost_per_person_entering"]["lifetime"])),
     }
     for label, values in rows.items():
         assert f"{label} {' '.join(values)}" in section, label
     # The hand-worked lifetime thresholds of the FAQ's arithmetic.
     assert th["recovery_rate"]["lifetime"] == pytest.approx(650 / (0.6 * 1000 * 26.5 / 12))
     assert "Recovery rate 50% 64.8% 49.1%" in section
-    assert "Cost per person entering treatment £650 £501.76 £662.50" in section
+    assert "Cost per person entering treatment £650.00 £501.76 £662.50" in section
     assert "Benefit duration 26.5 months 41.0 months 26.0 months" in section
     # The plain sentences: NPV is negative, the lifetime net positive.
     assert "The case does not break even within 5 years (NPV below zero)" in section

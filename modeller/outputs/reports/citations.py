@@ -85,7 +85,9 @@ class Citer:
         return Markup("; ").join(parts)
 
     def entries(self) -> list[dict]:
-        """The reference list so far: ``{"n", "id", "text", "address"}`` in number order."""
-        return [{"n": i, "id": r.id, "text": r.entry(address=False), "address": r.address}
+        """The reference list so far: ``{"n", "id", "text", "address", "short"}`` in
+        number order (``short`` is the reference as cited, for one-page reports)."""
+        return [{"n": i, "id": r.id, "text": r.entry(address=False), "address": r.address,
+                 "short": r.cite_as}
                 for i, r in enumerate(self._order, start=1)]
 

@@ -261,13 +261,28 @@ def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | No
     return items
 
 
-def _metric_groups(conditions: list[dict]) -> list[dict]:
-    """Conditions grouped by the seed metric list that applies to them."""
+#: The one-page logic model names conditions by code (C1, C2 ...) with a key below the
+#: chain when their labels would not fit: more than this many, or this many characters.
+KEY_CONDITIONS, KEY_CHARACTERS = 5, 160
+
+
+def condition_key(conditions: list[dict]) -> list[dict] | None:
+    """``[{"code": "C1", "label": ...}]`` when the logic model must abbreviate, else None."""
+    if len(conditions) <= KEY_CONDITIONS and \
+            sum(len(c["label"]) for c in conditions) <= KEY_CHARACTERS:
+        return None
+    return [{"code": f"C{i}", "label": c["label"]} for i, c in enumerate(conditions, 1)]
+
+
+def _metric_groups(conditions: list[dict], key: list[dict] | None = None) -> list[dict]:
+    """Conditions grouped by the seed metric list that applies to them (by code when the
+    logic model abbreviates them)."""
+    codes = {k["label"]: k["code"] for k in key or []}
     groups: dict[str, dict] = {}
     for c in conditions:
         metrics = c["metrics"]
         group = groups.setdefault(metrics["cite"], {"labels": [], "metrics": metrics})
-        group["labels"].append(c["label"])
+        group["labels"].append(codes.get(c["label"], c["label"]))
     return list(groups.values())
 
 
@@ -376,7 +391,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "recovery_share": _ratio(t["recovered"], t["completed"]),
         "method": bundle.get("method") or _method(results),
         "key_assumptions": _key_assumptions(results, bundle.get("assumption_rows") or []),
-        "metric_groups": _metric_groups(conditions),
+        "condition_key": condition_key(conditions) if kind == "logic-model" else None,
+        "metric_groups": _metric_groups(conditions, condition_key(conditions)
+                                        if kind == "logic-model" else None),
         "output_years": _output_years(results)[0],
         "output_years_note": _output_years(results)[1],
         "risks": _risks(),
