@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..outputs.text import CSV_TABLES
 from .common import FORMATS, _emit, _exit_with, _load, cli
 
 
@@ -24,17 +25,31 @@ def validate(files) -> None:
 @cli.command()
 @click.argument("file")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
-              help="table for people; json (the stable contract) or csv for tools.")
+              help="table for people; json (the stable contract, `modeller schema "
+              "--results`) or csv (one table, chosen with --table) for tools.")
+@click.option("--table", "table_name", type=click.Choice(list(CSV_TABLES)),
+              default=None, help="With --format csv: which table to print "
+              "[default: by_year].")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here (atomically) "
               "instead of standard output.")
-def run(file, fmt, out) -> None:
-    """Run the cost-offset model on one assumption set."""
+def run(file, fmt, table_name, out) -> None:
+    """Run the cost-offset model on one assumption set.
+
+    With --format csv, --table picks one table: by_year (default), by_condition,
+    by_budget_holder, by_budget_holder_year, by_care_category, by_month (cumulative
+    cost and savings at each month's end) or cost_lines.
+    """
     from .. import model
     from ..outputs import text as render
 
+    if table_name and fmt != "csv":
+        raise click.UsageError("--table chooses a CSV table; add --format csv")
     (loaded,) = _load([file])
     d = model.run(loaded).to_dict()
-    text = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt](d)
+    if fmt == "csv":
+        text = render.table_csv(d, table_name or "by_year")
+    else:
+        text = {"table": render.table, "json": render.to_json}[fmt](d)
     _emit(text, out)
 
 
