@@ -90,16 +90,26 @@ def resolve(file, out) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False))
-def schema(out) -> None:
-    """Print the JSON Schema of an assumption set (for editor completion and checks)."""
+@click.option("--results", "of_results", is_flag=True,
+              help="The schema of the JSON results (`modeller run --format json`) "
+              "instead of an assumption set's.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the schema here (atomically) instead of standard output.")
+def schema(of_results, out) -> None:
+    """Print the JSON Schema of an assumption set (for editor completion and checks),
+    or with --results the JSON Schema of the results of `modeller run --format json`."""
     import json
 
-    from ..inputs.schema import AssumptionSet
+    if of_results:
+        from ..model.contract import results_schema
 
-    doc = AssumptionSet.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "IAPT-LTC modeller assumption set (schema_version 1)"
+        doc = results_schema()
+    else:
+        from ..inputs.schema import AssumptionSet
+
+        doc = AssumptionSet.model_json_schema()
+        doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        doc["title"] = "IAPT-LTC modeller assumption set (schema_version 1)"
     _emit(json.dumps(doc, indent=2, sort_keys=True) + "\n", out)
 
 
