@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from modeller.inputs import loader as assumptions
 from modeller import model
-from conftest import extending, load_problems
+from conftest import extending, write_local_evidence, load_problems
 from modeller.cli import cli
 
 
@@ -117,28 +117,7 @@ def test_evidence_command_unknown_condition():
 
 def test_local_evidence_library(tmp_path):
     """A set can add its own records (e.g. a local audit) beside the bundled library."""
-    folder = tmp_path / "local-evidence"
-    folder.mkdir()
-    (folder / "audit.yaml").write_text(textwrap.dedent("""\
-        records:
-          - id: local-copd-audit
-            label: Local COPD service audit
-            conditions: [copd]
-            measure: saving
-            value: 900
-            currency: GBP
-            price_year: 2024
-            period_months: 12
-            unit: per_person_per_year
-            basis: gross
-            care: secondary
-            design: local audit
-            country: England
-            population: people in the local COPD pathway
-            citation: Local audit 2024 (illustrative test record)
-            source: "local-audit.pdf:3"
-            quote: "900"
-        """))
+    write_local_evidence(tmp_path / "local-evidence")
     path = extending(tmp_path, "national-faq-2017", """\
         evidence_library: [local-evidence]
         conditions:

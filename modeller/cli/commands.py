@@ -77,12 +77,15 @@ def compare(files, fmt, out) -> None:
 def resolve(file, out) -> None:
     """Print the fully merged set (extends resolved) as YAML, with its hash.
 
-    The output is itself a valid set that validates, runs and hashes the same.
+    The output is itself a valid set that validates, runs and hashes the same from
+    any folder (local evidence_library folders are written as absolute paths).
     """
     import yaml
 
+    from ..inputs.loader import standalone
+
     (loaded,) = _load([file], show_warnings=False)
-    body = yaml.safe_dump(loaded.resolved, sort_keys=False, allow_unicode=True,
+    body = yaml.safe_dump(standalone(loaded), sort_keys=False, allow_unicode=True,
                           width=100)
     text = (f"# Resolved from {loaded.file}\n# sha256: {loaded.hash}\n"
             f"# modeller {__version__}\n{body}")

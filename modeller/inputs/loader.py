@@ -240,13 +240,29 @@ def load(file: str | Path) -> LoadedSet:
     if found:
         raise AssumptionsError(found)
     records = {c["record"]: c["record_data"] for c in conversions.values()}
-    digest = hash_resolved(resolved if not records
-                           else {"assumptions": resolved, "evidence": records})
+    # Where local evidence folders are does not change the results (the records cited
+    # are hashed), so a set resolved with absolute folders hashes the same anywhere.
+    hashed = {k: v for k, v in resolved.items() if k != "evidence_library"}
+    digest = hash_resolved(hashed if not records
+                           else {"assumptions": hashed, "evidence": records})
     notes = [f"conditions.{cid}.annual_saving: {note}"
              for cid, c in conversions.items() for note in c["notes"]]
     return LoadedSet(file=str(path), resolved=resolved, spec=spec, hash=digest,
                      warnings=tuple(warnings + notes), lines=located.lines,
                      evidence=conversions)
+
+
+def standalone(loaded: LoadedSet) -> dict:
+    """The resolved data of ``loaded`` as a set that validates and runs to the same hash
+    from any folder: each ``evidence_library`` folder, written relative to the file that
+    named it, becomes an absolute path (the only paths a resolved set holds)."""
+    data = dict(loaded.resolved)
+    if data.get("evidence_library"):
+        data["evidence_library"] = [
+            str((Path(locate(loaded.lines, ("evidence_library", i), loaded.file)[0])
+                 .parent / folder).resolve())
+            for i, folder in enumerate(data["evidence_library"])]
+    return data
 
 
 def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
