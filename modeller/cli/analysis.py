@@ -13,7 +13,7 @@ import time
 
 import click
 
-from .common import _emit, _load, cli
+from .common import _emit, _fail, _load, cli
 
 #: Show a progress bar by default when stderr is a terminal and the run is this long.
 PROGRESS_DRAWS = 200_000
@@ -40,11 +40,6 @@ class ProgressBar:
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
 
 
 @cli.command()
