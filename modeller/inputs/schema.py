@@ -51,7 +51,7 @@ class Distribution(_Model):
     ``lognormal`` (money, months, people): ``mean`` and ``sd`` of the figure itself;
     ``triangular``: ``low``, ``mode``, ``high``; ``uniform``: ``low``, ``high``;
     ``fixed``: no uncertainty (the quantity's ``value`` is used in every draw).
-    Documented in ``docs/uncertainty.md``.
+    Documented in ``modeller help uncertainty``.
     """
 
     type: Literal["beta", "gamma", "lognormal", "triangular", "uniform", "fixed"]
@@ -410,4 +410,4 @@ class AssumptionSet(_Model):
         "read together with the bundled library; ids must not repeat.")
     conversion: dict[Text, Any] | None = Field(
         None, description="Price index and exchange rates for converting cited evidence "
-        "(see docs/evidence.md); checked by modeller.inputs.evidence.")
+        "(see `modeller help evidence`); checked by modeller.inputs.evidence.")
