@@ -163,7 +163,7 @@ def help_command(ctx, topic) -> None:
         click.echo("Topics (modeller help TOPIC):\n" + "\n".join(lines)
                    + "\nCommands: modeller COMMAND --help (or modeller help COMMAND).")
         return
-    key = topic.strip().lower().removesuffix(".md").removeprefix("docs/")
+    key = Path(topic.strip().lower()).stem if topic.endswith(".md") else topic.strip()
     if key in topics:
         click.echo(topics[key].read_text(encoding="utf-8"), nl=False)
         return

@@ -1,8 +1,8 @@
 """Where the package's bundled files live, installed or in a checkout.
 
 In a wheel, ``assumptions/``, ``templates/`` and ``docs/`` (for ``modeller help``) are
-copied to ``modeller/_bundled/``
-(see ``pyproject.toml``); in a source checkout they sit beside the package.
+copied to ``modeller/_bundled/`` (see ``pyproject.toml``); in a source checkout they sit
+beside the package.
 """
 
 from __future__ import annotations
