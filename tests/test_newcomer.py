@@ -175,3 +175,26 @@ def test_every_pointer_names_something_the_installed_tool_carries():
         found += [(module, t) for t in re.findall(r"modeller help ([a-z]+)", text)]
     assert found
     assert all(topic in topics for _, topic in found), found
+
+
+def test_a_percentage_where_a_fraction_belongs_suggests_the_fraction(tmp_path):
+    from conftest import load_problems
+
+    path = extending(tmp_path, "example-area", """\
+        discount_rate: 3.5
+        outcomes:
+          recovery_rate: 55
+          completion_rate: {value: 41, source: local audit}
+        conditions:
+          mus:
+            share: 1.5
+        """)
+    problems = "\n".join(load_problems(path))
+    assert "recovery_rate: 55: must be less than or equal to 1; a rate is a fraction: " \
+           "for 55% write 0.55" in problems
+    assert "for 41% write 0.41" in problems
+    assert "for 3.5% write 0.035" in problems
+    assert "for 1.5% write" in problems  # 1.5 may be a percentage too
+    high = extending(tmp_path, "national-faq-2017", "outcomes:\n  recovery_rate: 550\n",
+                     name="high.yaml")
+    assert "a rate is a fraction" not in "\n".join(load_problems(high))

@@ -212,6 +212,17 @@ def _allowed_keys(model: type[BaseModel], loc: Path_) -> list[str] | None:
     return None
 
 
+def _percent_hint(kind: str, ctx: dict, value: Any) -> str:
+    """For a percentage written where a fraction belongs (``55`` for a rate), the
+    fraction it probably means: ``; a rate is a fraction: for 55% write 0.55``."""
+    bound = ctx.get("le", ctx.get("lt"))
+    if kind not in ("less_than_equal", "less_than") or bound != 1 \
+            or isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not 1 < value <= 100:
+        return ""
+    return f"; a rate is a fraction: for {value:g}% write {value / 100:g}"
+
+
 def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -236,6 +247,7 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
             msg += " (write it without quotes)"
     if kind in ("dict_type", "model_type"):
         msg = "must be a mapping of keys"
+    msg += _percent_hint(kind, err.get("ctx") or {}, value)
     shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
     return loc, f"{shown}{msg}"
 
