@@ -198,3 +198,12 @@ def test_a_percentage_where_a_fraction_belongs_suggests_the_fraction(tmp_path):
     high = extending(tmp_path, "national-faq-2017", "outcomes:\n  recovery_rate: 550\n",
                      name="high.yaml")
     assert "a rate is a fraction" not in "\n".join(load_problems(high))
+
+
+def test_help_says_what_out_and_format_do_and_builds_default():
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if {"--out", "--format"} & set(getattr(param, "opts", [])):
+                assert param.help, f"{name} {param.opts[0]} has no help"
+    build = invoke("build", "--help").stdout
+    assert "[default: national-faq-2017]" in build

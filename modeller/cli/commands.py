@@ -53,8 +53,11 @@ def run(file, fmt, table_name, out) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table for people; json (headlines, differences and every run's "
+              "full results) or csv (the headline figures) for tools.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of standard output.")
 def compare(files, fmt, out) -> None:
     """Compare scenarios side by side, with differences from the first."""
     from .. import api
@@ -71,7 +74,8 @@ def compare(files, fmt, out) -> None:
 
 @cli.command()
 @click.argument("file")
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the resolved set here (atomically) instead of standard output.")
 def resolve(file, out) -> None:
     """Print the fully merged set (extends resolved) as YAML, with its hash.
 
@@ -137,6 +141,12 @@ def _analysis_options(command):
 def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Run a set and write everything into reports/<set name>/: the logic model,
     business case and board summary as PDF, and the JSON, CSV and text of the same run.
+
+    Prints the path of each file written.
+
+    \b
+    FILE  a YAML assumption set or a bundled set's name
+          [default: national-faq-2017]
     """
     from .. import api
 
@@ -168,8 +178,10 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs)
 @cli.command("evidence")
 @click.argument("condition", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False))
+              show_default=True, help="table for people; json (every record key) for "
+              "tools.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of standard output.")
 def evidence_command(condition, fmt, out) -> None:
     """List the evidence library: every published figure in the seeds, with its value,
     annual value, period, basis (gross/net), care covered, caveats and seed citation.
