@@ -95,6 +95,9 @@ def test_new_writes_a_set_that_extends_the_national_set_by_name(tmp_path, monkey
     assert "REPLACE" in data["description"]
     check = invoke("validate", "my-area.yaml")
     assert check.exit_code == 0, check.output
+    assert "5 figure(s) still marked REPLACE" in check.stderr
+    assert "conditions.all_ltc_mus.annual_saving" in check.stderr
+    assert "REPLACE" not in invoke("validate", "national-faq-2017", "example-area").stderr
     national = json.loads(invoke("run", "national-faq-2017", "--format", "json").stdout)
     mine = json.loads(invoke("run", "my-area.yaml", "--format", "json").stdout)
     assert mine["totals"] == national["totals"]  # the national figures until replaced
