@@ -218,7 +218,7 @@ def _percent_hint(kind: str, ctx: dict, value: Any) -> str:
     bound = ctx.get("le", ctx.get("lt"))
     if kind not in ("less_than_equal", "less_than") or bound != 1 \
             or isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not 1 < value <= 100:
+            or not 2 <= value <= 100:  # 1.5 is likelier a slip than 1.5%
         return ""
     return f"; a rate is a fraction: for {value:g}% write {value / 100:g}"
 
