@@ -44,9 +44,9 @@ def _figure(indent: int, key: str, figure: dict, what: str) -> str:
 
 def starting_set(name: str) -> str:
     """The text of a new set called ``name`` extending :data:`BASE_SET`."""
-    from ..inputs.loader import load
+    from .. import api
 
-    base = load(BASE_SET).resolved
+    base = api.load(BASE_SET).resolved
     (cid, condition), = base["conditions"].items()
     return (
         f"# {name}: a starting assumption set, written by `modeller new`.\n"
