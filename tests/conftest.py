@@ -55,3 +55,15 @@ def write_local_evidence(folder):
             quote: "900"
         """), encoding="utf-8")
     return folder
+
+
+def citing_local_evidence(folder):
+    """A set in ``folder`` extending the national set, whose one condition cites
+    ``local-copd-audit`` from a local evidence folder beside it."""
+    write_local_evidence(folder / "local-evidence")
+    return extending(folder, "national-faq-2017", """\
+        evidence_library: [local-evidence]
+        conditions:
+          all_ltc_mus:
+            annual_saving: {evidence: local-copd-audit}
+        """)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from modeller.inputs import loader as assumptions
 from modeller import model
-from conftest import extending, write_local_evidence, load_problems
+from conftest import citing_local_evidence, extending, load_problems
 from modeller.cli import cli
 
 
@@ -117,12 +117,6 @@ def test_evidence_command_unknown_condition():
 
 def test_local_evidence_library(tmp_path):
     """A set can add its own records (e.g. a local audit) beside the bundled library."""
-    write_local_evidence(tmp_path / "local-evidence")
-    path = extending(tmp_path, "national-faq-2017", """\
-        evidence_library: [local-evidence]
-        conditions:
-          all_ltc_mus:
-            annual_saving: {evidence: local-copd-audit}
-        """)
+    path = citing_local_evidence(tmp_path)
     loaded = assumptions.load(path)
     assert loaded.spec.conditions["all_ltc_mus"].annual_saving.value == 900

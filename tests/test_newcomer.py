@@ -8,7 +8,7 @@ import shutil
 
 from click.testing import CliRunner
 
-from conftest import extending, write_local_evidence
+from conftest import citing_local_evidence, extending
 from modeller.cli import cli
 
 
@@ -25,13 +25,7 @@ def _hash(*args) -> str:
 def test_resolved_set_with_local_evidence_validates_and_hashes_the_same_elsewhere(
         tmp_path, monkeypatch):
     home = tmp_path / "area"
-    write_local_evidence(home / "local-evidence")
-    path = extending(home, "national-faq-2017", """\
-        evidence_library: [local-evidence]
-        conditions:
-          all_ltc_mus:
-            annual_saving: {evidence: local-copd-audit}
-        """)
+    path = citing_local_evidence(home)
     monkeypatch.chdir(home)
     original = _hash("set.yaml")
     resolved = invoke("resolve", "set.yaml", "--out", "resolved.yaml")
