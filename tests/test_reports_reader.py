@@ -211,14 +211,12 @@ class _Tables(HTMLParser):
 
 
 def test_every_table_with_a_total_sums_as_printed_or_says_so(builds, tmp_path):
+    from modeller import api
     from modeller.outputs.reports.pdf import pdf_and_html
-    from modeller.cli.commands import _bundle
-    from modeller import model
 
     checked = 0
     for ref in ("example-area", "national-faq-2017"):
-        loaded = load(ref)
-        bundle = _bundle(loaded, model.run(loaded).to_dict(), ["scenarios/optimistic"])
+        bundle = api.bundle(ref, scenarios=["scenarios/optimistic"])
         html = pdf_and_html("business-case", bundle)[1]
         parser = _Tables()
         parser.feed(html)
@@ -252,14 +250,12 @@ def test_tables_stay_inside_the_margins_and_one_pagers_fit(kind, tmp_path):
     """The largest input: a dozen long-named conditions, with every analysis."""
     import weasyprint
 
-    from modeller import model
-    from modeller.cli.commands import _bundle
-    from modeller.outputs.reports.pdf import render_html, templates_dir
+    from modeller import api
     from modeller.outputs.reports.fetcher import PackageFetcher
+    from modeller.outputs.reports.pdf import render_html, templates_dir
 
-    loaded = load(_large_set(tmp_path))
-    bundle = _bundle(loaded, model.run(loaded).to_dict(), ["national-faq-2017"],
-                     sensitivity=True)
+    bundle = api.bundle(str(_large_set(tmp_path)), scenarios=["national-faq-2017"],
+                        sensitivity=True)
     root = templates_dir()
     levels = (0, 1, 2) if kind != "business-case" else (0,)
     for level in levels:

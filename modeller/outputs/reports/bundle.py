@@ -128,17 +128,6 @@ def assumption_rows(spec_or_loaded: Any) -> list[dict]:
     return rows
 
 
-def resolved_text(loaded: Any, first_line: str) -> str:
-    """The resolved set as YAML with its hash: itself a valid set with the same hash
-    (``modeller resolve`` prints it; reports embed it as a PDF attachment)."""
-    import yaml
-
-    from modeller import __version__
-
-    body = yaml.safe_dump(loaded.resolved, sort_keys=False, allow_unicode=True, width=100)
-    return (f"# {first_line}\n# sha256: {loaded.hash}\n# modeller {__version__}\n{body}")
-
-
 def make_bundle(loaded: Any, results: dict, scenarios: Iterable[dict] = (),
                 scenario_sets: Iterable[Any] = ()) -> dict:
     """The bundle :func:`modeller.outputs.reports.render_pdf` takes, from a LoadedSet and the
@@ -147,13 +136,15 @@ def make_bundle(loaded: Any, results: dict, scenarios: Iterable[dict] = (),
     spec = getattr(loaded, "spec", loaded)
     inputs = {}
     if hasattr(loaded, "resolved"):
+        from modeller.inputs.loader import resolved_yaml
         from modeller.inputs.pdfset import SCENARIO_PREFIX, SET_ATTACHMENT
 
-        inputs[SET_ATTACHMENT] = resolved_text(
+        inputs[SET_ATTACHMENT] = resolved_yaml(
             loaded, "The assumption set this report was built from (resolved)")
         for i, other in enumerate(scenario_sets, start=1):
-            inputs[f"{SCENARIO_PREFIX}{i}.yaml"] = resolved_text(
-                other, f"Scenario {i} compared in this report (resolved)")
+            inputs[f"{SCENARIO_PREFIX}{i}.yaml"] = resolved_yaml(
+                getattr(other, "loaded", other),
+                f"Scenario {i} compared in this report (resolved)")
     return {
         "results": results,
         "assumption_rows": assumption_rows(spec),
