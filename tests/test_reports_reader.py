@@ -20,7 +20,7 @@ from modeller.cli import cli
 from modeller.inputs import references
 from modeller.inputs.loader import load
 from modeller.outputs.reports import formatting as fmt
-from modeller.outputs.reports.citations import Citer
+from modeller.outputs.reports.citing import Citer
 from modeller.outputs.reports.wording import plain_warning
 
 LONG_NAMES = [
@@ -296,3 +296,39 @@ def test_a_damaged_or_foreign_pdf_is_one_clear_problem(tmp_path):
     assert result.exit_code == 2
     assert "not a readable PDF report" in result.output
     assert "secret" not in result.output
+
+
+def _filled(page) -> float:
+    """How far down its content area a page is filled (0 to 1)."""
+    box = page._page_box
+    top, bottom = box.content_box_y(), box.content_box_y()
+    stack = [c for c in box.children if type(c).__name__ != "MarginBox"]
+    while stack:
+        b = stack.pop()
+        if type(b).__name__ in ("LineBox", "InlineReplacedBox", "BlockReplacedBox",
+                                "TableRowBox"):
+            bottom = max(bottom, b.position_y + b.margin_height())
+            continue
+        stack.extend(getattr(b, "children", []) or [])
+    return (bottom - top) / box.height
+
+
+@pytest.mark.parametrize("ref, options", [
+    ("example-area", {"scenarios": ["national-faq-2017"], "sensitivity": True}),
+    ("national-faq-2017-psa", {"scenarios": ["scenarios/optimistic"], "psa_draws": 200,
+                               "grid": ["outcomes.recovery_rate=0.4:0.6:0.1",
+                                        "costs.per_person_entering=600,650"]}),
+])
+def test_no_near_empty_pages_in_the_business_case(ref, options):
+    import weasyprint
+
+    from modeller import api
+    from modeller.outputs.reports.fetcher import PackageFetcher
+    from modeller.outputs.reports.pdf import render_html, templates_dir
+
+    root = templates_dir()
+    document = weasyprint.HTML(
+        string=render_html("business-case", api.bundle(ref, **options)),
+        base_url=root.as_uri() + "/", url_fetcher=PackageFetcher(root)).render()
+    fills = [_filled(page) for page in document.pages]
+    assert all(f >= 0.3 for f in fills[:-1]), [round(f, 2) for f in fills]

@@ -14,7 +14,7 @@ the lines it occupies. This module reads it and finds references in text:
 * :func:`seed_locations` lists the seed locations in a text (for ``seed:`` fields).
 
 Nothing here numbers references; the reports do that in order of first use
-(:mod:`modeller.outputs.reports.citations`).
+(:mod:`modeller.outputs.reports.citing`).
 """
 
 from __future__ import annotations

@@ -155,6 +155,8 @@ def make_bundle(loaded: Any, results: dict, scenarios: Iterable[dict] = (),
         "scenario_titles": [getattr(getattr(x, "spec", x), "title", None)
                             or getattr(getattr(x, "spec", x), "name", "")
                             for x in ([loaded, *scenario_sets] if scenario_sets else [])],
+        "saving_notes": {cid: c.annual_saving.note
+                         for cid, c in (getattr(spec, "conditions", None) or {}).items()},
         "evidence_records": {cid: conv.get("record_data") or {}
                              for cid, conv in (getattr(loaded, "evidence", None) or {}).items()},
         "inputs": inputs,

@@ -15,7 +15,7 @@ from typing import Any
 
 from modeller.outputs.reports import charts, content, presentation, wording
 from modeller.outputs.reports import formatting as fmt
-from modeller.outputs.reports.citations import Citer
+from modeller.outputs.reports.citing import Citer
 from modeller.outputs.reports.uncertainty import (board_psa_line, differences, section_numbers,
                                                uncertainty)
 
@@ -222,8 +222,11 @@ def _find_row(rows: list[dict], *needles: str) -> dict | None:
     return None
 
 
-def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | None]]:
-    """The assumptions a logic model reader needs, each with its source if known."""
+def _key_assumptions(results: dict, rows: list[dict], key: list[dict] | None = None
+                     ) -> list[dict[str, str | None]]:
+    """The assumptions a logic model reader needs, each with its source if known
+    (conditions by code when the logic model abbreviates them with a ``key``)."""
+    codes = {k["label"]: k["code"] for k in key or []}
     t = results["totals"]
     items: list[dict[str, str | None]] = []
 
@@ -245,7 +248,8 @@ def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | No
         add(f"Saving per person a year ({c['label']}): {fmt.money_pp(c['annual_saving'])}",
             source=c.get("source"))
     elif conditions:
-        savings = ", ".join(f"{c['label']} {fmt.money_pp(c['annual_saving'])}"
+        savings = ", ".join(f"{codes.get(c['label'], c['label'])} "
+                            f"{fmt.money_pp(c['annual_saving'])}"
                             for c in conditions)
         cites = [c["source"] for c in conditions if c.get("source")]
         add(f"Saving per person a year: {savings}",
@@ -356,7 +360,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "volume": presentation.volume_note(scenarios),
         "derivations": presentation.derivations(results, rows),
         "evidence_rows": presentation.evidence_rows(
-            results, bundle.get("evidence_records") or {}, rows),
+            results, bundle.get("evidence_records") or {}, bundle.get("saving_notes") or {}),
         "uncertainty": unc,
         "numbers": section_numbers(bool(scenarios), unc is not None),
         "board_psa": (board_psa_line(bundle, results, perspective, hl)
@@ -390,7 +394,8 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "completion_share": _ratio(t["completed"], t["entering"]),
         "recovery_share": _ratio(t["recovered"], t["completed"]),
         "method": bundle.get("method") or _method(results),
-        "key_assumptions": _key_assumptions(results, bundle.get("assumption_rows") or []),
+        "key_assumptions": _key_assumptions(
+            results, rows, condition_key(conditions) if kind == "logic-model" else None),
         "condition_key": condition_key(conditions) if kind == "logic-model" else None,
         "metric_groups": _metric_groups(conditions, condition_key(conditions)
                                         if kind == "logic-model" else None),

@@ -23,7 +23,6 @@ joined to a following "£" by U+2060 so the two never split across lines.
 from __future__ import annotations
 
 import math
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 MINUS = "\u2212"
@@ -174,22 +173,6 @@ def price_year(value: int | None) -> str:
     return f"{value} prices"
 
 
-_CITE = re.compile(r"\b[\w.-]+\.txt:\d[\d,\s–-]*\d|\b[\w.-]+\.txt:\d")
-
-
-def short_source(value: str | None, limit: int = 48) -> str:
-    """The seed citations in a source (``FILE:LINES``), else the source cut to ``limit``.
-
-    For one-page reports; the full source is printed in the business case appendix.
-    """
-    if not value:
-        return ""
-    cites = [c.strip(" ,") for c in _CITE.findall(value)]
-    if cites:
-        return "; ".join(dict.fromkeys(cites))
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
 FILTERS = {
     "money": money,
     "money_short": money_short,
@@ -201,5 +184,4 @@ FILTERS = {
     "people": people,
     "number": number,
     "price_year": price_year,
-    "short_source": short_source,
 }

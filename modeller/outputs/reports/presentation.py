@@ -202,15 +202,15 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, str]]:
     return out
 
 
-def evidence_rows(results: dict, records: dict, rows: list[dict]) -> list[dict[str, Any]]:
-    """Per condition: the saving used, its reference, and how honest a figure it is."""
+def evidence_rows(results: dict, records: dict, notes: dict) -> list[dict[str, Any]]:
+    """Per condition: the saving used, its reference, and how honest a figure it is
+    (``notes``: each condition's own note on its saving)."""
     out = []
     conversions = results.get("evidence") or {}
     for c in results["by_condition"]:
         record = records.get(c["id"]) or {}
         conv = conversions.get(c["id"]) or {}
-        note = next((r.get("note") for r in rows
-                     if r.get("field") == f"conditions.{c['id']}.annual_saving"), None)
+        note = notes.get(c["id"])
         if record:
             basis = ", ".join(x for x in (_BASIS.get(record.get("basis"), ""),
                                           _CARE.get(record.get("care"), "")) if x)
