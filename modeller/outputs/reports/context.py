@@ -301,7 +301,7 @@ def _output_years(results: dict) -> tuple[list[dict], str | None]:
 
 #: Reports that must fit on one page, and the chart height at each compaction level.
 ONE_PAGE = {"logic-model", "board-summary"}
-_BOARD_CHART_HEIGHT = (2.15, 1.85, 1.6)
+_BOARD_CHART_HEIGHT = (1.7, 1.55, 1.4)
 
 
 def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
@@ -402,9 +402,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "output_years": _output_years(results)[0],
         "output_years_note": _output_years(results)[1],
         "risks": _risks(),
-        "board_risks": [{"short": r["short"],
-                         "quote": min(r["evidence"], key=lambda e: len(e["text"]))}
-                        for r in _risks()[:3]],
+        "board_risks": presentation.board_risks(_risks(), results),
         "seeds": content,
         "years": _years,
     }

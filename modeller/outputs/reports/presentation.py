@@ -236,3 +236,38 @@ def evidence_rows(results: dict, records: dict, notes: dict) -> list[dict[str, A
                 "published": "", "caveats": [],
             })
     return out
+
+
+def board_risks(risks: list[dict], results: dict) -> list[dict[str, Any]]:
+    """The three risks a board should weigh for this case, each with why it matters
+    here (from this run's figures), most pressing first. ``risks`` are the source
+    documents' risks (:data:`modeller.outputs.reports.content.RISKS`), in their order."""
+    t, h = results["totals"], results["horizon_years"]
+    years = results["by_year"]
+    holders = results.get("by_budget_holder") or []
+    be = t.get("break_even_month")
+    payers = [x for x in holders if x["cost"] > 0]
+    savers = [x for x in holders if x["gross_savings_within_horizon"] > 0]
+    elsewhere = sum(x["gross_savings_within_horizon"] for x in savers
+                    if x not in payers)
+    here = {
+        0: ((f"Here the running service does not break even within {h} years, so the "
+             f"savings must be shown over a longer period.", 3) if be is None else
+            (f"Here the running service breaks even only in month {be}.", 2)),
+        1: ((f"Here {fmt.percent(elsewhere / t['gross_savings_within_horizon'])} of the "
+             f"savings fall to budgets that do not pay for the service.", 3)
+            if holders and t["gross_savings_within_horizon"] and elsewhere > 0 else
+            ("The set does not say which budgets the savings fall to.", 1)
+            if not holders else ("", 0)),
+        2: ((f"Here {fmt.people(years[0]['entering'])} people are treated from the first "
+             f"year, which needs the workforce in post from the start.", 2)
+            if years else ("", 0)),
+        3: ("Demonstrating the savings needs IAPT and healthcare data linked.", 1),
+        4: ((f"Here costs start in year 1 ({fmt.money(years[0]['cost'])}) while savings "
+             f"build up over {fmt.months(results['benefit_months'])}.", 2)
+            if years else ("", 0)),
+    }
+    ranked = sorted(range(len(risks)), key=lambda i: (-here.get(i, ("", 0))[1], i))
+    return [{"short": risks[i]["short"], "here": here.get(i, ("", 0))[0],
+             "quote": min(risks[i]["evidence"], key=lambda e: len(e["text"]))}
+            for i in ranked[:3]]
