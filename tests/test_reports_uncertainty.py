@@ -106,9 +106,11 @@ def _plain(figure: str) -> str:
 
 
 def _section(text: str) -> str:
-    """The sensitivity and uncertainty section's text (up to the next section)."""
+    """The sensitivity and uncertainty section's text, up to the section after the next:
+    sections flow on from one another, and text extraction gives a chart's text after
+    the page's other text, so the last chart may follow the next section's heading."""
     start = text.index(f"9. {SECTION} The figures in this case")
-    return text[start:text.index("10. Risks The source documents", start)]
+    return text[start:text.index("11. Benefits realisation plan", start)]
 
 
 # --- the section in the PDF equals the analyses' dicts ------------------------------------

@@ -260,8 +260,11 @@ def _key_assumptions(results: dict, rows: list[dict], key: list[dict] | None = N
         f"{fmt.money_pp(results['per_person_entering']['cost'])}", "per_person_entering")
     discount = _find_row(rows, "discount_rate")
     if discount is not None:
-        add(f"Discount rate {discount['value']} ({discount.get('unit') or 'per year'})",
-            "discount_rate")
+        try:
+            rate = f"{fmt.percent(float(discount['value']))} a year"
+        except (TypeError, ValueError):  # a schedule: "0.035 from year 1"
+            rate = f"{discount['value']} (a schedule; see the business case)"
+        add(f"Discount rate {rate}", "discount_rate")
     return items
 
 
@@ -301,7 +304,7 @@ def _output_years(results: dict) -> tuple[list[dict], str | None]:
 
 #: Reports that must fit on one page, and the chart height at each compaction level.
 ONE_PAGE = {"logic-model", "board-summary"}
-_BOARD_CHART_HEIGHT = (1.7, 1.55, 1.4)
+_BOARD_CHART_HEIGHT = (1.5, 1.4, 1.3)
 
 
 def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
@@ -318,6 +321,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     if len(scenarios) < 2:
         scenarios = []
     t = results["totals"]
+    titles = list(bundle.get("scenario_titles") or [])
+    scenarios = [{**scenario, "title": titles[i] if i < len(titles) else scenario["name"]}
+                 for i, scenario in enumerate(scenarios)]
 
     conditions = []
     for row in results["by_condition"]:
@@ -344,9 +350,6 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     rows = bundle.get("assumption_rows") or []
     cover = presentation.cover(bundle, results)
     condition_labels = {c["id"]: c["label"] for c in results["by_condition"]}
-    titles = list(bundle.get("scenario_titles") or [])
-    scenarios = [{**scenario, "title": titles[i] if i < len(titles) else scenario["name"]}
-                 for i, scenario in enumerate(scenarios)]
     return {
         "cite": Citer(),
         "title": cover["title"],

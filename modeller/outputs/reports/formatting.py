@@ -47,22 +47,22 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def money(value: float | None, missing: str = "n/a") -> str:
-    """Format an amount in GBP in whole pounds: ``£12,345``."""
+def _pounds(value: float | None, places: int, missing: str) -> str:
     if _missing(value):
         return missing
     value = float(value)
-    pounds = _round_half_up(abs(value), 0)
-    return _signed(f"£{pounds:,.0f}", value < 0 and pounds != 0)
+    rounded = _round_half_up(abs(value), places)
+    return _signed(f"£{rounded:,.{places}f}", value < 0 and rounded != 0)
+
+
+def money(value: float | None, missing: str = "n/a") -> str:
+    """Format an amount in GBP in whole pounds: ``£12,345``."""
+    return _pounds(value, 0, missing)
 
 
 def money_pp(value: float | None, missing: str = "n/a") -> str:
     """A per-person unit figure in GBP with pence: ``£662.50``, ``£650.00``."""
-    if _missing(value):
-        return missing
-    value = float(value)
-    pence = _round_half_up(abs(value), 2)
-    return _signed(f"£{pence:,.2f}", value < 0 and pence != 0)
+    return _pounds(value, 2, missing)
 
 
 def printed_value(text: str) -> float | None:

@@ -111,95 +111,61 @@ def volume_note(scenarios: list[dict]) -> dict[str, Any] | None:
             if differ else None}
 
 
-def derivations(results: dict, rows: list[dict]) -> list[dict[str, str]]:
+def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
     """The appendix lines that derive each headline money figure, with their anchors.
 
     Each line is the figure, the formula with this run's own numbers (people × rate ×
     £ = total), and the sources of its inputs (cited by the template).
     """
     t, p = results["totals"], results["per_person_entering"]
-    years = results["by_year"]
-    h = results["horizon_years"]
-    conds = results["by_condition"]
-    who = _BENEFICIARIES.get(results["savings_apply_to"], results["savings_apply_to"])
+    h, applies = results["horizon_years"], results["savings_apply_to"]
+    who = _BENEFICIARIES.get(applies, applies)
+    money, pp = fmt.money, fmt.money_pp
 
     def source(*needles: str) -> list[str]:
-        found = []
-        for needle in needles:
-            for row in rows:
-                if needle in str(row.get("field", "")) and row.get("source"):
-                    found.append(row["source"])
-                    break
-        return found
+        return [next(r["source"] for r in rows if n in str(r.get("field", ""))
+                     and r.get("source")) for n in needles
+                if any(n in str(r.get("field", "")) and r.get("source") for r in rows)]
 
-    cost_parts = " + ".join(f"{c['label']}: {fmt.money(c['total'])}"
+    def line(anchor: str, figure: str, value: str, formula: str, *needles: str) -> dict:
+        return {"id": anchor, "figure": figure, "value": value, "formula": formula,
+                "sources": source(*needles)}
+
+    cost_parts = " + ".join(f"{c['label']}: {money(c['total'])}"
                             for c in results.get("cost_lines") or [])
-    out = [{
-        "id": "d-cost", "figure": f"Cost over {h} years", "value": fmt.money(t["cost"]),
-        "formula": (f"{fmt.people(t['entering'])} people entering treatment × "
-                    f"{fmt.money_pp(p['cost']) if p['cost'] is not None else 'n/a'} per "
-                    f"person (the cost lines: {cost_parts})"),
-        "sources": source("entering_treatment", "per_person_entering"),
-    }]
-    savings = "; ".join(
-        f"{c['label']}: {fmt.people(c[results['savings_apply_to']] if results['savings_apply_to'] in c else c['recovered'])} "
-        f"people × {fmt.money_pp(c['annual_saving'])} a year"
-        for c in conds)
-    out.append({
-        "id": "d-gross", "figure": f"Gross healthcare savings over {h} years",
-        "value": fmt.money(t["gross_savings_within_horizon"]),
-        "formula": (f"people {who} × annual saving ÷ 12, for each month of the "
-                    f"{fmt.months(results['benefit_months'])} benefit that falls within "
-                    f"the {h} years ({savings}); the rest, "
-                    f"{fmt.money(t['gross_savings_beyond_horizon'])}, falls after the "
-                    f"horizon (lifetime {fmt.money(t['gross_savings_lifetime'])})"),
-        "sources": source("annual_saving", "recovery_rate", "completion_rate",
-                          "benefit_duration"),
-    })
-    out.append({
-        "id": "d-net", "figure": f"Net over {h} years", "value": fmt.money(t["net_within_horizon"]),
-        "formula": (f"gross savings {fmt.money(t['gross_savings_within_horizon'])} − cost "
-                    f"{fmt.money(t['cost'])}"),
-        "sources": [],
-    })
-    terms = " + ".join(f"{fmt.money(y['net'])} × {fmt.number(y['discount_factor'], 4)}"
-                       for y in years)
-    out.append({
-        "id": "d-npv", "figure": f"Net present value over {h} years",
-        "value": fmt.money(t["npv"]),
-        "formula": f"Σ net in year t × discount factor of year t = {terms}",
-        "sources": source("discount_rate"),
-    })
-    out.append({
-        "id": "d-bcr", "figure": "Saved per £1 (benefit–cost ratio)",
-        "value": fmt.per_pound(t["benefit_cost_ratio"]),
-        "formula": (f"gross savings {fmt.money(t['gross_savings_within_horizon'])} ÷ cost "
-                    f"{fmt.money(t['cost'])}"),
-        "sources": [],
-    })
-    out.append({
-        "id": "d-cpr", "figure": "Cost per person recovering",
-        "value": fmt.money_pp(t["cost_per_recovery"]),
-        "formula": (f"cost {fmt.money(t['cost'])} ÷ {fmt.people(t['recovered'])} people "
-                    f"recovering (unrounded: {t['recovered']:,.1f})"),
-        "sources": source("recovery_rate"),
-    })
-    out.append({
-        "id": "d-lifetime", "figure": "Lifetime net of the horizon’s cohorts",
-        "value": fmt.money(t["net_lifetime"]),
-        "formula": (f"lifetime gross savings {fmt.money(t['gross_savings_lifetime'])} − "
-                    f"lifetime cost {fmt.money(t['cost_lifetime'])}"),
-        "sources": [],
-    })
-    out.append({
-        "id": "d-pp", "figure": "Per person entering treatment (net)",
-        "value": fmt.money_pp(p["net"]),
-        "formula": (f"probability of recovery {fmt.percent(p['probability_recovered'])} "
-                    f"→ expected gross saving {fmt.money_pp(p['gross_saving'])} − cost "
-                    f"{fmt.money_pp(p['cost'])}"),
-        "sources": source("recovery_rate", "annual_saving", "per_person_entering"),
-    })
-    return out
+    savings = "; ".join(f"{c['label']}: {fmt.people(c[applies])} people × "
+                        f"{pp(c['annual_saving'])} a year" for c in results["by_condition"])
+    terms = " + ".join(f"{money(y['net'])} × {fmt.number(y['discount_factor'], 4)}"
+                       for y in results["by_year"])
+    gross, cost = money(t["gross_savings_within_horizon"]), money(t["cost"])
+    return [
+        line("d-cost", f"Cost over {h} years", cost,
+             f"{fmt.people(t['entering'])} people entering treatment × {pp(p['cost'])} per "
+             f"person (the cost lines: {cost_parts})",
+             "entering_treatment", "per_person_entering"),
+        line("d-gross", f"Gross healthcare savings over {h} years", gross,
+             f"people {who} × annual saving ÷ 12, for each month of the "
+             f"{fmt.months(results['benefit_months'])} benefit that falls within the {h} "
+             f"years ({savings}); the rest, {money(t['gross_savings_beyond_horizon'])}, "
+             f"falls after the horizon (lifetime {money(t['gross_savings_lifetime'])})",
+             "annual_saving", "recovery_rate", "completion_rate", "benefit_duration"),
+        line("d-net", f"Net over {h} years", money(t["net_within_horizon"]),
+             f"gross savings {gross} − cost {cost}"),
+        line("d-npv", f"Net present value over {h} years", money(t["npv"]),
+             f"Σ net in year t × discount factor of year t = {terms}", "discount_rate"),
+        line("d-bcr", "Saved per £1 (benefit–cost ratio)",
+             fmt.per_pound(t["benefit_cost_ratio"]), f"gross savings {gross} ÷ cost {cost}"),
+        line("d-cpr", "Cost per person recovering", pp(t["cost_per_recovery"]),
+             f"cost {cost} ÷ {fmt.people(t['recovered'])} people recovering (unrounded: "
+             f"{t['recovered']:,.1f})", "recovery_rate"),
+        line("d-lifetime", "Lifetime net of the horizon’s cohorts", money(t["net_lifetime"]),
+             f"lifetime gross savings {money(t['gross_savings_lifetime'])} − lifetime cost "
+             f"{money(t['cost_lifetime'])}"),
+        line("d-pp", "Per person entering treatment (net)", pp(p["net"]),
+             f"probability of recovery {fmt.percent(p['probability_recovered'])} → expected "
+             f"gross saving {pp(p['gross_saving'])} − cost {pp(p['cost'])}",
+             "recovery_rate", "annual_saving", "per_person_entering"),
+    ]
 
 
 def evidence_rows(results: dict, records: dict, notes: dict) -> list[dict[str, Any]]:
