@@ -215,9 +215,10 @@ def test_every_table_with_a_total_sums_as_printed_or_says_so(builds, tmp_path):
     from modeller.outputs.reports.pdf import pdf_and_html
 
     checked = 0
-    for ref in ("example-area", "national-faq-2017"):
+    for ref, kind in (("example-area", "business-case"), ("national-faq-2017", "business-case"),
+                      ("example-area", "logic-model")):
         bundle = api.bundle(ref, scenarios=["scenarios/optimistic"])
-        html = pdf_and_html("business-case", bundle)[1]
+        html = pdf_and_html(kind, bundle)[1]
         parser = _Tables()
         parser.feed(html)
         for table in parser.tables:
@@ -332,3 +333,16 @@ def test_no_near_empty_pages_in_the_business_case(ref, options):
         base_url=root.as_uri() + "/", url_fetcher=PackageFetcher(root)).render()
     fills = [_filled(page) for page in document.pages]
     assert all(f >= 0.3 for f in fills[:-1]), [round(f, 2) for f in fills]
+
+
+def test_linked_figures_are_real_links_in_the_tagged_structure(builds):
+    """Headline figures link to their derivation lines; links stay in the tag tree."""
+    reader = PdfReader(str(builds["example"] / "business-case.pdf"))
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    links = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []
+             if a.get_object().get("/Subtype") == "/Link"]
+    assert len(links) > 20
+    assert all("/StructParent" in link for link in links)
+    named = set(reader.named_destinations)
+    for anchor in ("d-cost", "d-gross", "d-npv", "d-bcr", "ref-1"):
+        assert anchor in named, anchor
