@@ -107,6 +107,11 @@ def test_every_pdf_reads_as_people_cite(builds):
         board = _outside_appendix(text)
         assert ".txt" not in text, pdf
         assert "domain brief" not in text.lower(), pdf
+        # "seed" is the project's word for its text copies; readers get documents
+        # (a PSA's random seed is the only seed a reader meets)
+        words = re.sub(r"(random )?seed \d+|same seed", "", " ".join(text.split()))
+        assert not re.search(r"\bseeds?\b", words, re.IGNORECASE), (
+            pdf, re.search(r".{40}\bseeds?\b.{20}", words, re.IGNORECASE).group(0))
         assert not _REPR.search(text), (pdf, _REPR.search(text).group(0))
         keys = set(_KEY.findall(board)) - {"e.g", "n.d"}
         assert not keys, (pdf.name, sorted(keys))

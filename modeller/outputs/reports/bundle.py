@@ -73,7 +73,7 @@ def _distribution(d: dict) -> str:
     """A distribution in words: ``triangular distribution (low 0.5, mode 0.6, high 0.6)``
     and its source, never a Python dict."""
     params = ", ".join(f"{k} {_text(v)}" for k, v in d.items()
-                       if k not in ("type", "source", "note") and v is not None)
+                       if k not in ("type", "source", "seed", "note") and v is not None)
     text = f"{d.get('type')} distribution" + (f" ({params})" if params else "")
     if d.get("source"):
         text += f", from {d['source']}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from modeller.inputs import references as refs
+from modeller.outputs.reports.wording import plain_text
 
 
 class Citer:
@@ -51,6 +52,9 @@ class Citer:
         if not text:
             return Markup(escape(missing))
         mentions = refs.find(text)
+        if not any(m.seed for m in mentions):  # seed locations keep their exact offsets
+            text = plain_text(text)
+            mentions = refs.find(text)
         if compact:
             return self._compact(text, mentions, limit)
         out, pos = [], 0
@@ -66,10 +70,11 @@ class Citer:
                            + (escape(f", {locator}") if locator else ""))
             pos = m.end
         out.append(escape(text[pos:]))
-        return Markup("").join(out)
+        return Markup(plain_text(str(Markup("").join(out))))
 
     def _compact(self, text: str, mentions: list[refs.Mention], limit: int) -> Markup:
         if not mentions:
+            text = plain_text(text)
             short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
             return Markup(escape(short))
         parts, seen = [], set()

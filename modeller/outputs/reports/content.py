@@ -252,13 +252,13 @@ MEASUREMENT = [
 #: Healthcare-utilisation metrics to track, by kind of condition.
 METRICS_GENERAL = {
     "cite": f"{F1}:2687-2726",
-    "basis": "selected from the seeds’ metric menu",
+    "basis": "selected from the source documents’ metric menu",
     "items": ["A&E attendances", "Emergency inpatient admissions",
               "Outpatient attendances", "GP appointments"],
 }
 METRICS_DIABETES = {
     "cite": f"{F1}:2730-2745",
-    "basis": "metrics the seeds name for diabetes",
+    "basis": "metrics the source documents name for diabetes",
     "items": ["Emergency inpatient admissions",
               "Unplanned hospitalisation for chronic ambulatory care sensitive (ACS) "
               "conditions (adults)",
@@ -266,7 +266,8 @@ METRICS_DIABETES = {
 }
 METRICS_MUS = {
     "cite": f"{F1}:2760-2778",
-    "basis": "metrics the seeds name for MUS / chronic pain, with each one’s share of "
+    "basis": "metrics the source documents name for MUS / chronic pain, with each one’s "
+             "share of "
              "the savings in one study",
     "items": ["Emergency inpatient admissions (52%)", "A&E attendances (22%)",
               "Primary care consultations (16%)", "Outpatient attendances (5%)",

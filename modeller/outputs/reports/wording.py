@@ -59,14 +59,32 @@ def plain_warning(text: str, condition_labels: dict[str, str]) -> str:
     clauses = re.split(r"(?<=[;.])\s+", body)
     body = " ".join(c for c in clauses if not (_ADVICE_START.match(c) and _KEY.search(c)))
     body = re.sub(r"[;,]\s*$", ".", body.strip())
-    body = body.replace("the seed states", "the source states").replace(
-        "the seed's", "the source's").replace("seed", "source")
+    body = plain_text(body)
     body = _RECORD_ID.sub("the cited figure", body)
     body = _KEY.sub(lambda k: field_label(k.group(0), condition_labels).lower(), body)
     body = re.sub(r"\s+([.;,])", r"\1", body).strip()
     if body and body[-1] not in ".)":
         body += "."
     return head + body[:1].upper() + body[1:] if not head else head + body
+
+
+_SEED_WORDS = [(re.compile(p, re.IGNORECASE), "") for p in (
+    r"\s*\((?:see |cf\. )?(?:the )?domain brief[^)]*\)",
+    r"[,;]?\s*(?:see )?(?:the )?domain brief(?: section)? [\w.§]+")] + [
+    (re.compile(p), r) for p, r in (
+    (r"\b[Tt]he seeds['’]", "the source documents’"), (r"\b[Tt]he seeds\b", "the source documents"),
+    (r"\b[Tt]he seed['’]s\b", "the source’s"), (r"\bthe seed\b", "the source"),
+    (r"\bThe seed\b", "The source"), (r"\bNo seed\b", "No source document"),
+    (r"\bseeds\b", "source documents"), (r"\bseed\b", "source"))]
+
+
+def plain_text(text: str) -> str:
+    """Project words a reader does not know, in text quoted from a set or a record:
+    "the seed states" -> "the source states" (the seed text copies are the auditors'
+    business; readers are given the documents themselves)."""
+    for pattern, replacement in _SEED_WORDS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def short_hash(value: str | None) -> str:
