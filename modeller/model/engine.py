@@ -27,6 +27,7 @@ differs from Excel's NPV(), which discounts the first year as well.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,10 @@ BREAK_EVEN_ATOL = 1e-9
 class Inputs:
     """Numeric model inputs. Arrays have a leading draw axis of length D.
 
-    Shapes: ``(D, H)`` per year, ``(D, C)`` per condition, ``(D,)`` scalars.
+    Shapes: ``(D, H)`` per year, ``(D, C)`` per condition, ``(D,)`` scalars;
+    ``discount_factor`` is ``(D, Y)`` with ``Y >= H``: years after the horizon are
+    used for the flows that fall after it (lifetime NPV); past the last given year the
+    rate implied by the last two factors continues (see :func:`extend_factors`).
     """
 
     entering: np.ndarray          # (D, H) people entering treatment per year [people/year]
@@ -64,10 +68,15 @@ class Inputs:
     booster_share: np.ndarray     # (D,) share of recovered needing a booster [fraction]
     booster_cost: np.ndarray      # (D,) [GBP/booster]; 0 when unpriced
     fixed: np.ndarray             # (D, H) fixed costs per year [GBP/year]
-    discount_factor: np.ndarray   # (D, H) Green Book factors [-]
+    discount_factor: np.ndarray   # (D, Y), Y >= H: Green Book factors [-]
+    counterfactual: np.ndarray    # (D, C) share of entrants who would recover anyway [fraction]
+    cash_share: np.ndarray        # (D, C) cash-releasing share of savings [fraction]
+    cost_uplift: np.ndarray       # (D,) optimism bias: every cost x (1 + this) [fraction]
+    savings_reduction: np.ndarray  # (D,) optimism bias: savings x (1 - this) [fraction]
     treatment_months: int = 0     # months from entry until savings can start [months]
     booster_months: int = 0       # months from entry to the booster [months]
     savings_apply_to: str = "recovered"
+    benefit_delay_months: int = 0  # optimism bias: extra months before savings [months]
 
     @property
     def draws(self) -> int:
@@ -80,11 +89,17 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Arrays:
-    """Everything :func:`compute` works out, as arrays with a leading draw axis."""
+    """Everything :func:`compute` works out, as arrays with a leading draw axis.
+
+    Money is after the optimism-bias adjustment of the inputs (none when they are 0).
+    ``*_all`` arrays run over Y years: the horizon and the years after it in which the
+    horizon's cohorts still save (or have boosters), so they hold every pound.
+    """
 
     entering: np.ndarray          # (D, H, C) [people]
     completed: np.ndarray         # (D, H, C) [people]
     recovered: np.ndarray         # (D, H, C) [people]
+    attributable: np.ndarray      # (D, H, C) recoveries net of the counterfactual [people]
     cost_by_year: np.ndarray      # (D, H) within the horizon [GBP]
     cost_by_condition: np.ndarray  # (D, C) within horizon; fixed shared by case mix [GBP]
     savings_by_year: np.ndarray   # (D, H) gross savings [GBP]
@@ -92,15 +107,21 @@ class Arrays:
     cost_entering_by_year: np.ndarray   # (D, H) per-person-entering cost line [GBP]
     cost_completer_by_year: np.ndarray  # (D, H) per-completer cost line [GBP]
     cost_booster_by_year: np.ndarray    # (D, H) boosters within the horizon [GBP]
+    cost_fixed_by_year: np.ndarray      # (D, H) fixed cost lines [GBP]
     savings_within_by_condition: np.ndarray  # (D, C) [GBP]
     savings_lifetime_by_condition: np.ndarray  # (D, C) [GBP]
     cost_beyond: np.ndarray       # (D,) boosters falling after the horizon [GBP]
     monthly_cost: np.ndarray      # (D, M) [GBP/month]
     cumulative_savings: np.ndarray  # (D, M) at the end of each month [GBP]
     break_even_month: np.ndarray  # (D,) first month cum. savings >= cum. costs; 0 = none
-    discount_factor: np.ndarray   # (D, H)
+    discount_factor: np.ndarray   # (D, H) factors of the horizon's years
+    discount_factor_all: np.ndarray  # (D, Y)
+    savings_all_condition: np.ndarray  # (D, Y, C) gross savings by year, lifetime [GBP]
+    cost_all: np.ndarray          # (D, Y) costs by year, lifetime [GBP]
+    cash_share: np.ndarray        # (D, C) cash-releasing share of each condition's saving
     per_person_saving: np.ndarray  # (D,) lifetime gross saving per person entering [GBP]
     probability_recovered: np.ndarray  # (D,) [fraction]
+    probability_attributable: np.ndarray  # (D,) attributable recoveries per entrant
 
 
 def discount_factors(horizon: int, steps: list[tuple[int, float]]) -> np.ndarray:
@@ -119,10 +140,41 @@ def discount_factors(horizon: int, steps: list[tuple[int, float]]) -> np.ndarray
     return factors
 
 
+def factor_years(horizon: int, steps: list[tuple[int, float]], months_after: float) -> int:
+    """How many years of factors :func:`inputs_from` gives: the horizon, every year a
+    flow can fall in ``months_after`` months after it, and at least one year past the
+    schedule's last step (so the rate implied by the last two factors is that step's)."""
+    last_step = max(y for y, _ in steps)
+    return int(max(horizon + math.ceil(months_after / 12.0), last_step) + 1)
+
+
+def extend_factors(factors: np.ndarray, years: int) -> np.ndarray:
+    """``factors`` (D, Y) continued to ``years`` columns at the rate implied by the
+    last two given factors: f_{y+1} = f_y / (1 + r), r = f_{Y-1} / f_Y - 1. [-]"""
+    d, y = factors.shape
+    if years <= y:
+        return factors[:, :years]
+    if y < 2:
+        raise ValueError("discount factors must cover at least two years to be "
+                         "continued past the horizon")
+    growth = factors[:, -1] / factors[:, -2]                  # 1 / (1 + r)
+    extra = factors[:, -1:] * growth[:, None] ** np.arange(1, years - y + 1)[None, :]
+    return np.concatenate([factors, extra], axis=1)
+
+
 def _months_of_saving(a: np.ndarray) -> np.ndarray:
     """sum_{j=0..11} max(a - j, 0), elementwise, for real a. [months]"""
     k = np.minimum(np.maximum(np.ceil(a), 0.0), 12.0)
     return k * a - k * (k - 1) / 2
+
+
+def _accrual(months: int, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """Average months of saving accrued by the end of each month i = 0..months-1
+    (counted from the first month of a cohort's entry year) per person entering in
+    that year: mean over its 12 entry months of clip(i + 1 - m - delay, 0, B). (D, M)"""
+    a = (np.arange(months) - delay).astype(float)
+    return (_months_of_saving(a[None])
+            - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
 
 
 def cumulative_kernel(horizon: int, treatment_months: int,
@@ -134,9 +186,7 @@ def cumulative_kernel(horizon: int, treatment_months: int,
     it is computed once and shifted for each year.
     """
     months = 12 * horizon
-    a = (np.arange(months) - treatment_months).astype(float)     # n - 12(t-1) - 1 - T
-    shape = (_months_of_saving(a[None])
-             - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
+    shape = _accrual(months, treatment_months, benefit_months)
     out = np.zeros((len(benefit_months), horizon, months))
     for t in range(horizon):
         out[:, t, 12 * t:] = shape[:, :months - 12 * t]
@@ -147,14 +197,20 @@ def compute(x: Inputs) -> Arrays:
     """Run the cost-offset model on :class:`Inputs`, vectorised over draws."""
     d, h = x.entering.shape
     months = 12 * h
+    delay = x.treatment_months + x.benefit_delay_months
+    uplift = 1.0 + x.cost_uplift                                         # (D,)
     entering = x.entering[:, :, None] * x.share[:, None, :]              # (D, H, C)
     completed = entering * x.completion[:, None, :]
     recovered = completed * x.recovery[:, None, :]
+    anyway = entering * x.counterfactual[:, None, :]
+    attributable = np.maximum(recovered - anyway, 0.0)
     beneficiaries = {"recovered": recovered, "completed": completed,
                      "entering": entering}[x.savings_apply_to]
-    flow = beneficiaries * x.annual_saving[:, None, :]                   # [GBP/year]
+    beneficiaries = np.maximum(beneficiaries - anyway, 0.0)
+    flow = (beneficiaries * x.annual_saving[:, None, :]
+            * (1.0 - x.savings_reduction)[:, None, None])              # [GBP/year]
 
-    kernel = cumulative_kernel(h, x.treatment_months, x.benefit_months)  # (D, H, M)
+    kernel = cumulative_kernel(h, delay, x.benefit_months)               # (D, H, M)
     cumulative_savings = np.einsum("dt,dtn->dn", flow.sum(axis=2) / 12.0, kernel)
     savings_within_c = np.einsum("dtc,dt->dc", flow / 12.0, kernel[:, :, -1])
     savings_lifetime_c = flow.sum(axis=1) * x.benefit_months[:, None] / 12.0
@@ -163,30 +219,43 @@ def compute(x: Inputs) -> Arrays:
     year_end_c = np.einsum("dtc,dty->dyc", flow / 12.0, kernel[:, :, 11::12])
     savings_by_year_c = np.diff(year_end_c, axis=1, prepend=0.0)        # (D, H, C)
 
+    # Every year in which the horizon's cohorts still save or have boosters.
+    longest = float(np.ceil(np.max(x.benefit_months))) if d else 0.0
+    years = h + int(math.ceil(max(delay + longest, x.booster_months) / 12.0)) + 1
+    accrual = _accrual(12 * years, delay, x.benefit_months)[:, 11::12]  # (D, Y)
+    lag = np.arange(years)[None, :] - np.arange(h)[:, None]              # (H, Y)
+    at_year_end = np.where(lag >= 0, accrual[:, np.maximum(lag, 0)], 0.0)  # (D, H, Y)
+    year_end_all = np.einsum("dtc,dty->dyc", flow / 12.0, at_year_end)
+    savings_all_c = np.diff(year_end_all, axis=1, prepend=0.0)          # (D, Y, C)
+
     # Costs: per person and per completer in the month of entry; fixed evenly.
-    variable_c = (entering * x.per_person_entering[:, None, None]
-                  + completed * x.per_completer[:, None, None])        # (D, H, C)
+    cost_entering = entering * (x.per_person_entering * uplift)[:, None, None]
+    cost_completer = completed * (x.per_completer * uplift)[:, None, None]
+    variable_c = cost_entering + cost_completer                          # (D, H, C)
     variable = variable_c.sum(axis=2)
-    monthly_cost = np.repeat((variable + x.fixed) / 12.0, 12, axis=1)    # (D, M)
+    fixed = x.fixed * uplift[:, None]
+    monthly_cost = np.repeat((variable + fixed) / 12.0, 12, axis=1)     # (D, M)
 
     # Boosters: recovered * share * cost, k months after each entry month.
-    booster_c = recovered * (x.booster_share * x.booster_cost)[:, None, None]  # (D,H,C)
+    booster_c = recovered * (x.booster_share * x.booster_cost * uplift)[:, None, None]
     k = x.booster_months
     entry_month = np.arange(1, months + 1)
     inside = (entry_month + k <= months).reshape(h, 12).mean(axis=1)      # (H,)
     booster_monthly_by_entry = np.repeat(booster_c.sum(axis=2) / 12.0, 12, axis=1)
-    booster_monthly = np.zeros_like(monthly_cost)
-    if k < months:
-        booster_monthly[:, k:] = booster_monthly_by_entry[:, :months - k]
+    booster_all = np.zeros((d, 12 * years))
+    booster_all[:, k:k + months] = booster_monthly_by_entry
+    booster_monthly = booster_all[:, :months]
     monthly_cost = monthly_cost + booster_monthly
     booster_within_c = np.einsum("dtc,t->dc", booster_c, inside)
     cost_beyond = booster_c.sum(axis=(1, 2)) - booster_within_c.sum(axis=1)
     cost_by_year = monthly_cost.reshape(d, h, 12).sum(axis=2)
+    cost_all = booster_all.reshape(d, years, 12).sum(axis=2)
+    cost_all[:, :h] = cost_by_year
 
     # Fixed costs are shared between conditions by case-mix share (which is also
     # their share of people entering in any year with entrants).
     cost_by_condition = (variable_c.sum(axis=1) + booster_within_c
-                         + x.fixed.sum(axis=1)[:, None] * x.share)
+                         + fixed.sum(axis=1)[:, None] * x.share)
 
     cumulative_cost = np.cumsum(monthly_cost, axis=1)
     scale = np.maximum(np.abs(cumulative_cost), np.abs(cumulative_savings))
@@ -194,31 +263,62 @@ def compute(x: Inputs) -> Arrays:
     break_even = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, 0)
 
     probability_recovered = (x.share * x.completion * x.recovery).sum(axis=1)
+    probability_attributable = (x.share * np.maximum(
+        x.completion * x.recovery - x.counterfactual, 0.0)).sum(axis=1)
     benefit_probability = {"recovered": x.completion * x.recovery,
                            "completed": x.completion,
                            "entering": np.ones_like(x.completion)}[x.savings_apply_to]
+    benefit_probability = np.maximum(benefit_probability - x.counterfactual, 0.0)
     per_person_saving = ((x.share * benefit_probability * x.annual_saving).sum(axis=1)
-                         * x.benefit_months / 12.0)
+                         * x.benefit_months / 12.0 * (1.0 - x.savings_reduction))
+    factors = extend_factors(x.discount_factor, years)
     return Arrays(entering=entering, completed=completed, recovered=recovered,
+                  attributable=attributable,
                   cost_by_year=cost_by_year, cost_by_condition=cost_by_condition,
                   savings_by_year=savings_by_year,
                   savings_by_year_condition=savings_by_year_c,
-                  cost_entering_by_year=(entering * x.per_person_entering[:, None, None]
-                                         ).sum(axis=2),
-                  cost_completer_by_year=(completed * x.per_completer[:, None, None]
-                                          ).sum(axis=2),
+                  cost_entering_by_year=cost_entering.sum(axis=2),
+                  cost_completer_by_year=cost_completer.sum(axis=2),
                   cost_booster_by_year=booster_monthly.reshape(d, h, 12).sum(axis=2),
+                  cost_fixed_by_year=fixed,
                   savings_within_by_condition=savings_within_c,
                   savings_lifetime_by_condition=savings_lifetime_c,
                   cost_beyond=cost_beyond, monthly_cost=monthly_cost,
                   cumulative_savings=cumulative_savings, break_even_month=break_even,
-                  discount_factor=x.discount_factor,
+                  discount_factor=factors[:, :h], discount_factor_all=factors,
+                  savings_all_condition=savings_all_c, cost_all=cost_all,
+                  cash_share=x.cash_share,
                   per_person_saving=per_person_saving,
-                  probability_recovered=probability_recovered)
+                  probability_recovered=probability_recovered,
+                  probability_attributable=probability_attributable)
 
 
 def _value(q) -> float:
     return float(q.value) if q is not None else 0.0
+
+
+def counterfactual_rates(spec) -> list[float]:
+    """Per condition, the share of entrants who would have recovered anyway [fraction]:
+    the condition's own rate, else ``outcomes.counterfactual_recovery_rate``, else 0
+    (stated on every run: every recovery is then credited to the service)."""
+    default = _value(spec.outcomes.counterfactual_recovery_rate)
+    return [_value(c.counterfactual_recovery_rate) if c.counterfactual_recovery_rate
+            is not None else default for c in spec.conditions.values()]
+
+
+def category_cash_shares(spec) -> dict[str, float]:
+    """Cash-releasing share of each care category's saving [fraction]; unstated = 0."""
+    return {k: (_value(cat.cash_releasing.share) if cat.cash_releasing else 0.0)
+            for k, cat in (spec.care_categories or {}).items()}
+
+
+def cash_shares(spec) -> list[float]:
+    """Per condition, the cash-releasing share of its saving [fraction]:
+    sum over its care categories of split share x the category's cash-releasing
+    share. A condition with no split releases no cash (non-cash-releasing)."""
+    cats = category_cash_shares(spec)
+    return [sum(share * cats.get(k, 0.0) for k, share in (c.savings_split or {}).items())
+            for c in spec.conditions.values()]
 
 
 def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
@@ -246,6 +346,12 @@ def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
              else [(1, rate.value)])
     booster = spec.costs.booster
     one = np.ones(1)
+    ob = spec.optimism_bias
+    treatment = int(spec.activity.treatment_months.value)
+    delay = int(_value(ob.benefit_delay_months)) if ob else 0
+    booster_months = (int(booster.months_after_entry.value)
+                      if booster and booster.months_after_entry else 0)
+    years = factor_years(h, steps, max(treatment + delay + months, booster_months) + 1200)
     inputs = Inputs(
         entering=entering[None, :],
         share=np.array([[c.share.value for c in conds]]),
@@ -258,11 +364,15 @@ def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
         booster_share=one * (_value(booster.share_of_recovered) if booster else 0.0),
         booster_cost=one * (_value(booster.cost_per_person) if booster else 0.0),
         fixed=fixed[None, :],
-        discount_factor=discount_factors(h, steps)[None, :],
-        treatment_months=int(spec.activity.treatment_months.value),
-        booster_months=int(booster.months_after_entry.value)
-        if booster and booster.months_after_entry else 0,
+        discount_factor=discount_factors(years, steps)[None, :],
+        counterfactual=np.array([counterfactual_rates(spec)]),
+        cash_share=np.array([cash_shares(spec)]),
+        cost_uplift=one * (_value(ob.cost_uplift) if ob else 0.0),
+        savings_reduction=one * (_value(ob.savings_reduction) if ob else 0.0),
+        treatment_months=treatment,
+        booster_months=booster_months,
         savings_apply_to=spec.outcomes.savings_apply_to,
+        benefit_delay_months=delay,
     )
     return inputs, ids, [c.label for c in conds]
 
@@ -272,7 +382,10 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
     break-even" is month 0. [GBP unless named]
 
     The one place the totals are aggregated: :func:`results_from` reads one draw of
-    it, and sensitivity, grid and PSA read all of them.
+    it, and sensitivity, grid and PSA read all of them. Present values (``pv_*``,
+    ``npv*``) follow the Green Book convention of :data:`DISCOUNT_CONVENTION`, within
+    the horizon unless named ``_lifetime`` (every year in which the horizon's cohorts
+    save or cost anything, discounted the same way).
     """
     cost = a.cost_by_year.sum(axis=1)
     within = a.savings_by_year.sum(axis=1)
@@ -280,14 +393,26 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
     cost_lifetime = cost + a.cost_beyond
     entering = a.entering.sum(axis=(1, 2))
     recovered = a.recovered.sum(axis=(1, 2))
+    attributable = a.attributable.sum(axis=(1, 2))
     df = a.discount_factor
+    df_all = a.discount_factor_all
+    savings_all = a.savings_all_condition.sum(axis=2)
+    cash_all = np.einsum("dyc,dc->dy", a.savings_all_condition, a.cash_share)
+    pv_cost = (a.cost_by_year * df).sum(axis=1)
+    pv_savings = (a.savings_by_year * df).sum(axis=1)
+    pv_cost_lifetime = (a.cost_all * df_all).sum(axis=1)
+    pv_savings_lifetime = (savings_all * df_all).sum(axis=1)
+    pv_cash_lifetime = (cash_all * df_all).sum(axis=1)
+    pv_attributable = (a.attributable.sum(axis=2) * df).sum(axis=1)
 
     def ratio(num, den):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
     person_cost = ratio(cost_lifetime, entering)
     return {
-        "npv": ((a.savings_by_year - a.cost_by_year) * df).sum(axis=1),
+        "npv": pv_savings - pv_cost,
+        "npv_lifetime": pv_savings_lifetime - pv_cost_lifetime,
         "net_within_horizon": within - cost,
         "net_lifetime": lifetime - cost_lifetime,
         "cost": cost,
@@ -295,15 +420,26 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
         "cost_beyond_horizon": a.cost_beyond,
         "gross_savings_within_horizon": within,
         "gross_savings_lifetime": lifetime,
-        "pv_cost": (a.cost_by_year * df).sum(axis=1),
-        "pv_gross_savings": (a.savings_by_year * df).sum(axis=1),
-        "benefit_cost_ratio": ratio(within, cost),
+        "pv_cost": pv_cost,
+        "pv_gross_savings": pv_savings,
+        "pv_cost_lifetime": pv_cost_lifetime,
+        "pv_gross_savings_lifetime": pv_savings_lifetime,
+        "pv_cash_releasing_savings_lifetime": pv_cash_lifetime,
+        "npv_cash_releasing_lifetime": pv_cash_lifetime - pv_cost_lifetime,
+        "benefit_cost_ratio": ratio(pv_savings, pv_cost),
+        "benefit_cost_ratio_lifetime": ratio(pv_savings_lifetime, pv_cost_lifetime),
+        "benefit_cost_ratio_undiscounted": ratio(within, cost),
         "roi": ratio(within - cost, cost),
         "cost_per_recovery": ratio(cost, recovered),
+        "cost_per_attributable_recovery": ratio(pv_cost_lifetime, pv_attributable),
+        "net_cost_per_attributable_recovery": ratio(pv_cost_lifetime - pv_savings_lifetime,
+                                                    pv_attributable),
         "break_even_month": a.break_even_month.astype(float),
         "entering": entering,
         "completed": a.completed.sum(axis=(1, 2)),
         "recovered": recovered,
+        "attributable_recovered": attributable,
+        "pv_attributable_recovered": pv_attributable,
         "per_person_gross_saving": a.per_person_saving,
         "per_person_cost": person_cost,
         "per_person_net": a.per_person_saving - person_cost,
@@ -353,7 +489,19 @@ def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
                                       - hl["gross_savings_within_horizon"]),
         cost_beyond_horizon=hl["cost_beyond_horizon"], cost_lifetime=hl["cost_lifetime"],
         net_lifetime=hl["net_lifetime"], pv_cost=hl["pv_cost"],
-        pv_gross_savings=hl["pv_gross_savings"])
+        pv_gross_savings=hl["pv_gross_savings"],
+        npv_lifetime=hl["npv_lifetime"], pv_cost_lifetime=hl["pv_cost_lifetime"],
+        pv_gross_savings_lifetime=hl["pv_gross_savings_lifetime"],
+        benefit_cost_ratio_lifetime=_one(hl["benefit_cost_ratio_lifetime"]),
+        benefit_cost_ratio_undiscounted=_one(hl["benefit_cost_ratio_undiscounted"]),
+        attributable_recovered=hl["attributable_recovered"],
+        pv_attributable_recovered=hl["pv_attributable_recovered"],
+        cost_per_attributable_recovery=_one(hl["cost_per_attributable_recovery"]),
+        net_cost_per_attributable_recovery=_one(hl["net_cost_per_attributable_recovery"]),
+        pv_cash_releasing_savings_lifetime=hl["pv_cash_releasing_savings_lifetime"],
+        pv_non_cash_releasing_savings_lifetime=(hl["pv_gross_savings_lifetime"]
+                                                - hl["pv_cash_releasing_savings_lifetime"]),
+        npv_cash_releasing_lifetime=hl["npv_cash_releasing_lifetime"])
     gross_pp = hl["per_person_gross_saving"]
     cost_pp = _one(hl["per_person_cost"])
     months = float(x.benefit_months[draw])
@@ -363,7 +511,8 @@ def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
     person = PerPerson(
         probability_recovered=float(a.probability_recovered[draw]),
         gross_saving=gross_pp, cost=cost_pp,
-        net=None if cost_pp is None else hl["per_person_net"], payback_months=payback)
+        net=None if cost_pp is None else hl["per_person_net"], payback_months=payback,
+        probability_attributable=float(a.probability_attributable[draw]))
     return dict(years=years, conditions=conditions, totals=totals, person=person,
                 cumulative_cost=tuple(np.cumsum(a.monthly_cost[draw]).tolist()),
                 cumulative_savings=tuple(a.cumulative_savings[draw].tolist()))

@@ -26,6 +26,8 @@ _UNIT_BY_KEY = {
     "per_person_entering": "money", "per_completer": "money", "cost_per_person": "money",
     "amount": "money", "treatment_months": "whole months",
     "months_after_entry": "whole months", "entering_treatment": "people",
+    "counterfactual_recovery_rate": "rate", "savings_reduction": "rate",
+    "cost_uplift": "uplift", "benefit_delay_months": "whole months",
 }
 _LABEL_BY_PATH = {
     "discount_rate": "Discount rate",
@@ -114,7 +116,7 @@ def param_value(value: float | None, unit: str, missing: str = "n/a") -> str:
     """A parameter value for display in its unit: ``43%``, ``£650``, ``26.5 months``."""
     if value is None:
         return missing
-    if unit in ("rate", "discount rate"):
+    if unit in ("rate", "discount rate", "uplift"):
         return fmt.percent(value)
     if unit == "money":
         return fmt.money(value)
