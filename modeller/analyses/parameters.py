@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..model import engine as model
+from .. import model
 
 INF = math.inf
 

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .results import ConditionRow, PerPerson, Results, Totals, YearRow
 
 DISCOUNT_CONVENTION = (
     "HM Treasury Green Book convention: year 1 is undiscounted and year t is multiplied "
@@ -122,6 +121,8 @@ class Arrays:
     per_person_saving: np.ndarray  # (D,) lifetime gross saving per person entering [GBP]
     probability_recovered: np.ndarray  # (D,) [fraction]
     probability_attributable: np.ndarray  # (D,) attributable recoveries per entrant
+    cohort_savings: np.ndarray    # (D, H, C) each year's entrants' lifetime savings [GBP]
+    cohort_cost: np.ndarray       # (D, H) each year's entrants' own costs, incl. boosters [GBP]
 
 
 def discount_factors(horizon: int, steps: list[tuple[int, float]]) -> np.ndarray:
@@ -290,91 +291,9 @@ def compute(x: Inputs) -> Arrays:
                   cash_share=x.cash_share,
                   per_person_saving=per_person_saving,
                   probability_recovered=probability_recovered,
-                  probability_attributable=probability_attributable)
-
-
-def _value(q) -> float:
-    return float(q.value) if q is not None else 0.0
-
-
-def counterfactual_rates(spec) -> list[float]:
-    """Per condition, the share of entrants who would have recovered anyway [fraction]:
-    the condition's own rate, else ``outcomes.counterfactual_recovery_rate``, else 0
-    (stated on every run: every recovery is then credited to the service)."""
-    default = _value(spec.outcomes.counterfactual_recovery_rate)
-    return [_value(c.counterfactual_recovery_rate) if c.counterfactual_recovery_rate
-            is not None else default for c in spec.conditions.values()]
-
-
-def category_cash_shares(spec) -> dict[str, float]:
-    """Cash-releasing share of each care category's saving [fraction]; unstated = 0."""
-    return {k: (_value(cat.cash_releasing.share) if cat.cash_releasing else 0.0)
-            for k, cat in (spec.care_categories or {}).items()}
-
-
-def cash_shares(spec) -> list[float]:
-    """Per condition, the cash-releasing share of its saving [fraction]:
-    sum over its care categories of split share x the category's cash-releasing
-    share. A condition with no split releases no cash (non-cash-releasing)."""
-    cats = category_cash_shares(spec)
-    return [sum(share * cats.get(k, 0.0) for k, share in (c.savings_split or {}).items())
-            for c in spec.conditions.values()]
-
-
-def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
-    """Deterministic (D = 1) :class:`Inputs` from a validated AssumptionSet.
-
-    Returns the inputs, the condition ids and their labels, in file order.
-    """
-    h = int(spec.horizon_years.value)
-    entering = list(spec.activity.entering_treatment.value)
-    entering = np.array(entering * h if len(entering) == 1 else entering, float)
-    ids = list(spec.conditions)
-    conds = [spec.conditions[i] for i in ids]
-    completion = [(c.completion_rate or spec.outcomes.completion_rate).value for c in conds]
-    recovery = [(c.recovery_rate or spec.outcomes.recovery_rate).value for c in conds]
-    duration = spec.benefit_duration
-    if duration.months is not None:
-        months = duration.months.value
-    else:
-        months = sum(c.share * c.months for c in duration.components)
-    fixed = np.zeros(h)
-    for item in spec.costs.fixed:
-        fixed[item.year - 1] += item.amount.value
-    rate = spec.discount_rate
-    steps = ([(s.from_year, s.rate) for s in rate.schedule] if rate.schedule
-             else [(1, rate.value)])
-    booster = spec.costs.booster
-    one = np.ones(1)
-    ob = spec.optimism_bias
-    treatment = int(spec.activity.treatment_months.value)
-    delay = int(_value(ob.benefit_delay_months)) if ob else 0
-    booster_months = (int(booster.months_after_entry.value)
-                      if booster and booster.months_after_entry else 0)
-    years = factor_years(h, steps, max(treatment + delay + months, booster_months) + 1200)
-    inputs = Inputs(
-        entering=entering[None, :],
-        share=np.array([[c.share.value for c in conds]]),
-        completion=np.array([completion]),
-        recovery=np.array([recovery]),
-        annual_saving=np.array([[c.annual_saving.value for c in conds]]),
-        benefit_months=one * months,
-        per_person_entering=one * spec.costs.per_person_entering.value,
-        per_completer=one * _value(spec.costs.per_completer),
-        booster_share=one * (_value(booster.share_of_recovered) if booster else 0.0),
-        booster_cost=one * (_value(booster.cost_per_person) if booster else 0.0),
-        fixed=fixed[None, :],
-        discount_factor=discount_factors(years, steps)[None, :],
-        counterfactual=np.array([counterfactual_rates(spec)]),
-        cash_share=np.array([cash_shares(spec)]),
-        cost_uplift=one * (_value(ob.cost_uplift) if ob else 0.0),
-        savings_reduction=one * (_value(ob.savings_reduction) if ob else 0.0),
-        treatment_months=treatment,
-        booster_months=booster_months,
-        savings_apply_to=spec.outcomes.savings_apply_to,
-        benefit_delay_months=delay,
-    )
-    return inputs, ids, [c.label for c in conds]
+                  probability_attributable=probability_attributable,
+                  cohort_savings=flow * x.benefit_months[:, None, None] / 12.0,
+                  cohort_cost=variable + booster_c.sum(axis=2))
 
 
 def headlines(a: Arrays) -> dict[str, np.ndarray]:
@@ -446,104 +365,3 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
     }
 
 
-def _one(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
-
-
-def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
-                 draw: int = 0) -> dict:
-    """Plain per-year, per-condition and total figures for one draw (no rounding)."""
-    a = arrays
-    h = x.horizon
-    cost_t = a.cost_by_year[draw]
-    save_t = a.savings_by_year[draw]
-    net_t = save_t - cost_t
-    df = a.discount_factor[draw]
-    cumulative_net = np.cumsum(net_t)
-    years = [YearRow(year=t + 1, entering=float(a.entering[draw, t].sum()),
-                     completed=float(a.completed[draw, t].sum()),
-                     recovered=float(a.recovered[draw, t].sum()),
-                     cost=float(cost_t[t]), gross_savings=float(save_t[t]),
-                     net=float(net_t[t]), cumulative_net=float(cumulative_net[t]),
-                     discount_factor=float(df[t]), discounted_net=float(net_t[t] * df[t]))
-             for t in range(h)]
-    conditions = [ConditionRow(
-        id=ids[c], label=labels[c],
-        entering=float(a.entering[draw, :, c].sum()),
-        completed=float(a.completed[draw, :, c].sum()),
-        recovered=float(a.recovered[draw, :, c].sum()),
-        cost=float(a.cost_by_condition[draw, c]),
-        gross_savings_within_horizon=float(a.savings_within_by_condition[draw, c]),
-        gross_savings_lifetime=float(a.savings_lifetime_by_condition[draw, c]))
-        for c in range(len(ids))]
-    hl = {k: float(v[draw]) for k, v in headlines(a).items()}
-    totals = Totals(
-        entering=hl["entering"], completed=hl["completed"], recovered=hl["recovered"],
-        cost=hl["cost"], gross_savings_within_horizon=hl["gross_savings_within_horizon"],
-        gross_savings_lifetime=hl["gross_savings_lifetime"],
-        net_within_horizon=hl["net_within_horizon"], npv=hl["npv"],
-        benefit_cost_ratio=_one(hl["benefit_cost_ratio"]), roi=_one(hl["roi"]),
-        cost_per_recovery=_one(hl["cost_per_recovery"]),
-        break_even_month=int(hl["break_even_month"]) or None,
-        gross_savings_beyond_horizon=(hl["gross_savings_lifetime"]
-                                      - hl["gross_savings_within_horizon"]),
-        cost_beyond_horizon=hl["cost_beyond_horizon"], cost_lifetime=hl["cost_lifetime"],
-        net_lifetime=hl["net_lifetime"], pv_cost=hl["pv_cost"],
-        pv_gross_savings=hl["pv_gross_savings"],
-        npv_lifetime=hl["npv_lifetime"], pv_cost_lifetime=hl["pv_cost_lifetime"],
-        pv_gross_savings_lifetime=hl["pv_gross_savings_lifetime"],
-        benefit_cost_ratio_lifetime=_one(hl["benefit_cost_ratio_lifetime"]),
-        benefit_cost_ratio_undiscounted=_one(hl["benefit_cost_ratio_undiscounted"]),
-        attributable_recovered=hl["attributable_recovered"],
-        pv_attributable_recovered=hl["pv_attributable_recovered"],
-        cost_per_attributable_recovery=_one(hl["cost_per_attributable_recovery"]),
-        net_cost_per_attributable_recovery=_one(hl["net_cost_per_attributable_recovery"]),
-        pv_cash_releasing_savings_lifetime=hl["pv_cash_releasing_savings_lifetime"],
-        pv_non_cash_releasing_savings_lifetime=(hl["pv_gross_savings_lifetime"]
-                                                - hl["pv_cash_releasing_savings_lifetime"]),
-        npv_cash_releasing_lifetime=hl["npv_cash_releasing_lifetime"])
-    gross_pp = hl["per_person_gross_saving"]
-    cost_pp = _one(hl["per_person_cost"])
-    months = float(x.benefit_months[draw])
-    payback = None
-    if cost_pp is not None and gross_pp > 0 and cost_pp <= gross_pp:
-        payback = x.treatment_months + cost_pp * months / gross_pp
-    person = PerPerson(
-        probability_recovered=float(a.probability_recovered[draw]),
-        gross_saving=gross_pp, cost=cost_pp,
-        net=None if cost_pp is None else hl["per_person_net"], payback_months=payback,
-        probability_attributable=float(a.probability_attributable[draw]))
-    return dict(years=years, conditions=conditions, totals=totals, person=person,
-                cumulative_cost=tuple(np.cumsum(a.monthly_cost[draw]).tolist()),
-                cumulative_savings=tuple(a.cumulative_savings[draw].tolist()))
-
-
-def run(loaded) -> Results:
-    """Run the model on a :class:`~modeller.inputs.loader.LoadedSet`."""
-    from .. import __version__
-    from . import budget
-
-    spec = loaded.spec
-    x, ids, labels = inputs_from(spec)
-    arrays = compute(x)
-    parts = results_from(arrays, x, ids, labels)
-    by_holder, by_category = budget.split(spec, arrays, ids)
-    cost_lines = tuple((label, float(by_year.sum()))
-                       for label, _, by_year in budget.cost_lines_by_year(spec, arrays))
-    return Results(
-        name=spec.name, hash=loaded.hash, tool_version=__version__,
-        currency=spec.currency, price_year=spec.price_year,
-        horizon_years=x.horizon, savings_apply_to=x.savings_apply_to,
-        benefit_months=float(x.benefit_months[0]), treatment_months=x.treatment_months,
-        discount_convention=DISCOUNT_CONVENTION, warnings=tuple(loaded.warnings),
-        per_person_entering=parts["person"], totals=parts["totals"],
-        by_year=tuple(parts["years"]), by_condition=tuple(parts["conditions"]),
-        cumulative_cost=parts["cumulative_cost"],
-        cumulative_savings=parts["cumulative_savings"],
-        cost_lines=cost_lines,
-        annual_saving={i: float(spec.conditions[i].annual_saving.value) for i in ids},
-        sources={i: spec.conditions[i].annual_saving.source or spec.conditions[i].source
-                 for i in ids},
-        by_budget_holder=by_holder, by_care_category=by_category,
-        evidence=dict(loaded.evidence),
-    )
