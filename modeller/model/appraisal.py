@@ -58,19 +58,35 @@ def _root(xs: np.ndarray, fs: np.ndarray) -> float | None:
     return None
 
 
+#: Threshold metrics: the NPV within the horizon, the lifetime NPV (discounted) and
+#: the undiscounted lifetime net (kept, labelled, for comparison).
+THRESHOLD_METRICS = (("within_horizon", "npv"), ("npv_lifetime", "npv_lifetime"),
+                     ("lifetime", "net_lifetime"))
+
+
+def grid_thresholds(x: Inputs, grid: np.ndarray, transform) -> dict:
+    """Where each threshold metric crosses zero along ``grid`` (rising), for a function
+    that is linear between grid points: ``transform(fields, grid)`` sets the varied
+    inputs of the ``len(grid)`` draws. None where it does not cross."""
+    fields = _repeat(x, len(grid))
+    transform(fields, grid)
+    hl = headlines(compute(Inputs(**fields)))
+    return {name: _root(grid, hl[key]) for name, key in THRESHOLD_METRICS}
+
+
 def counterfactual_threshold(x: Inputs) -> dict:
     """The counterfactual rate (one rate for every condition) at which the NPV within
-    the horizon, and the lifetime NPV, are zero [fraction]; None when no rate in [0, 1]
-    gives zero. Both NPVs fall linearly as the rate rises until a condition's
-    attributable share reaches its floor of 0, so evaluating at 0, each condition's
-    share benefiting and 1 and interpolating is exact."""
+    the horizon, the lifetime NPV and the undiscounted lifetime net are zero
+    [fraction]; None when no rate in [0, 1] gives zero. Each falls linearly as the rate
+    rises until a condition's attributable share reaches its floor of 0, so evaluating
+    at 0, each condition's share benefiting and 1, and interpolating, is exact."""
     benefit = {"recovered": x.completion * x.recovery, "completed": x.completion,
                "entering": np.ones_like(x.completion)}[x.savings_apply_to][0]
     grid = np.unique(np.concatenate([[0.0, 1.0], np.clip(benefit, 0.0, 1.0)]))
-    fields = _repeat(x, len(grid))
-    fields["counterfactual"] = np.repeat(grid[:, None], x.share.shape[1], axis=1)
-    hl = headlines(compute(Inputs(**fields)))
-    return {"npv": _root(grid, hl["npv"]), "npv_lifetime": _root(grid, hl["npv_lifetime"])}
+
+    def rate(fields, g):
+        fields["counterfactual"] = np.repeat(g[:, None], x.share.shape[1], axis=1)
+    return grid_thresholds(x, grid, rate)
 
 
 def outcomes(spec, x: Inputs, a: Arrays, ids: list[str]) -> dict:

@@ -53,8 +53,11 @@ THRESHOLDS = {
                       True),
     "benefit_months": ("Benefit duration", "months", True),
     "cost_per_person_entering": ("Cost per person entering treatment", "money", False),
+    "counterfactual_recovery_rate": ("Counterfactual recovery (share of entrants who "
+                                     "would recover anyway)", "rate", False),
 }
 _THRESHOLD_PHRASE = {
+    "counterfactual_recovery_rate": "a counterfactual recovery of {v} of entrants",
     "recovery_rate": "a recovery rate of {v}",
     "annual_saving": "savings {v} times those assumed",
     "benefit_months": "benefits lasting {v}",
@@ -187,23 +190,22 @@ def _sensitivity_context(s: dict, results: dict, over: str, horizon: int) -> dic
         thresholds.append({
             "key": key, "label": label, "unit": unit, "higher_better": higher_better,
             "current": current.get(key), "within_horizon": th.get("within_horizon"),
-            "lifetime": th.get("lifetime"),
+            "lifetime": th.get("npv_lifetime"),
             "current_text": param_value(current.get(key), unit,
                                         missing="differs by condition"),
             "within_text": param_value(th.get("within_horizon"), unit, missing=none),
-            "lifetime_text": param_value(th.get("lifetime"), unit, missing=none),
+            "lifetime_text": param_value(th.get("npv_lifetime"), unit, missing=none),
         })
     return {
         "rows": rows, "unchanged": unchanged, "chart": chart, "sentence": sentence,
-        "base_npv": base_npv, "base_net_lifetime": base.get(
-            "net_lifetime", results["totals"]["net_lifetime"]),
+        "base_npv": base_npv, "base_net_lifetime": results["totals"]["net_lifetime"],
+        "base_npv_lifetime": results["totals"]["npv_lifetime"],
         "not_varied": _group_by_reason(s.get("not_varied") or [], results),
         "drawn": len(drawn), "not_drawn": len(shown) - len(drawn),
         "default_range": s.get("default_range"),
         "thresholds": thresholds,
         "threshold_sentences": _threshold_sentences(thresholds, base_npv,
-                                                    base.get("net_lifetime",
-                                                             results["totals"]["net_lifetime"]),
+                                                    results["totals"]["npv_lifetime"],
                                                     horizon),
     }
 
@@ -225,9 +227,9 @@ def _threshold_sentences(rows: list[dict], npv: float, net_lifetime: float,
             ("within_horizon", npv, f"within {_years(horizon)}",
              "NPV above zero" if npv > 0 else "NPV below zero" if npv < 0 else "NPV zero"),
             ("lifetime", net_lifetime, "over the lifetime of the benefit",
-             ("undiscounted net above zero" if net_lifetime > 0 else
-              "undiscounted net below zero" if net_lifetime < 0 else
-              "undiscounted net zero"))):
+             ("lifetime NPV above zero" if net_lifetime > 0 else
+              "lifetime NPV below zero" if net_lifetime < 0 else
+              "lifetime NPV zero"))):
         reachable = [r for r in rows if r[key] is not None]
         phrases = []
         for r in reachable:
