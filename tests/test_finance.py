@@ -92,12 +92,14 @@ def test_counterfactual_threshold_by_hand():
     """With GBP 2,600 a year (the top of the FAQ's range), NPV = PV_s x 2.6 x (0.3 - c)
     / 0.3 - PV_c, zero at c = 0.3 x (1 - PV_c / (2.6 PV_s)); nationally (GBP 1,000)
     the NPV is below zero even with no counterfactual, so there is no threshold."""
-    assert model.run(assumptions.load(NATIONAL)).outcomes["counterfactual_threshold"] \
-        == {"npv": None, "npv_lifetime": None}
+    th = model.run(assumptions.load(NATIONAL)).outcomes["counterfactual_threshold"]
+    assert th["within_horizon"] is None and th["npv_lifetime"] is None
+    # Undiscounted (for comparison only): 1000 x (0.3 - c) x 26.5 / 12 = 650.
+    assert th["lifetime"] == pytest.approx(0.3 - 650 * 12 / 26_500)
     data = national_data()
     data["conditions"]["all_ltc_mus"]["annual_saving"] = 2600
     th = run_data(data).outcomes["counterfactual_threshold"]
-    assert th["npv"] == pytest.approx(0.3 * (1 - PV_COST / (2.6 * PV_SAVINGS)))
+    assert th["within_horizon"] == pytest.approx(0.3 * (1 - PV_COST / (2.6 * PV_SAVINGS)))
     assert th["npv_lifetime"] == pytest.approx(
         0.3 * (1 - PV_COST / (2.6 * PV_SAVINGS_LIFETIME)))
 

@@ -192,7 +192,7 @@ def test_psa_probabilities_summary_draws_and_seed(full, case_text):
     assert f"random seed {SEED}" in section
     assert f"Headline figures across {fmt.people(DRAWS)} simulations (seed {SEED})" in section
     for figure, where in ((pn["within_horizon"], "saves more than it costs over 5 years"),
-                          (pn["lifetime"], "lifetime savings of the people treated")):
+                          (pn["npv_lifetime"], "lifetime NPV of the people treated")):
         i = section.index(where)
         assert _plain(fmt.percent(figure)) in section[i - 40:i], where
     assert "NHS healthcare perspective" in section

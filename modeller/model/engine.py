@@ -39,6 +39,8 @@ DISCOUNT_CONVENTION = (
     "discounts the first year too; to reproduce these figures in Excel use "
     "=first_year + NPV(rate, later_years).")
 
+#: The longest benefit duration the schema allows [months]: lifetime arrays cover it.
+MAX_BENEFIT_MONTHS = 1200
 #: Relative tolerance when comparing cumulative savings with cumulative costs.
 BREAK_EVEN_RTOL = 1e-12
 #: Cumulative amounts below this are "nothing yet" for break-even (a month in which
@@ -169,6 +171,13 @@ def _months_of_saving(a: np.ndarray) -> np.ndarray:
     return k * a - k * (k - 1) / 2
 
 
+def _accrual_at(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """:func:`_accrual` at the month indices ``index`` only. (D, len(index))"""
+    a = (index - delay).astype(float)
+    return (_months_of_saving(a[None])
+            - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
+
+
 def _accrual(months: int, delay: int, benefit_months: np.ndarray) -> np.ndarray:
     """Average months of saving accrued by the end of each month i = 0..months-1
     (counted from the first month of a cohort's entry year) per person entering in
@@ -220,13 +229,17 @@ def compute(x: Inputs) -> Arrays:
     year_end_c = np.einsum("dtc,dty->dyc", flow / 12.0, kernel[:, :, 11::12])
     savings_by_year_c = np.diff(year_end_c, axis=1, prepend=0.0)        # (D, H, C)
 
-    # Every year in which the horizon's cohorts still save or have boosters.
-    longest = float(np.ceil(np.max(x.benefit_months))) if d else 0.0
-    years = h + int(math.ceil(max(delay + longest, x.booster_months) / 12.0)) + 1
-    accrual = _accrual(12 * years, delay, x.benefit_months)[:, 11::12]  # (D, Y)
+    # Every year in which the horizon's cohorts can still save or have boosters. The
+    # count depends only on the horizon, the delays and the longest benefit the schema
+    # allows (not on the draws), so results never depend on how draws are chunked.
+    longest = max(MAX_BENEFIT_MONTHS, float(np.ceil(np.max(x.benefit_months))) if d else 0)
+    years = h + int(math.ceil((max(delay + longest, x.booster_months) + 1) / 12.0)) + 1
+    accrual = _accrual_at(12 * np.arange(years) + 11, delay, x.benefit_months)  # (D, Y)
     lag = np.arange(years)[None, :] - np.arange(h)[:, None]              # (H, Y)
     at_year_end = np.where(lag >= 0, accrual[:, np.maximum(lag, 0)], 0.0)  # (D, H, Y)
-    year_end_all = np.einsum("dtc,dty->dyc", flow / 12.0, at_year_end)
+    year_end_all = np.zeros((d, years, flow.shape[2]))
+    for t in range(h):      # a fixed order of additions: the same sums for any D
+        year_end_all += at_year_end[:, t, :, None] * (flow[:, t, None, :] / 12.0)
     savings_all_c = np.diff(year_end_all, axis=1, prepend=0.0)          # (D, Y, C)
 
     # Costs: per person and per completer in the month of entry; fixed evenly.
@@ -243,14 +256,16 @@ def compute(x: Inputs) -> Arrays:
     entry_month = np.arange(1, months + 1)
     inside = (entry_month + k <= months).reshape(h, 12).mean(axis=1)      # (H,)
     booster_monthly_by_entry = np.repeat(booster_c.sum(axis=2) / 12.0, 12, axis=1)
-    booster_all = np.zeros((d, 12 * years))
+    span = 12 * int(math.ceil((months + k) / 12.0))
+    booster_all = np.zeros((d, span))
     booster_all[:, k:k + months] = booster_monthly_by_entry
     booster_monthly = booster_all[:, :months]
     monthly_cost = monthly_cost + booster_monthly
     booster_within_c = np.einsum("dtc,t->dc", booster_c, inside)
     cost_beyond = booster_c.sum(axis=(1, 2)) - booster_within_c.sum(axis=1)
     cost_by_year = monthly_cost.reshape(d, h, 12).sum(axis=2)
-    cost_all = booster_all.reshape(d, years, 12).sum(axis=2)
+    cost_all = np.zeros((d, years))
+    cost_all[:, :span // 12] = booster_all.reshape(d, span // 12, 12).sum(axis=2)
     cost_all[:, :h] = cost_by_year
 
     # Fixed costs are shared between conditions by case-mix share (which is also

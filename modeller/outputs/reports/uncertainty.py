@@ -316,9 +316,14 @@ def _psa_context(p: dict, results: dict, over: str, perspective: str, horizon: i
     return {
         "draws": p["draws"], "draws_text": fmt.people(p["draws"]), "seed": p["seed"],
         "rows": rows, "chart": chart, "years": years, "by_year": by_year,
-        "p_within": pn.get("within_horizon"), "p_lifetime": pn.get("lifetime"),
+        "p_within": pn.get("within_horizon"), "p_lifetime": pn.get("npv_lifetime"),
         "p_within_text": fmt.percent(pn.get("within_horizon")),
-        "p_lifetime_text": fmt.percent(pn.get("lifetime")),
+        "p_lifetime_text": fmt.percent(pn.get("npv_lifetime")),
+        "point_vs_mean": p.get("point_vs_mean") or [],
+        "at_edge": [{**e, "value_text": param_value(e["value"], e["unit"]),
+                     "low_text": param_value(e["low"], e["unit"]),
+                     "high_text": param_value(e["high"], e["unit"])}
+                    for e in p.get("central_value_at_edge") or []],
         "drivers": drivers[:8], "drivers_more": max(0, len(drivers) - 8),
         "r_squared": p.get("drivers_r_squared"),
         "distributions": distributions,
@@ -411,8 +416,8 @@ def board_psa_line(bundle: dict, results: dict, perspective: str, hl: dict) -> s
     pn = p.get("probability_net_positive") or {}
     return (f"In {fmt.people(p['draws'])} simulations, a "
             f"{fmt.percent(pn.get('within_horizon'))} chance that the NPV {hl['over']} is "
-            f"above zero and {fmt.percent(pn.get('lifetime'))} that lifetime savings exceed "
-            f"costs ({perspective}).")
+            f"above zero and {fmt.percent(pn.get('npv_lifetime'))} that the lifetime NPV "
+            f"(discounted) is above zero ({perspective}).")
 
 
 DIFFERENCE_FIGURES = ("totals.cost", "totals.gross_savings_within_horizon",
