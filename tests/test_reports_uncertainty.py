@@ -301,8 +301,8 @@ def test_board_summary_psa_line_and_one_page(full, plain, tmp_path):
     text = _text(data)
     assert (f"Uncertainty: In {fmt.people(DRAWS)} simulations, a "
             f"{fmt.percent(p['within_horizon'])} chance that the NPV over 5 years is above "
-            f"zero and {fmt.percent(p['lifetime'])} that lifetime savings exceed costs "
-            f"(NHS healthcare perspective).") in text
+            f"zero and {fmt.percent(p['npv_lifetime'])} that the lifetime NPV "
+            f"(discounted) is above zero (NHS healthcare perspective).") in text
     assert "Uncertainty:" not in render_html("board-summary", plain)
 
 
