@@ -219,7 +219,7 @@ def test_executive_summary_carries_the_psa_probability(full, case_pages):
     assert (f"Chance that the NPV over 5 years is above zero, NHS healthcare perspective "
             f"({fmt.people(DRAWS)} simulations, seed {SEED}; section 9) {chance}") in summary[0]
     # The executive summary still ends on its own page.
-    assert "Money in GBP" in summary[0] and "Recommendation:" in summary[0]
+    assert "Money in GBP" in summary[0] and "The decision" in summary[0]
 
 
 def test_grid_heat_map_cells_equal_the_grid(full, full_html, case_text):
