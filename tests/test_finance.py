@@ -291,3 +291,19 @@ def test_financial_year_must_run_into_the_next(tmp_path):
         financial_case: {first_year: "2027/29"}
         """))
     assert any("financial_case.first_year" in p and "2027/28" in p for p in found)
+
+
+def test_new_fields_are_validated_with_located_messages(tmp_path):
+    found = load_problems(extending(tmp_path, NATIONAL, """\
+        optimism_bias: {cost_uplift: 11, savings_reduction: 1.5, source: x}
+        outcomes:
+          qaly_gain_per_recovery: 60
+        financial_case: {inflation: {rate: 0.02}}
+        option: {label: A, kind: best}
+        care_categories:
+          x: {label: X, budget_holder: acute, cash_releasing: {share: 2, mechanism: m}}
+        """))
+    for needle in ("optimism_bias.cost_uplift", "optimism_bias.savings_reduction",
+                   "outcomes.qaly_gain_per_recovery", "financial_case.inflation.source", "option.kind",
+                   "care_categories.x.cash_releasing.share"):
+        assert any(needle in p for p in found), (needle, found)
