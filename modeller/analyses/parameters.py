@@ -274,6 +274,12 @@ def base_from(obj) -> Base:
                 params={p.path: p for p in params})
 
 
+def _split_share(condition, category: str) -> float:
+    """The share of ``condition``'s saving in ``category`` (0 when none). [fraction]"""
+    share = (condition.savings_split or {}).get(category)
+    return float(share.value) if share is not None else 0.0
+
+
 def _finance_params(spec, x: model.Inputs, ids: list[str]) -> list[Param]:
     """Optimism bias and cash-releasing shares, as parameters like any other."""
     params: list[Param] = []
@@ -301,8 +307,7 @@ def _finance_params(spec, x: model.Inputs, ids: list[str]) -> list[Param]:
     for cat_id, cat in (spec.care_categories or {}).items():
         if cat.cash_releasing is None:
             continue
-        weights = np.array([(spec.conditions[c].savings_split or {}).get(cat_id, 0.0)
-                            for c in ids])
+        weights = np.array([_split_share(spec.conditions[c], cat_id) for c in ids])
         base_share = float(cat.cash_releasing.share.value)
 
         def cash(fields, values, w=weights, b=base_share):

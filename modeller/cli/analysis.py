@@ -13,7 +13,7 @@ import time
 
 import click
 
-from .common import _emit, _load, cli
+from .common import _emit, _fail, _load, cli
 
 #: Show a progress bar by default when stderr is a terminal and the run is this long.
 PROGRESS_DRAWS = 200_000
@@ -42,11 +42,6 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
-
-
 @cli.command()
 @click.argument("file")
 @click.option("--param", "params", multiple=True, metavar="PATH",
@@ -56,7 +51,8 @@ def _fail(message: str) -> None:
               default=0.2, show_default=True,
               help="Relative move (-/+) for parameters without a declared range.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="table for people; json (every figure, unrounded) for tools.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
 def sensitivity(file, params, default_range, fmt, out) -> None:
@@ -67,16 +63,16 @@ def sensitivity(file, params, default_range, fmt, out) -> None:
     rate, saving factor, benefit months and cost per person at which NPV (within
     the horizon) and the lifetime net are zero.
     """
+    from .. import api
     from ..analyses import sensitivity as sens
     from ..outputs import text as render
     from ..outputs.analysis_text import sensitivity_table
 
     (loaded,) = _load([file])
     try:
-        result = sens.analyse(loaded, params or None, default_range)
+        result = api.sensitivity(loaded, params or None, default_range)
     except sens.UnknownParameter as exc:
         _fail(str(exc))
-    result["hash"] = loaded.hash
     text = (render.to_json(result) if fmt == "json"
             else sensitivity_table(result, loaded.spec.currency))
     _emit(text, out)
@@ -88,7 +84,8 @@ def sensitivity(file, params, default_range, fmt, out) -> None:
 @click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
               help="Random seed: the same seed gives the same result.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="table for people; json (every summary, unrounded) for tools.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
 @click.option("--progress/--no-progress", default=None,
@@ -102,6 +99,7 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
     the probability of a positive NPV and lifetime net, the probability of having
     broken even by each year, and the parameters driving the variance.
     """
+    from .. import api
     from ..analyses import psa as psa_module
     from ..outputs import text as render
     from ..outputs.analysis_text import psa_table
@@ -111,7 +109,7 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
         progress = sys.stderr.isatty() and draws >= PROGRESS_DRAWS
     bar = ProgressBar(draws) if progress else None
     try:
-        result = psa_module.analyse(loaded, draws, seed, progress=bar)
+        result = api.psa(loaded, draws, seed, progress=bar)
     except psa_module.NoDistributions as exc:
         _fail(str(exc))
     text = (render.to_json(result) if fmt == "json"
@@ -125,7 +123,8 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
               help="A parameter and its values: low:high:step (inclusive), a comma "
               "list, or one number; repeat for each parameter.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+              show_default=True, help="csv: one row per combination; json: the same "
+              "rows with the set's hash.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
 def grid(file, varies, fmt, out) -> None:
@@ -135,13 +134,14 @@ def grid(file, varies, fmt, out) -> None:
     --vary costs.per_person_entering=600,650,700. Writes one row per
     combination: the varied values, then the headline figures.
     """
+    from .. import api
     from ..analyses import grid as grid_module
     from ..outputs import text as render
     from ..outputs.analysis_text import grid_csv
 
     (loaded,) = _load([file])
     try:
-        result = grid_module.run_grid(loaded, list(varies))
+        result = api.grid_result(loaded, list(varies))
     except grid_module.VaryError as exc:
         _fail(str(exc))
     result["hash"] = loaded.hash

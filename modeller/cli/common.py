@@ -58,15 +58,21 @@ def _exit_with(problems) -> None:
     sys.exit(2)
 
 
+def _fail(message: str) -> None:
+    """Print one error on stderr and exit with status 2 (bad input)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
-    from ..inputs.loader import AssumptionsError, load
+    from .. import api
 
     loaded, problems = [], []
     for file in files:
         try:
-            loaded.append(load(file))
-        except AssumptionsError as exc:
+            loaded.append(api.load(file))
+        except api.InputError as exc:
             problems.extend(exc.problems)
     if problems:
         _exit_with(problems)

@@ -1,7 +1,8 @@
 """Where the package's bundled files live, installed or in a checkout.
 
-In a wheel, ``assumptions/`` and ``templates/`` are copied to ``modeller/_bundled/``
-(see ``pyproject.toml``); in a source checkout they sit beside the package.
+In a wheel, ``assumptions/``, ``templates/`` and ``docs/`` (for ``modeller help``) are
+copied to ``modeller/_bundled/`` (see ``pyproject.toml``); in a source checkout they sit
+beside the package.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def bundled_dir(name: str) -> Path:
-    """The bundled ``assumptions`` or ``templates`` directory."""
+    """The bundled ``assumptions``, ``templates`` or ``docs`` directory."""
     installed = _PACKAGE / "_bundled" / name
     if installed.is_dir():
         return installed
@@ -20,8 +21,12 @@ def bundled_dir(name: str) -> Path:
 
 
 def bundled_sets() -> dict[str, Path]:
-    """Bundled assumption sets by name (file stem)."""
-    return {p.stem: p for p in sorted(bundled_dir("assumptions").glob("*.yaml"))}
+    """Bundled assumption sets by name: the file stem, and ``scenarios/<stem>`` for the
+    scenario sets (the evidence library and conversion tables are not sets)."""
+    root = bundled_dir("assumptions")
+    sets = {p.stem: p for p in sorted(root.glob("*.yaml"))}
+    sets.update({f"scenarios/{p.stem}": p for p in sorted((root / "scenarios").glob("*.yaml"))})
+    return sets
 
 
 def find_set(ref: str | Path) -> Path:

@@ -22,9 +22,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .bundled import find_set
+from .bundled import bundled_dir, bundled_sets, find_set
 from .schema import AssumptionSet
-from .yamlsource import Located, Path_, Problem, dotted, locate, parse_file
+from .yamlsource import Located, Path_, Problem, dotted, locate, parse, parse_file
 
 MAX_EXTENDS_DEPTH = 20
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
@@ -82,12 +82,41 @@ def merge(base: Any, override: Any) -> Any:
     return out
 
 
-def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
-             ) -> Located | None:
-    located, found = parse_file(path)
-    problems.extend(found)
-    if located is None:
-        return None
+def _is_bundled(path: Path) -> bool:
+    """True for a file inside the package's bundled ``assumptions`` folder (trusted)."""
+    root = bundled_dir("assumptions").resolve()
+    return root in path.resolve().parents
+
+
+def _parent_of(ref: str, path: Path, bundled_only: bool
+               ) -> tuple[Path | None, str | None]:
+    """The file an ``extends:`` names, or why it cannot be used.
+
+    A reference ending in ``.yaml``/``.yml`` is a path relative to the file that names
+    it; anything else is the name of a bundled set (``national-faq-2017``,
+    ``scenarios/optimistic``), reachable from anywhere. With ``bundled_only`` (uploads)
+    only bundled names are allowed.
+    """
+    if ref.endswith((".yaml", ".yml")):
+        if bundled_only:
+            return None, (f"{ref!r}: an uploaded set may extend a bundled set by name only "
+                          f"({', '.join(sorted(bundled_sets()))})")
+        parent = (path.parent / ref).resolve()
+        if not parent.is_file():
+            return None, (f"{ref!r}: no such file ({parent}); give a path relative to "
+                          f"{path.parent}, or a bundled set by name "
+                          f"({', '.join(sorted(bundled_sets()))})")
+        return parent, None
+    sets = bundled_sets()
+    if ref not in sets:
+        return None, (f"{ref!r}: no bundled set of that name (bundled: "
+                      f"{', '.join(sorted(sets))}); a file is named with its .yaml "
+                      "ending, relative to this file")
+    return sets[ref].resolve(), None
+
+
+def _resolve_located(located: Located, path: Path, stack: tuple[Path, ...],
+                     problems: list[Problem], bundled_only: bool = False) -> Located | None:
     data = located.data
     if not isinstance(data, dict):
         problems.append(Problem(str(path), 1, "", "the file must be a mapping of keys "
@@ -98,12 +127,17 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
         return located
     line = located.lines.get(("extends",), (str(path), None))[1]
     if not isinstance(parent_ref, str) or not parent_ref.strip():
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: must be the "
-                                "path of a base set, relative to this file"))
+        problems.append(Problem(str(path), line, "extends", "must be the name of a bundled "
+                                "set (national-faq-2017) or the path of a base set "
+                                "relative to this file"))
         return None
-    parent = (path.parent / parent_ref).resolve()
-    if parent in stack or parent == path.resolve():
-        chain = " -> ".join(str(p) for p in (*stack, path.resolve(), parent))
+    parent, why = _parent_of(parent_ref, path, bundled_only and not _is_bundled(path))
+    if parent is None:
+        problems.append(Problem(str(path), line, "extends", why))
+        return None
+    here = path.resolve()
+    if parent in stack or parent == here:
+        chain = " -> ".join(str(p) for p in (*stack, here, parent))
         problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: extends "
                                 f"forms a cycle ({chain})"))
         return None
@@ -111,11 +145,7 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
         problems.append(Problem(str(path), line, "extends", "extends chain is deeper than "
                                 f"{MAX_EXTENDS_DEPTH} sets"))
         return None
-    if not parent.is_file():
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: no such file "
-                                f"({parent}); give a path relative to {path.parent}"))
-        return None
-    base = _resolve(parent, (*stack, path.resolve()), problems)
+    base = _resolve(parent, (*stack, here), problems, bundled_only)
     if base is None:
         return None
     child = {k: v for k, v in data.items() if k != "extends"}
@@ -124,6 +154,15 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
     lines = {p: pos for p, pos in base.lines.items() if _value_at(merged, p)[0]}
     lines.update(located.lines)
     return Located(merged, lines)
+
+
+def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem],
+             bundled_only: bool = False) -> Located | None:
+    located, found = parse_file(path)
+    problems.extend(found)
+    if located is None:
+        return None
+    return _resolve_located(located, path, stack, problems, bundled_only)
 
 
 def _value_at(data: Any, loc: Path_) -> tuple[bool, Any]:
@@ -176,6 +215,17 @@ def _allowed_keys(model: type[BaseModel], loc: Path_) -> list[str] | None:
     return None
 
 
+def _percent_hint(kind: str, ctx: dict, value: Any) -> str:
+    """For a percentage written where a fraction belongs (``55`` for a rate), the
+    fraction it probably means: ``; a rate is a fraction: for 55% write 0.55``."""
+    bound = ctx.get("le", ctx.get("lt"))
+    if kind not in ("less_than_equal", "less_than") or bound != 1 \
+            or isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not 2 <= value <= 100:  # 1.5 is likelier a slip than 1.5%
+        return ""
+    return f"; a rate is a fraction: for {value:g}% write {value / 100:g}"
+
+
 def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -200,6 +250,7 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
             msg += " (write it without quotes)"
     if kind in ("dict_type", "model_type"):
         msg = "must be a mapping of keys"
+    msg += _percent_hint(kind, err.get("ctx") or {}, value)
     shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
     return loc, f"{shown}{msg}"
 
@@ -224,32 +275,74 @@ def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Pr
     return (None if problems else spec), problems, warnings
 
 
-def load(file: str | Path) -> LoadedSet:
+def load(file: str | Path, *, bundled_only: bool = False) -> LoadedSet:
     """Load, merge and validate an assumption set; raise :class:`AssumptionsError`.
 
-    ``file`` is a path, or the name of a bundled set (``national-faq-2017``).
+    ``file`` is a path, or the name of a bundled set (``national-faq-2017``). With
+    ``bundled_only`` only a bundled set's name is accepted, and nothing it names may
+    lead outside the bundled sets (the web app's rule).
     """
-    path = find_set(file)
+    if bundled_only:
+        sets = bundled_sets()
+        name = str(file)
+        if name not in sets:
+            raise AssumptionsError([Problem(name, None, "", "not a bundled set (bundled: "
+                                            f"{', '.join(sorted(sets))})")])
+        path = sets[name]
+    else:
+        path = find_set(file)
     problems: list[Problem] = []
     located = _resolve(path, (), problems)
     if located is None:
         raise AssumptionsError(problems)
-    spec, found, warnings = validate(located, str(path))
+    return load_located(located, str(path), problems)
+
+
+def load_text(text: str, name: str = "upload.yaml", *, bundled_only: bool = True
+              ) -> LoadedSet:
+    """Load a set from YAML ``text`` (an upload); problems are reported against ``name``.
+
+    With ``bundled_only`` (the default) its ``extends`` may name bundled sets only, so
+    the text can never make the tool read another file.
+    """
+    located, problems = parse(text, name)
+    if located is None:
+        raise AssumptionsError(problems)
+    path = Path(name)
+    if bundled_only and located.data and isinstance(located.data, dict) \
+            and located.data.get("evidence_library"):
+        line = located.lines.get(("evidence_library",), (name, None))[1]
+        raise AssumptionsError([Problem(name, line, "evidence_library", "an uploaded set "
+                                        "cannot name local evidence folders")])
+    resolved = _resolve_located(located, path, (), problems, bundled_only)
+    if resolved is None:
+        raise AssumptionsError(problems)
+    return load_located(resolved, name, problems)
+
+
+def load_located(located: Located, file: str, problems: list[Problem] | None = None
+                 ) -> LoadedSet:
+    """Validate merged data (``extends`` already resolved) into a :class:`LoadedSet`."""
+    problems = list(problems or [])
+    spec, found, warnings = validate(located, file)
     if problems or spec is None:
         raise AssumptionsError(sorted(problems + found,
                                       key=lambda p: (p.file, p.line or 0, p.field)))
     resolved = located.data
-    spec, conversions, found = _resolve_evidence(spec, located, str(path))
+    spec, conversions, found = _resolve_evidence(spec, located, file)
     if found:
         raise AssumptionsError(found)
     records = {c["record"]: c["record_data"] for c in conversions.values()}
-    digest = hash_resolved(resolved if not records
-                           else {"assumptions": resolved, "evidence": records})
+    # Where local evidence folders are does not change the results (the records cited
+    # are hashed), so a set resolved with absolute folders hashes the same anywhere.
+    hashed = {k: v for k, v in resolved.items() if k != "evidence_library"}
+    digest = hash_resolved(hashed if not records
+                           else {"assumptions": hashed, "evidence": records})
     notes = [f"conditions.{cid}.annual_saving: {note}"
              for cid, c in conversions.items() for note in c["notes"]]
     years = price_years(spec, conversions)
     if years["mixed"] and not years["acknowledged"]:
-        f, line = locate(located.lines, ("conditions",), str(path))
+        f, line = locate(located.lines, ("conditions",), file)
         raise AssumptionsError([Problem(f, line, "conditions", (
             "savings are in different price years (" + years["summary"] + ") and would "
             "be added together: convert them to one price year (set price_year and a "
@@ -259,7 +352,7 @@ def load(file: str | Path) -> LoadedSet:
         notes.append("price years: " + years["summary"] + "; figures with no stated "
                      "price year are added as if in one price year. State why in "
                      "price_years_acknowledged, or convert them.")
-    return LoadedSet(file=str(path), resolved=resolved, spec=spec, hash=digest,
+    return LoadedSet(file=file, resolved=resolved, spec=spec, hash=digest,
                      warnings=tuple(warnings + notes), lines=located.lines,
                      evidence=conversions, price_years=years)
 
@@ -285,6 +378,19 @@ def price_years(spec: AssumptionSet, conversions: dict) -> dict:
             "unknown": bool(unknown) or spec.price_year is None,
             "acknowledged": spec.price_years_acknowledged,
             "summary": "; ".join(parts)}
+
+
+def standalone(loaded: LoadedSet) -> dict:
+    """The resolved data of ``loaded`` as a set that validates and runs to the same hash
+    from any folder: each ``evidence_library`` folder, written relative to the file that
+    named it, becomes an absolute path (the only paths a resolved set holds)."""
+    data = dict(loaded.resolved)
+    if data.get("evidence_library"):
+        data["evidence_library"] = [
+            str((Path(locate(loaded.lines, ("evidence_library", i), loaded.file)[0])
+                 .parent / folder).resolve())
+            for i, folder in enumerate(data["evidence_library"])]
+    return data
 
 
 def _resolve_evidence(spec: AssumptionSet, located: Located, file: str

@@ -131,7 +131,7 @@ class Results:
     hash: str
     tool_version: str
     currency: str
-    price_year: int | None
+    price_year: int | str | None   # calendar year, or financial year "2010/11"
     horizon_years: int
     savings_apply_to: str
     benefit_months: float
@@ -153,6 +153,19 @@ class Results:
     outcomes: dict = field(default_factory=dict)  # rates, counterfactual and threshold
     appraisal: dict = field(default_factory=dict)  # options, optimism bias, VfM, prices
     financial: dict = field(default_factory=dict)  # affordability by financial year
+
+    def frames(self) -> dict:
+        """The results as pandas DataFrames (pandas is imported here, on first use).
+
+        Keys: ``totals`` and ``per_person_entering`` (one row each), ``by_year``,
+        ``by_month`` (cumulative cost and gross savings at the end of each month),
+        ``by_condition``, ``by_budget_holder``, ``by_budget_holder_year``,
+        ``by_care_category``, ``cost_lines``. Money is unrounded [GBP]; each frame's
+        ``attrs["units"]`` maps its columns to units.
+        """
+        from .frames import to_frames
+
+        return to_frames(self.to_dict())
 
     def to_dict(self) -> dict:
         """The JSON contract (see docs/commands.md) plus extra, documented keys."""

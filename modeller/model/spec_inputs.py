@@ -37,7 +37,8 @@ def cash_shares(spec) -> list[float]:
     sum over its care categories of split share x the category's cash-releasing
     share. A condition with no split releases no cash (non-cash-releasing)."""
     cats = category_cash_shares(spec)
-    return [sum(share * cats.get(k, 0.0) for k, share in (c.savings_split or {}).items())
+    return [sum(share.value * cats.get(k, 0.0)
+                for k, share in (c.savings_split or {}).items())
             for c in spec.conditions.values()]
 
 
