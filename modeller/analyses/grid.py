@@ -122,7 +122,7 @@ def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
     from ..inputs.keys import KeyError_, numeric_inputs, set_values
     from ..inputs.loader import AssumptionsError, load_located
     from ..inputs.yamlsource import Located
-    from ..model import engine
+    from ..model import runner
 
     loaded = getattr(obj, "loaded", obj)
     known = numeric_inputs(loaded.spec, loaded.resolved)
@@ -139,7 +139,7 @@ def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
                     else str(first))
             raise VaryError(f"the combination {values} is not a valid set: {text}") \
                 from None
-        d = engine.run(edited).to_dict()
+        d = runner.run(edited).to_dict()
         t = d["totals"]
         row = dict(values)
         for c in COLUMNS:
