@@ -307,3 +307,18 @@ def test_new_fields_are_validated_with_located_messages(tmp_path):
                    "outcomes.qaly_gain_per_recovery", "financial_case.inflation.source", "option.kind",
                    "care_categories.x.cash_releasing.share"):
         assert any(needle in p for p in found), (needle, found)
+
+
+def test_evidence_design_and_comparison_group_reach_json_and_business_case():
+    """The RA figure is a small RCT (a comparison group); the COPD service example does
+    not describe one: the business case says so beside each figure."""
+    from modeller.outputs.reports import bundle as bundle_mod
+    from modeller.outputs.reports.pdf import render_html
+    loaded = assumptions.load("example-area")
+    d = model.run(loaded).to_dict()
+    assert d["evidence"]["msk"]["comparison_group"] == "yes"
+    assert d["evidence"]["copd"]["comparison_group"] == "not_stated"
+    assert "RCT" in d["evidence"]["msk"]["design"]
+    html = render_html("business-case", bundle_mod.make_bundle(loaded, d))
+    assert "Comparison group:</strong> yes." in html
+    assert "not stated in the source, so the figure may include recoveries" in html

@@ -449,6 +449,8 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
             "record": record.id, "record_data": record.model_dump(mode="json"),
             "original": conv.original, "value": conv.value,
             "currency": conv.currency, "price_year": conv.price_year,
+            "design": record.design, "comparison_group": record.comparison_group,
+            "caveats": list(record.caveats),
             "steps": [step.text for step in conv.steps],
             "by": [step.by for step in conv.steps],
             "notes": list(conv.notes), "explanation": conv.explain()}

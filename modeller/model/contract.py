@@ -121,6 +121,13 @@ _EVIDENCE = {
         "currency": {"type": "string"},
         "price_year": {**_PRICE_YEAR, "description": "Price year of value (null: as "
                        "published, none stated)."},
+        "design": {"type": "string", "description": "The study design, as the seed "
+                   "describes it."},
+        "comparison_group": {"type": "string", "enum": ["yes", "no", "not_stated"],
+                             "description": "Whether the study had an untreated "
+                             "comparison group (no: a before/after change, which "
+                             "includes recoveries that would have happened anyway)."},
+        "caveats": _strings("The record's caveats."),
         "steps": _strings("Each conversion step, in order."),
         "by": _strings("Whose each step is: seed, tool or set."),
         "notes": _strings("Caveats of the conversion."),

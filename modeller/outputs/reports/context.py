@@ -286,7 +286,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     evidence_notes = [
         {"label": labels_by_id.get(cid, cid), "record": e.get("record") or "",
          "original": e.get("original") or "", "steps": list(e.get("steps") or []),
-         "notes": list(e.get("notes") or [])}
+         "notes": list(e.get("notes") or []), "design": e.get("design"),
+         "comparison_group": e.get("comparison_group"),
+         "caveats": list(e.get("caveats") or [])}
         for cid, e in (results.get("evidence") or {}).items()]
 
     chart_set: dict[str, charts.Chart] = {}
