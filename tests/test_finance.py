@@ -322,3 +322,80 @@ def test_evidence_design_and_comparison_group_reach_json_and_business_case():
     html = render_html("business-case", bundle_mod.make_bundle(loaded, d))
     assert "Comparison group:</strong> yes." in html
     assert "not stated in the source, so the figure may include recoveries" in html
+
+
+def test_counterfactual_optimism_bias_and_cash_shares_are_uncertain_inputs(tmp_path):
+    """They take ranges and distributions like any input: the tornado moves them, the
+    PSA draws them."""
+    from modeller.analyses import psa, sensitivity
+    path = extending(tmp_path, NATIONAL, """\
+        optimism_bias:
+          cost_uplift: {value: 0.1, range: [0, 0.3]}
+          source: test
+        budget_holders: {mh: MH, acute: Acute}
+        costs: {budget_holder: mh}
+        care_categories:
+          adm:
+            label: Admissions
+            budget_holder: acute
+            cash_releasing:
+              share: {value: 0.5, range: [0, 1], distribution: {type: uniform, low: 0, high: 1}}
+              mechanism: tariff
+        conditions:
+          all_ltc_mus:
+            savings_split: {adm: 1.0}
+        outcomes:
+          counterfactual_recovery_rate:
+            value: 0.05
+            range: [0, 0.15]
+            distribution: {type: uniform, low: 0, high: 0.15}
+        """)
+    loaded = assumptions.load(path)
+    tornado = {r["parameter"]: r for r in sensitivity.one_way(loaded)["tornado"]}
+    cf = tornado["outcomes.counterfactual_recovery_rate"]
+    assert cf["npv_low"] > cf["npv_high"]            # more recover anyway: lower NPV
+    ob = tornado["optimism_bias.cost_uplift"]
+    assert ob["npv_low"] > ob["npv_high"]
+    cash = tornado["care_categories.adm.cash_releasing.share"]
+    assert cash["npv_low"] == pytest.approx(cash["npv_high"])  # NPV counts all savings
+    out = psa.analyse(loaded, 400, 3)
+    drawn = {d["parameter"] for d in out["distributions"]}
+    assert {"outcomes.counterfactual_recovery_rate",
+            "care_categories.adm.cash_releasing.share"} <= drawn
+    cash_npv = out["summary"]["npv_cash_releasing_lifetime"]
+    assert cash_npv["p5"] < cash_npv["p95"]
+    assert any(r["key"] == "npv" for r in out["point_vs_mean"])
+
+
+def test_scenarios_are_options_against_business_as_usual(tmp_path):
+    """A do-minimum scenario sits beside the preferred option in the economic case."""
+    from modeller.outputs.reports.finance import options
+    pref = national_data()
+    pref["option"] = {"label": "Preferred", "kind": "preferred"}
+    dm = copy.deepcopy(pref)
+    dm["option"] = {"label": "Do minimum", "kind": "do_minimum"}
+    dm["activity"]["entering_treatment"] = 300
+    a, b = run_data(pref).to_dict(), run_data(dm).to_dict()
+    rows = options(a, [{"results": a}, {"results": b}])
+    assert [r["label"] for r in rows] == ["Business as usual", "Preferred", "Do minimum"]
+    assert rows[2]["kind"] == "do minimum"
+    assert rows[2]["pv_cost"] == pytest.approx(PV_COST / 2)
+
+
+def test_reports_state_figures_and_never_recommend():
+    """No tool-written verdict: the decision is the set's own words or left for local
+    completion; the statements are discounted."""
+    from modeller.outputs.reports import bundle as bundle_mod
+    from modeller.outputs.reports.pdf import render_html
+    loaded = assumptions.load(NATIONAL)
+    d = model.run(loaded).to_dict()
+    for kind in ("business-case", "board-summary"):
+        html = render_html(kind, bundle_mod.make_bundle(loaded, d))
+        assert "Approve" not in html and "Not supported" not in html
+        assert "The board is asked to" in html and "For local completion" in html
+        assert "Discounted at 3.5% a year" in html
+    data = national_data()
+    data["board_asked_to"] = "approve funding of £1.95m from 2027/28."
+    d2 = run_data(data).to_dict()
+    html = render_html("board-summary", bundle_mod.make_bundle(loaded, d2))
+    assert "The board is asked to approve funding of £1.95m from 2027/28." in html

@@ -184,6 +184,7 @@ def appraisal(spec, x: Inputs, a: Arrays, totals, price_years: dict) -> dict:
              "description": "No service: nothing spent, nothing saved.", **zero},
             {"label": option.label if option else spec.name,
              "kind": option.kind if option else "preferred",
+             "declared": option is not None,
              "description": option.description if option else spec.description,
              **mine}],
         "incremental_to": "business_as_usual",

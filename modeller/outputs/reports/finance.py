@@ -108,7 +108,8 @@ def options(results: dict, scenarios: list[dict]) -> list[dict]:
         mine = ((r.get("appraisal") or {}).get("options") or [None, None])[1]
         if mine is None:
             continue
-        rows.append(_option_row(mine["label"], mine["kind"], mine, mine.get("description")))
+        kind = mine["kind"] if mine.get("declared") else "alternative"
+        rows.append(_option_row(mine["label"], kind, mine, mine.get("description")))
     return rows
 
 
