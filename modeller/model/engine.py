@@ -10,7 +10,8 @@ The logic generalises the NHS England IAPT-LTC FAQ (000_531557c98ba51688.txt:125
 - entering[t, c] = entering_treatment[t] * share[c]                       [people]
 - completed = entering * completion_rate[c]; recovered = completed * recovery_rate[c]
   ("30% (0.5*0.6) of people entering treatment recover", 000_...:1392-1396)
-- beneficiaries = recovered, completed or entering (``savings_apply_to``)
+- beneficiaries = recovered, completed or entering (``savings_apply_to``), less the
+  counterfactual: max(B - counterfactual[c] x entering, 0) (docs/method.md)
 - each beneficiary saves annual_saving[c] / 12 per month for ``B`` benefit months
   (a fractional last month pro rata), from the month after entry + treatment_months
   (FAQ Table 2, 000_...:1279-1333)
@@ -18,7 +19,11 @@ The logic generalises the NHS England IAPT-LTC FAQ (000_531557c98ba51688.txt:125
 Timing (all monthly; month 1 is the first month of year 1): entries are spread evenly
 over the 12 months of their year; per-person costs fall in the month of entry; fixed
 costs evenly over the months of their year; a booster ``k`` months after entry.
-Anything after month 12*H is outside the horizon and reported separately.
+Anything after month 12*H is outside the horizon and reported separately; the
+``*_all`` arrays carry every year in which the horizon's cohorts still save, so the
+lifetime NPV discounts them by the same convention. Optimism bias: every cost x (1 +
+cost_uplift), every saving x (1 - savings_reduction), savings ``benefit_delay_months``
+later.
 
 Discounting follows the HM Treasury Green Book: year 1 is undiscounted and year t is
 multiplied by prod_{s=2..t} 1/(1+r_s), i.e. 1/(1+r)^(t-1) for a constant rate. This

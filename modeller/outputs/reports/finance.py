@@ -120,8 +120,15 @@ def _financial_rows(results: dict) -> list[dict]:
 
 
 def _holder_cash(results: dict) -> list[dict]:
+    """Cash-releasing and other savings by holder and year; empty when no category
+    states any cash-releasing saving (all are then non-cash-releasing, said in words)."""
+    holders = results.get("by_budget_holder") or []
+    if not any(h.get("cash_releasing_savings_within_horizon") for h in holders):
+        return []
     rows = []
-    for h in results.get("by_budget_holder") or []:
+    for h in holders:
+        if not h["gross_savings_within_horizon"]:
+            continue
         rows.append({"label": h["label"],
                      "mechanisms": "; ".join(h.get("cash_releasing_mechanisms") or [])
                      or "none stated (non-cash-releasing)",
