@@ -81,10 +81,11 @@ def headline(results: dict, perspective: str) -> dict[str, Any]:
         "payback": fmt.months(results["per_person_entering"]["payback_months"],
                               missing="never"),
         "payback_sentence": (
-            f"One person entering treatment repays their cost after "
+            f"One person entering treatment repays their cost (undiscounted) after "
             f"{fmt.months(results['per_person_entering']['payback_months'])}"
             if results["per_person_entering"]["payback_months"] is not None
-            else "One person entering treatment never repays their cost from savings"),
+            else "One person entering treatment never repays their cost from savings, "
+                 "even undiscounted"),
         "over": over,
     }
 
