@@ -44,8 +44,6 @@ DISCOUNT_CONVENTION = (
     "discounts the first year too; to reproduce these figures in Excel use "
     "=first_year + NPV(rate, later_years).")
 
-#: The longest benefit duration the schema allows [months]: lifetime arrays cover it.
-MAX_BENEFIT_MONTHS = 1200
 #: Relative tolerance when comparing cumulative savings with cumulative costs.
 BREAK_EVEN_RTOL = 1e-12
 #: Cumulative amounts below this are "nothing yet" for break-even (a month in which
@@ -177,10 +175,14 @@ def _months_of_saving(a: np.ndarray) -> np.ndarray:
 
 
 def _accrual_at(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
-    """:func:`_accrual` at the month indices ``index`` only. (D, len(index))"""
+    """:func:`_accrual` at the month indices ``index`` only. (D, len(index))
+
+    Once every entry month's benefit is over (a >= B + 12) the value is B exactly, so
+    later years add exactly nothing (not rounding noise)."""
     a = (index - delay).astype(float)
-    return (_months_of_saving(a[None])
-            - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
+    b = benefit_months[:, None]
+    value = (_months_of_saving(a[None]) - _months_of_saving(a[None] - b)) / 12.0
+    return np.where(a[None] >= b + 12.0, b, value)
 
 
 def _accrual(months: int, delay: int, benefit_months: np.ndarray) -> np.ndarray:
@@ -234,10 +236,11 @@ def compute(x: Inputs) -> Arrays:
     year_end_c = np.einsum("dtc,dty->dyc", flow / 12.0, kernel[:, :, 11::12])
     savings_by_year_c = np.diff(year_end_c, axis=1, prepend=0.0)        # (D, H, C)
 
-    # Every year in which the horizon's cohorts can still save or have boosters. The
-    # count depends only on the horizon, the delays and the longest benefit the schema
-    # allows (not on the draws), so results never depend on how draws are chunked.
-    longest = max(MAX_BENEFIT_MONTHS, float(np.ceil(np.max(x.benefit_months))) if d else 0)
+    # Every year in which the horizon's cohorts still save or have boosters. The count
+    # follows the longest benefit among the draws; every sum over years is a running
+    # (left-to-right) sum, so trailing years of zeros never change a draw's figures and
+    # results do not depend on how draws are chunked.
+    longest = float(np.ceil(np.max(x.benefit_months))) if d else 0.0
     years = h + int(math.ceil((max(delay + longest, x.booster_months) + 1) / 12.0)) + 1
     accrual = _accrual_at(12 * np.arange(years) + 11, delay, x.benefit_months)  # (D, Y)
     lag = np.arange(years)[None, :] - np.arange(h)[:, None]              # (H, Y)
@@ -336,12 +339,15 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
     df = a.discount_factor
     df_all = a.discount_factor_all
     savings_all = a.savings_all_condition.sum(axis=2)
-    cash_all = np.einsum("dyc,dc->dy", a.savings_all_condition, a.cash_share)
+    cash_all = (a.savings_all_condition * a.cash_share[:, None, :]).sum(axis=2)
     pv_cost = (a.cost_by_year * df).sum(axis=1)
     pv_savings = (a.savings_by_year * df).sum(axis=1)
-    pv_cost_lifetime = (a.cost_all * df_all).sum(axis=1)
-    pv_savings_lifetime = (savings_all * df_all).sum(axis=1)
-    pv_cash_lifetime = (cash_all * df_all).sum(axis=1)
+
+    def running_total(v):          # left to right: trailing zeros change nothing
+        return np.cumsum(v, axis=1)[:, -1]
+    pv_cost_lifetime = running_total(a.cost_all * df_all)
+    pv_savings_lifetime = running_total(savings_all * df_all)
+    pv_cash_lifetime = running_total(cash_all * df_all)
     pv_attributable = (a.attributable.sum(axis=2) * df).sum(axis=1)
 
     def ratio(num, den):
