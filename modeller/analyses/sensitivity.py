@@ -136,7 +136,7 @@ def one_way(obj, params: Iterable[str] | None = None,
         })
     tornado.sort(key=lambda r: -r["swing"])
     return {"base": {k: finite(out[k][0]) for k in ("npv", "net_within_horizon",
-                                                       "net_lifetime")},
+                                                       "npv_lifetime", "net_lifetime")},
             "tornado": tornado, "not_varied": skipped + unchanged,
             "default_range": default_range}
 
