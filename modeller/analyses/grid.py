@@ -20,7 +20,8 @@ from .parameters import Base, base_from, evaluate, finite
 #: Headline columns written after the varied parameters.
 COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
            "gross_savings_within_horizon", "gross_savings_lifetime", "benefit_cost_ratio",
-           "roi", "cost_per_recovery", "break_even_month", "per_person_net"]
+           "roi", "cost_per_recovery", "break_even_month", "per_person_net",
+           "npv_lifetime"]
 MAX_COMBINATIONS = 1_000_000
 MAX_VALUES = 10_000
 #: Combinations when a varied number is not one of the vectorised parameters (each is

@@ -380,7 +380,7 @@ def _grid_context(g: dict, results: dict, over: str, known: dict[str, str],
         out["table"] = [{
             "values": [param_value(r[p], units[p]) for p in params],
             "npv": fmt.money(r.get("npv")),
-            "net_lifetime": fmt.money(r.get("net_lifetime")),
+            "net_lifetime": fmt.money(r.get("npv_lifetime", r.get("net_lifetime"))),
             "bcr": fmt.per_pound(r.get("benefit_cost_ratio")),
             "break_even": (f"month {r['break_even_month']}"
                            if r.get("break_even_month") is not None else "not reached"),
