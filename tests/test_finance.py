@@ -302,8 +302,16 @@ def test_new_fields_are_validated_with_located_messages(tmp_path):
         option: {label: A, kind: best}
         care_categories:
           x: {label: X, budget_holder: acute, cash_releasing: {share: 2, mechanism: m}}
+        board_asked_to: 5
+        price_years_acknowledged: [a]
+        costs:
+          fixed: [{label: Rent, amount: 10, year: 1, recurrent: "yes"}]
+        conditions:
+          all_ltc_mus:
+            counterfactual_recovery_rate: 0.5
         """))
-    for needle in ("optimism_bias.cost_uplift", "optimism_bias.savings_reduction",
+    for needle in ("board_asked_to", "price_years_acknowledged", "costs.fixed[0].recurrent",
+                   "conditions.all_ltc_mus.counterfactual_recovery_rate","optimism_bias.cost_uplift", "optimism_bias.savings_reduction",
                    "outcomes.qaly_gain_per_recovery", "financial_case.inflation.source", "option.kind",
                    "care_categories.x.cash_releasing.share"):
         assert any(needle in p for p in found), (needle, found)

@@ -394,8 +394,9 @@ class FixedCost(_Model):
     amount: Money
     year: Annotated[int, Strict(), Field(ge=1)]
     budget_holder: Text | None = None
-    recurrent: bool = Field(False, description="A running cost (true) or a one-off "
-                            "set-up, training or recruitment cost (false).")
+    recurrent: Annotated[bool, Strict()] = Field(
+        False, description="A running cost (true) or a one-off set-up, training or "
+        "recruitment cost (false).")
     source: Text | None = None
 
 
