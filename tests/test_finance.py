@@ -407,3 +407,27 @@ def test_reports_state_figures_and_never_recommend():
     d2 = run_data(data).to_dict()
     html = render_html("board-summary", bundle_mod.make_bundle(loaded, d2))
     assert "The board is asked to approve funding of £1.95m from 2027/28." in html
+
+
+def test_inflation_index_by_year():
+    """An index of 100, 102, 105, 107, 110 turns real into cash terms year by year."""
+    data = national_data()
+    data["financial_case"] = {"first_year": "2027/28", "inflation": {
+        "index": [100, 102, 105, 107, 110], "source": "test"}}
+    fin = run_data(data).financial
+    assert [y["cost_cash_terms"] for y in fin["by_year"]] == pytest.approx(
+        [390_000 * k / 100 for k in (100, 102, 105, 107, 110)])
+
+
+def test_inflation_needs_rate_or_index(tmp_path):
+    found = load_problems(extending(tmp_path, NATIONAL, """\
+        financial_case:
+          inflation: {source: x}
+        """))
+    assert any("financial_case.inflation" in p and "neither" in p for p in found)
+    found = load_problems(extending(tmp_path, NATIONAL, """\
+        financial_case:
+          inflation: {index: [1, 2], source: x}
+        """))
+    assert any("financial_case.inflation.index" in p and "one per year" in p
+               for p in found)

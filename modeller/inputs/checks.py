@@ -209,6 +209,18 @@ def _finance_rules(data: dict) -> list[tuple[tuple, str]]:
         out.append((("optimism_bias",), "give at least one of cost_uplift, "
                     "savings_reduction or benefit_delay_months (or remove the block)"))
 
+    inflation = _get(data, "financial_case", "inflation")
+    if isinstance(inflation, dict):
+        rate, index = inflation.get("rate"), inflation.get("index")
+        if (rate is None) == (index is None):
+            out.append((("financial_case", "inflation"), "give a `rate` (a number a "
+                        "year) or an `index` (one number per year), not " +
+                        ("both" if rate is not None else "neither")))
+        horizon = _num(data.get("horizon_years"))
+        if isinstance(index, list) and horizon is not None and len(index) != horizon:
+            out.append((("financial_case", "inflation", "index"), f"a list of "
+                        f"{len(index)} numbers; it must have one per year of the horizon "
+                        f"({horizon:g})"))
     first = _get(data, "financial_case", "first_year")
     if isinstance(first, str) and len(first) == 7 and first[:4].isdigit() \
             and first[5:].isdigit() and (int(first[:4]) + 1) % 100 != int(first[5:]):

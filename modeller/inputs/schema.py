@@ -421,9 +421,12 @@ class OptimismBias(_Model):
 
 
 class Inflation(_Model):
-    """An index turning real-terms figures into cash terms. [fraction/year]"""
+    """An index turning real-terms figures into cash terms: a constant annual ``rate``
+    [fraction/year] or an ``index`` with one value per year (year 1 = the set's
+    prices). [-]"""
 
-    rate: Annotated[float, Strict(), Field(ge=-0.5, le=1)]
+    rate: Annotated[float, Strict(), Field(ge=-0.5, le=1)] | None = None
+    index: list[Annotated[float, Strict(), Field(gt=0, le=1e6)]] | None = None
     source: Text
     note: Text | None = None
 

@@ -212,7 +212,12 @@ def financial(spec, x: Inputs, a: Arrays) -> dict:
     savings = a.savings_by_year[0]
     cash = (a.savings_by_year_condition[0] * a.cash_share[0][None, :]).sum(axis=1)
     inflation = fc.inflation if fc and fc.inflation else None
-    index = ((1.0 + inflation.rate) ** np.arange(h)) if inflation else np.ones(h)
+    if inflation is None:
+        index = np.ones(h)
+    elif inflation.index is not None:
+        index = np.array(inflation.index, float) / float(inflation.index[0])
+    else:
+        index = (1.0 + inflation.rate) ** np.arange(h)
     years = []
     for t in range(h):
         row = {"year": t + 1, "financial_year": financial_year(first, t + 1),
@@ -240,8 +245,9 @@ def financial(spec, x: Inputs, a: Arrays) -> dict:
         "first_financial_year": first,
         "funding_source": fc.funding_source if fc else None,
         "terms": "cash" if inflation else "real",
-        "inflation": ({"rate": inflation.rate, "source": inflation.source,
-                       "note": inflation.note} if inflation else None),
+        "inflation": ({"rate": inflation.rate, "index": inflation.index,
+                       "source": inflation.source, "note": inflation.note}
+                      if inflation else None),
         "by_year": years,
         "totals": {k: float(sum(r[k] for r in years))
                    for k in ("recurrent_cost", "non_recurrent_cost", "cost",
