@@ -132,6 +132,9 @@ def table(d: dict) -> str:
         out.append(_grid(rows, ["budget holder", "cost", "gross savings", "net",
                                 "lifetime savings"]))
     out += ["", "NPV: " + d["discount_convention"]]
+    years = (d.get("appraisal") or {}).get("price_years") or {}
+    if years.get("acknowledged"):
+        out.append("Price years: " + years["acknowledged"])
     return "\n".join(out) + "\n"
 
 
