@@ -431,3 +431,26 @@ def test_inflation_needs_rate_or_index(tmp_path):
         """))
     assert any("financial_case.inflation.index" in p and "one per year" in p
                for p in found)
+
+
+def test_psa_means_beside_point_estimates_and_edge_warnings_in_the_report():
+    """Nationally the completion rate (60% of 50-60%) and the cost (£650 of £650-684)
+    sit at the favourable ends of their ranges, so the mean NPV is below the point
+    estimate (issue 10): the business case says both."""
+    from modeller.analyses import psa
+    from modeller.outputs.reports import bundle as bundle_mod
+    from modeller.outputs.reports.pdf import render_html
+    loaded = assumptions.load("national-faq-2017-psa")
+    out = psa.analyse(loaded, 2000, 1)
+    npv = next(r for r in out["point_vs_mean"] if r["key"] == "npv")
+    assert npv["point"] == pytest.approx(PV_SAVINGS - PV_COST)
+    assert npv["mean"] < npv["point"] and npv["differs"]
+    assert "so the point estimate is optimistic" in out["point_vs_mean_sentence"]
+    edges = {e["parameter"]: e["end"] for e in out["central_value_at_edge"]}
+    assert edges["outcomes.completion_rate"] == "high"
+    assert edges["costs.per_person_entering"] == "low"
+    bundle = bundle_mod.make_bundle(loaded, model.run(loaded).to_dict())
+    html = render_html("business-case", {**bundle, "psa": out})
+    assert out["point_vs_mean_sentence"] in html
+    assert "Central values at an end of their own range" in html
+    assert "Completion rate: 60%, the top of its range 50% to 60%." in html

@@ -201,7 +201,7 @@ def test_psa_probabilities_summary_draws_and_seed(full, case_text):
                         + [_plain(fmt.money(npv[k])) for k in ("mean", "p5", "p50", "p95")])
     assert expected in section
     bcr = p["summary"]["benefit_cost_ratio"]
-    assert " ".join(["Saved per £1 over 5 years, NHS healthcare perspective"]
+    assert " ".join(["Saved per £1 over 5 years in present values, NHS healthcare perspective"]
                     + [fmt.per_pound(bcr[k]) for k in ("mean", "p5", "p50", "p95")]) in section
     # Probability of having broken even by each year: the chart's bar labels.
     for year, prob in zip(p["years"], p["probability_broken_even_by_year"]):

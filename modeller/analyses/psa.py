@@ -48,10 +48,10 @@ SUMMARY_KEYS = [
     "cost_per_attributable_recovery",
 ]
 #: Point estimates compared with the PSA means, with their labels for sentences.
-COMPARED = {"npv": "NPV within the horizon", "npv_lifetime": "lifetime NPV",
-            "pv_cost": "present value of cost",
-            "pv_gross_savings": "present value of gross savings",
-            "benefit_cost_ratio": "benefit-cost ratio (PV/PV)"}
+COMPARED = {"npv": "NPV within the horizon", "npv_lifetime": "Lifetime NPV",
+            "pv_cost": "Present value of cost",
+            "pv_gross_savings": "Present value of gross savings",
+            "benefit_cost_ratio": "Benefit-cost ratio (PV/PV)"}
 #: A mean differs from its point estimate when they differ by more than this share.
 DIFFERS_RTOL = 0.05
 PERCENTILES = (5, 50, 95)
@@ -265,7 +265,8 @@ def point_vs_mean(run: Run) -> list[dict]:
         sentence = None
         if differs:
             word = "lower" if m < p else "higher"
-            sentence = (f"The expected {label} across the draws (the mean) is {word} than "
+            name = label if label.startswith("NPV") else label[0].lower() + label[1:]
+            sentence = (f"The expected {name} across the draws (the mean) is {word} than "
                         "the point estimate: the central values are not the middle of "
                         "their distributions, so the point estimate is "
                         + ("optimistic." if (m < p) != (key == "pv_cost") else
@@ -273,6 +274,29 @@ def point_vs_mean(run: Run) -> list[dict]:
         rows.append({"key": key, "label": label, "point": p, "mean": m,
                      "differs": bool(differs), "sentence": sentence})
     return rows
+
+
+def point_vs_mean_sentence(rows: list[dict]) -> str | None:
+    """One plain sentence for the figures whose mean differs from the point estimate."""
+    lower = [r for r in rows if r["differs"] and r["mean"] < r["point"]]
+    higher = [r for r in rows if r["differs"] and r["mean"] > r["point"]]
+    if not lower and not higher:
+        return None
+
+    def names(group):
+        items = [r["label"] if r["label"].startswith("NPV") else
+                 r["label"][0].lower() + r["label"][1:] for r in group]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    parts = []
+    if lower:
+        parts.append(f"lower than the point estimate for the {names(lower)}")
+    if higher:
+        parts.append(f"higher for the {names(higher)}")
+    worse = any(r["key"] in ("npv", "npv_lifetime") for r in lower)
+    return ("The expected values across the simulations (their means) are "
+            + " and ".join(parts) + ": the central values of the inputs are not the "
+            "middle of their distributions"
+            + (", so the point estimate is optimistic." if worse else "."))
 
 
 def edge_warnings(base: Base) -> list[dict]:
@@ -331,7 +355,8 @@ def summarise(run: Run) -> dict:
         "draws": run.draws,
         "seed": run.seed,
         "summary": {k: _summary(v[k], k) for k in SUMMARY_KEYS},
-        "point_vs_mean": point_vs_mean(run),
+        "point_vs_mean": (compared := point_vs_mean(run)),
+        "point_vs_mean_sentence": point_vs_mean_sentence(compared),
         "central_value_at_edge": edge_warnings(run.base),
         "probability_net_positive": {
             "within_horizon": float(np.mean(v["npv"] > 0)),
