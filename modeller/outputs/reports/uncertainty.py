@@ -35,6 +35,11 @@ _LABEL_BY_PATH = {
     "activity.treatment_months": "Months of treatment before savings start",
     "outcomes.completion_rate": "Completion rate",
     "outcomes.recovery_rate": "Recovery rate",
+    "outcomes.counterfactual_recovery_rate": "Counterfactual recovery (share of entrants "
+                                             "who would recover anyway)",
+    "optimism_bias.cost_uplift": "Optimism bias: cost uplift",
+    "optimism_bias.savings_reduction": "Optimism bias: savings reduction",
+    "optimism_bias.benefit_delay_months": "Optimism bias: delay to savings",
     "benefit_duration.months": "Benefit duration (months)",
     "costs.per_person_entering": "Cost per person entering treatment",
     "costs.per_completer": "Extra cost per completer",
