@@ -219,14 +219,14 @@ def _summary(values: np.ndarray, key: str) -> dict:
 
 def drivers(run: Run, target: int = 0) -> tuple[list[dict], float | None]:
     """Parameters ranked by how much of the variance of NPV (``target`` 0) or of the
-    lifetime net (1) they explain: Pearson correlation, standardised regression
+    lifetime NPV (1, discounted) they explain: Pearson correlation, standardised regression
     coefficient (SRC) from a linear regression on all sampled parameters, and SRC^2,
     the share of the variance each explains under that linear model. Also R^2."""
     p = len(run.params)
     if run.draws < 3 or p == 0:
         return [], None
     z = np.column_stack([run.samples[q.path] for q in run.params]
-                        + [run.values["npv" if target == 0 else "net_lifetime"]])
+                        + [run.values["npv" if target == 0 else "npv_lifetime"]])
     z = z - z.mean(axis=0)
     cov = (z.T @ z) / (run.draws - 1)
     del z
