@@ -28,6 +28,11 @@ _BASIS = {"gross": "gross (treatment cost not deducted)",
 _CARE = {"secondary": "secondary care only", "primary": "primary care only",
          "both": "primary and secondary care", "unknown": "care setting not stated",
          "not_healthcare": "not healthcare costs"}
+_COMPARISON = {"yes": "yes.",
+               "no": "none: a before/after change, which also counts people who would "
+                     "have recovered anyway (see the counterfactual in the economic case).",
+               None: "not stated in the source, so the figure may include recoveries "
+                     "that would have happened anyway."}
 _BENEFICIARIES = {"recovered": "recovering", "completed": "completing",
                   "entering": "entering treatment"}
 
@@ -185,6 +190,8 @@ def evidence_rows(results: dict, records: dict, notes: dict) -> list[dict[str, A
                 "label": c["label"], "value": fmt.money_pp(c["annual_saving"]),
                 "source": c.get("source"),
                 "design": record.get("design") or "not described",
+                "comparison": _COMPARISON.get(record.get("comparison_group"),
+                                              _COMPARISON[None]),
                 "population": record.get("population") or "not described",
                 "basis": basis or "not stated",
                 "transformation": "; ".join(steps) if steps else "used as published",
@@ -196,6 +203,7 @@ def evidence_rows(results: dict, records: dict, notes: dict) -> list[dict[str, A
                 "label": c["label"], "value": fmt.money_pp(c["annual_saving"]),
                 "source": c.get("source"),
                 "design": "a judgement or figure given in the source, not a single study",
+                "comparison": _COMPARISON[None],
                 "population": "not stated in the set",
                 "basis": note or "not stated in the set",
                 "transformation": "used as given",
