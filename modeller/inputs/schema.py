@@ -383,6 +383,7 @@ class CashReleasing(_Model):
     share: Rate
     mechanism: Text | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -438,6 +439,7 @@ class OptimismBias(_Model):
     savings_reduction: Rate | None = None
     benefit_delay_months: WholeMonths | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -449,6 +451,7 @@ class Inflation(_Model):
     rate: Annotated[float, Strict(), Field(ge=-0.5, le=1)] | None = None
     index: list[Annotated[float, Strict(), Field(gt=0, le=1e6)]] | None = None
     source: Text
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -460,6 +463,7 @@ class FinancialCase(_Model):
     inflation: Inflation | None = None
     funding_source: Text | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Option(_Model):
