@@ -24,6 +24,25 @@ def bundled_sets() -> dict[str, Path]:
     return {p.stem: p for p in sorted(bundled_dir("assumptions").glob("*.yaml"))}
 
 
+def bundled_names() -> list[str]:
+    """Every bundled set's name: ``national-faq-2017``, ``scenarios/optimistic``, ..."""
+    root = bundled_dir("assumptions")
+    names = [p.relative_to(root).with_suffix("").as_posix()
+             for p in root.rglob("*.yaml")]
+    return sorted(n for n in names if not n.startswith(("evidence/", "conversion/")))
+
+
+def bundled_set(ref: str) -> Path | None:
+    """The bundled set named ``ref`` (``.yaml`` optional), or None. Only names listed
+    by :func:`bundled_names` match: no path leads out of the bundled folder."""
+    name = str(ref).strip()
+    for suffix in (".yaml", ".yml"):
+        name = name.removesuffix(suffix)
+    if name not in bundled_names():
+        return None
+    return bundled_dir("assumptions") / f"{name}.yaml"
+
+
 def find_set(ref: str | Path) -> Path:
     """A path as given, or, when no such file exists, the bundled set of that name
     (``national-faq-2017``, ``scenarios/optimistic``; the ``.yaml`` is optional)."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .bundled import find_set
+from .bundled import bundled_dir, bundled_names, bundled_set, find_set
+from .characters import escaped, shown
+from .limits import MAX_EXTENDS_DEPTH, MAX_UPLOAD_BYTES
 from .schema import AssumptionSet
-from .yamlsource import Located, Path_, Problem, dotted, locate, parse_file
-
-MAX_EXTENDS_DEPTH = 20
+from .yamlsource import Located, Path_, Problem, capped, dotted, locate, parse, read_text
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
 QUANTITY_KEYS = {"value", "evidence"}
 
@@ -35,8 +37,8 @@ class AssumptionsError(Exception):
     """Raised with every problem found in one or more files."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
+        self.problems = capped(problems)  # at most MAX_PROBLEMS, then "and N more"
+        super().__init__("\n".join(p.format() for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -79,40 +81,129 @@ def merge(base: Any, override: Any) -> Any:
     return out
 
 
-def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
-             ) -> Located | None:
-    located, found = parse_file(path)
+#: File names an assumption set may have (checked before a named file is opened, and
+#: again on the file a symlink leads to).
+SET_SUFFIXES = (".yaml", ".yml")
+_SCHEMA_LINE = re.compile(r"^schema_version[ \t]*:", re.MULTILINE)
+NOT_A_SET = ("not an assumption set: it must be a mapping of keys with `schema_version: 1` "
+             "at its top level (nothing from the file is shown)")
+
+
+def _trusted(path: Path) -> bool:
+    """A file of the package itself (the bundled sets), after following symlinks."""
+    root = bundled_dir("assumptions").resolve()
+    return root in Path(os.path.realpath(path)).parents
+
+
+def _set_name_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be an assumption set, judged by its name alone."""
+    if path.suffix.lower() not in SET_SUFFIXES:
+        return "not an assumption set: its name does not end in .yaml or .yml"
+    real = Path(os.path.realpath(path))
+    if real.suffix.lower() not in SET_SUFFIXES:
+        return ("not an assumption set: it is a link to a file whose name does not end "
+                "in .yaml or .yml")
+    return None
+
+
+def parse_set(text: str, file: str, problems: list[Problem]) -> Located | None:
+    """Parse ``text`` as an assumption set. Text that is not one (no ``schema_version``
+    at its top) is refused by its name alone: none of its problems, keys or values is
+    reported, since it may be any file a hostile set named."""
+    located, found = parse(text, file)
+    if located is not None:
+        is_set = isinstance(located.data, dict) and "schema_version" in located.data
+    else:
+        is_set = bool(_SCHEMA_LINE.search(text)) or not text.strip()
+    if not is_set:
+        problems.append(Problem(file, None, "", NOT_A_SET))
+        return None
     problems.extend(found)
+    return located
+
+
+def read_set(path: Path, problems: list[Problem]) -> Located | None:
+    """Read the assumption set at ``path`` (after :func:`_set_name_problem` and
+    :func:`~modeller.inputs.yamlsource.read_text`'s checks)."""
+    refused = _set_name_problem(path)
+    if refused:
+        problems.append(Problem(str(path), None, "", refused))
+        return None
+    text, found = read_text(path)
+    if text is None:
+        problems.extend(found)
+        return None
+    return parse_set(text, str(path), problems)
+
+
+def _parent(ref: Any, path: Path | None, line: int | None, file: str,
+            bundled_only: bool, problems: list[Problem]) -> Path | None:
+    """The file an ``extends`` names: a bundled set by name, or (unless
+    ``bundled_only``) a path relative to the extending file."""
+    names = ", ".join(sorted(bundled_names()))
+    if not isinstance(ref, str) or not ref.strip():
+        problems.append(Problem(file, line, "extends", f"{shown(ref)}: must be the name "
+                                f"of a bundled set ({names}) or the path of a base set, "
+                                "relative to this file"))
+        return None
+    local = None
+    if path is not None:
+        local = path.parent / ref
+    elif not bundled_only:
+        local = Path(ref)
+    if local is not None and not bundled_only and os.path.lexists(local):
+        return local
+    bundled = bundled_set(ref)
+    if bundled is not None:
+        return bundled
+    if bundled_only:
+        problems.append(Problem(file, line, "extends", f"{shown(ref)}: here a set may "
+                                f"extend only a bundled set by name: {names}"))
+    else:
+        problems.append(Problem(file, line, "extends", f"{shown(ref)}: no such file "
+                                f"({local}) and no bundled set of that name; give a "
+                                f"bundled set ({names}) or a path relative to "
+                                f"{path.parent if path is not None else 'this folder'}"))
+    return None
+
+
+def _resolve(path: Path | None, stack: tuple[Path, ...], problems: list[Problem],
+             *, bundled_only: bool = False, text: str | None = None,
+             name: str | None = None) -> Located | None:
+    """Read the set at ``path`` (or ``text``, named ``name``) and merge what it extends.
+
+    ``bundled_only``: the set (an upload) may extend bundled sets by name only; the
+    bundled sets themselves, being the package's own files, may extend each other.
+    """
+    file = name if path is None else str(path)
+    located = (parse_set(text, file, problems) if path is None
+               else read_set(path, problems))
     if located is None:
         return None
     data = located.data
-    if not isinstance(data, dict):
-        problems.append(Problem(str(path), 1, "", "the file must be a mapping of keys "
-                                "(schema_version, name, ...), not a single value or list"))
-        return None
     parent_ref = data.get("extends")
     if parent_ref is None:
         return located
-    line = located.lines.get(("extends",), (str(path), None))[1]
-    if not isinstance(parent_ref, str) or not parent_ref.strip():
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: must be the "
-                                "path of a base set, relative to this file"))
+    line = located.lines.get(("extends",), (file, None))[1]
+    here_trusted = path is not None and _trusted(path)
+    parent = _parent(parent_ref, path, line, file, bundled_only and not here_trusted,
+                     problems)
+    if parent is None:
         return None
-    parent = (path.parent / parent_ref).resolve()
-    if parent in stack or parent == path.resolve():
-        chain = " -> ".join(str(p) for p in (*stack, path.resolve(), parent))
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: extends "
+    parent = parent if parent.is_absolute() else Path(os.path.abspath(parent))
+    me = Path(os.path.realpath(path)) if path is not None else None
+    real = Path(os.path.realpath(parent))
+    if real in stack or real == me:
+        chain = " -> ".join(str(p) for p in (*stack, me or file, real))
+        problems.append(Problem(file, line, "extends", f"{shown(parent_ref)}: extends "
                                 f"forms a cycle ({chain})"))
         return None
     if len(stack) >= MAX_EXTENDS_DEPTH:
-        problems.append(Problem(str(path), line, "extends", "extends chain is deeper than "
-                                f"{MAX_EXTENDS_DEPTH} sets"))
+        problems.append(Problem(file, line, "extends", "extends chain is deeper than "
+                                f"{MAX_EXTENDS_DEPTH} sets (MAX_EXTENDS_DEPTH)"))
         return None
-    if not parent.is_file():
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: no such file "
-                                f"({parent}); give a path relative to {path.parent}"))
-        return None
-    base = _resolve(parent, (*stack, path.resolve()), problems)
+    base = _resolve(parent, (*stack, me or Path(file)), problems,
+                    bundled_only=bundled_only)
     if base is None:
         return None
     child = {k: v for k, v in data.items() if k != "extends"}
@@ -221,22 +312,55 @@ def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Pr
     return (None if problems else spec), problems, warnings
 
 
-def load(file: str | Path) -> LoadedSet:
+def load(file: str | Path, *, bundled_only: bool = False) -> LoadedSet:
     """Load, merge and validate an assumption set; raise :class:`AssumptionsError`.
 
-    ``file`` is a path, or the name of a bundled set (``national-faq-2017``).
+    ``file`` is a path, or the name of a bundled set (``national-faq-2017``). With
+    ``bundled_only`` (the web app), only a bundled name is accepted.
     """
-    path = find_set(file)
+    if bundled_only:
+        path = bundled_set(str(file))
+        if path is None:
+            raise AssumptionsError([Problem(escaped(str(file))[:100], None, "", "not a "
+                                            "bundled set; choose one of " +
+                                            ", ".join(sorted(bundled_names())))])
+    else:
+        path = find_set(file)
     problems: list[Problem] = []
     located = _resolve(path, (), problems)
+    return _finish(located, problems, str(path))
+
+
+def load_text(text: str, name: str = "upload.yaml", *,
+              bundled_only: bool = True) -> LoadedSet:
+    """Load an assumption set from YAML ``text`` (an upload) named ``name`` in messages.
+
+    Every limit of a file applies, plus :data:`~modeller.inputs.limits.MAX_UPLOAD_BYTES`.
+    With ``bundled_only`` (the default) the text may extend only a bundled set by name
+    and may not name evidence folders: an upload reads no file of the machine.
+    """
+    name = escaped(str(name))[:100] or "upload.yaml"
+    if not isinstance(text, str):
+        raise AssumptionsError([Problem(name, None, "", "the upload must be text")])
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_UPLOAD_BYTES:
+        raise AssumptionsError([Problem(name, None, "", f"the upload is {size:,} bytes; "
+                                        f"at most {MAX_UPLOAD_BYTES:,} (MAX_UPLOAD_BYTES)")])
+    problems: list[Problem] = []
+    located = _resolve(None, (), problems, bundled_only=bundled_only, text=text, name=name)
+    return _finish(located, problems, name, bundled_only=bundled_only)
+
+
+def _finish(located: Located | None, problems: list[Problem], file: str, *,
+            bundled_only: bool = False) -> LoadedSet:
     if located is None:
         raise AssumptionsError(problems)
-    spec, found, warnings = validate(located, str(path))
+    spec, found, warnings = validate(located, file)
     if problems or spec is None:
         raise AssumptionsError(sorted(problems + found,
                                       key=lambda p: (p.file, p.line or 0, p.field)))
     resolved = located.data
-    spec, conversions, found = _resolve_evidence(spec, located, str(path))
+    spec, conversions, found = _resolve_evidence(spec, located, file, bundled_only)
     if found:
         raise AssumptionsError(found)
     records = {c["record"]: c["record_data"] for c in conversions.values()}
@@ -244,12 +368,13 @@ def load(file: str | Path) -> LoadedSet:
                            else {"assumptions": resolved, "evidence": records})
     notes = [f"conditions.{cid}.annual_saving: {note}"
              for cid, c in conversions.items() for note in c["notes"]]
-    return LoadedSet(file=str(path), resolved=resolved, spec=spec, hash=digest,
+    return LoadedSet(file=file, resolved=resolved, spec=spec, hash=digest,
                      warnings=tuple(warnings + notes), lines=located.lines,
                      evidence=conversions)
 
 
-def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
+def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
+                      bundled_only: bool = False
                       ) -> tuple[AssumptionSet, dict, list[Problem]]:
     """Replace each cited ``annual_saving: {evidence: id}`` by its converted value.
 
@@ -272,8 +397,15 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
         return spec, {}, problems
     local = []
     for i, folder in enumerate(spec.evidence_library or []):
-        where_file, _ = locate(located.lines, ("evidence_library", i), file)
+        where_file, line = locate(located.lines, ("evidence_library", i), file)
+        if bundled_only and not _trusted(Path(where_file)):
+            problems.append(Problem(where_file, line, f"evidence_library[{i}]",
+                                    "an uploaded set cannot name evidence folders; cite "
+                                    "records of the bundled library (`modeller evidence`)"))
+            continue
         local.append(Path(where_file).parent / folder)
+    if problems:
+        return spec, {}, problems
     library, found = evidence.read_library(evidence.default_directory(), *local)
     problems += found
     conditions = dict(spec.conditions)
