@@ -18,17 +18,60 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict,
-                      ValidationInfo, field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      Strict, ValidationInfo, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
-Number = Annotated[float, Strict()]
+from .characters import REFUSED, describe
+from .limits import (MAX_BETA_SHAPE, MAX_CONDITIONS, MAX_CV, MAX_DESCRIPTION_CHARS,
+                     MAX_EVIDENCE_FOLDERS, MAX_FIXED_COSTS, MAX_LABEL_CHARS, MAX_LIST_ITEMS,
+                     MAX_MONEY, MAX_NAME_CHARS, MAX_PEOPLE, MAX_SCALE, MAX_TEXT_CHARS)
+
+
+def _printable(text: str) -> str:
+    """Refuse control characters, lone surrogates and bidi overrides (see
+    :mod:`modeller.inputs.characters`); the YAML reader refuses them too, with the line."""
+    m = REFUSED.search(text)
+    if m:
+        raise PydanticCustomError("control_character", "holds the control character "
+                                  f"{describe(m.group())}; only printable text, tab and "
+                                  "newline are allowed")
+    return text
+
+
+def _text(limit: int, min_length: int = 0) -> Any:
+    return Annotated[str, Strict(), Field(min_length=min_length, max_length=limit),
+                     AfterValidator(_printable)]
+
+
+#: Every number is finite (``allow_inf_nan=False`` on every model) and, for
+#: distribution parameters, within +/- MAX_MONEY.
+Number = Annotated[float, Strict(), Field(ge=-MAX_MONEY, le=MAX_MONEY)]
 WholeNumber = Annotated[int, Strict()]
-Text = Annotated[str, Strict()]
+#: Free text (sources, notes): at most MAX_TEXT_CHARS characters.
+Text = _text(MAX_TEXT_CHARS)
+#: Text on the one-page board summary and logic model: labels and ids.
+Label = _text(MAX_LABEL_CHARS, 1)
+Key = _text(MAX_LABEL_CHARS, 1)
+
+
+def _name(text: str) -> str:
+    """A set's name must make an output folder name: at least one letter or digit."""
+    if not any(ch.isalnum() for ch in text):
+        raise PydanticCustomError("name", "a set's name needs at least one letter or "
+                                  "digit (it names the output folder)")
+    if text != text.strip():
+        raise PydanticCustomError("name", "a set's name may not start or end with a space")
+    return text
+
+
+Name = Annotated[str, Strict(), Field(min_length=1, max_length=MAX_NAME_CHARS),
+                 AfterValidator(_printable), AfterValidator(_name)]
+Description = _text(MAX_DESCRIPTION_CHARS)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _as_quantity(raw: Any) -> Any:
@@ -87,6 +130,10 @@ class Distribution(_Model):
             raise _problem("zero_sd", "must be above 0; for no uncertainty use "
                            "`type: fixed`")
         mean = info.data.get("mean")
+        if info.data.get("type") in ("gamma", "lognormal") and mean and mean > 0 \
+                and v / mean > MAX_CV:
+            raise _problem("distribution_cv", f"sd / mean = {v / mean:.3g}; at most "
+                           f"{MAX_CV:g} (MAX_CV)")
         if info.data.get("type") == "beta" and mean is not None and 0 < mean < 1 \
                 and v * v >= mean * (1 - mean):
             limit = (mean * (1 - mean)) ** 0.5
@@ -97,9 +144,9 @@ class Distribution(_Model):
     @field_validator("alpha", "beta")
     @classmethod
     def _shape(cls, v: float | None) -> float | None:
-        if v is not None and not v > 0:
+        if v is not None and not 0 < v <= MAX_BETA_SHAPE:
             raise _problem("positive_shape", "a beta distribution's alpha and beta must "
-                           "be above 0")
+                           f"be above 0 and at most {MAX_BETA_SHAPE:g} (MAX_BETA_SHAPE)")
         return v
 
     @model_validator(mode="after")
@@ -170,6 +217,24 @@ def _distribution_check(lo: float, hi: float):
     return field_validator("distribution")(classmethod(check))
 
 
+def _range_check(self: Any) -> Any:
+    """A ``range: [low, high]`` is ordered and contains its quantity's value."""
+    rng = getattr(self, "range", None)
+    if rng is None:
+        return self
+    low, high = rng
+    if low > high:
+        raise _problem("range", f"range [{low:g}, {high:g}] is not ordered: write "
+                       "[low, high] with low <= high")
+    value = getattr(self, "value", None)
+    values = value if isinstance(value, list) else [value]
+    if len(values) == 1 and isinstance(values[0], (int, float)) \
+            and not low <= values[0] <= high:
+        raise _problem("range", f"range [{low:g}, {high:g}] does not contain the value "
+                       f"{values[0]:g}; a sensitivity range goes from low to high around it")
+    return self
+
+
 def _quantity(name: str, value_type: Any, doc: str, range_type: Any = None,
               input_type: Any = None, uncertain: bool = True) -> Any:
     """Build a quantity model whose ``value`` (and ``range``) have ``value_type``.
@@ -192,6 +257,7 @@ def _quantity(name: str, value_type: Any, doc: str, range_type: Any = None,
         "range": Field(None, description="[low, high] for one-way sensitivity analysis."),
         "__module__": __name__,
     }
+    namespace["_check_range"] = model_validator(mode="after")(_range_check)
     if uncertain:
         annotations["distribution"] = Distribution | None
         namespace["distribution"] = Field(
@@ -204,11 +270,11 @@ def _quantity(name: str, value_type: Any, doc: str, range_type: Any = None,
 
 
 _rate = Annotated[float, Strict(), Field(ge=0, le=1)]
-_money = Annotated[float, Strict(), Field(ge=0)]
+_money = Annotated[float, Strict(), Field(ge=0, le=MAX_MONEY)]
 _months = Annotated[float, Strict(), Field(ge=0, le=1200)]
 _whole_months = Annotated[int, Strict(), Field(ge=0, le=1200)]
 _horizon = Annotated[int, Strict(), Field(ge=1, le=100)]
-_people = Annotated[float, Strict(), Field(ge=0)]
+_people = Annotated[float, Strict(), Field(ge=0, le=MAX_PEOPLE)]
 
 Rate = _quantity("Rate", _rate, "A proportion in [0, 1]. [fraction]")
 Money = _quantity("Money", _money, "An amount of money, not negative. [currency of the set]")
@@ -223,7 +289,8 @@ def _as_list(raw: Any) -> Any:
 
 
 People = _quantity(
-    "People", Annotated[list[_people], BeforeValidator(_as_list)],
+    "People", Annotated[list[_people], Field(min_length=1, max_length=100),
+                        BeforeValidator(_as_list)],
     "People per year: one number for every year or a list, one per year. [people/year]",
     range_type=_people, input_type=_people | list[_people])
 
@@ -237,7 +304,7 @@ class Saving(typing.get_args(Money)[0]):
     value: _money | None = None
     evidence: Text | None = Field(None, description="Id of a record in the evidence "
                                   "library (`modeller evidence`).")
-    scale: Annotated[float, Strict(), Field(ge=0)] | None = Field(
+    scale: Annotated[float, Strict(), Field(ge=0, le=MAX_SCALE)] | None = Field(
         None, description="Factor applied to the cited figure; give a `reason`.")
     reason: Text | None = None
     assume_price_year: Annotated[int, Strict()] | Text | None = Field(
@@ -261,7 +328,8 @@ class BenefitDuration(_Model):
     """How long each beneficiary keeps saving. [months]"""
 
     months: Months | None = None
-    components: list[DurationComponent] | None = None
+    components: Annotated[list[DurationComponent],
+                          Field(max_length=MAX_LIST_ITEMS)] | None = None
     source: Text | None = None
     note: Text | None = None
 
@@ -269,7 +337,7 @@ class BenefitDuration(_Model):
 class DiscountStep(_Model):
     """A discount rate in force from ``from_year`` (year 1 is the first year)."""
 
-    from_year: Annotated[int, Strict(), Field(ge=1)]
+    from_year: Annotated[int, Strict(), Field(ge=1, le=100)]
     rate: Annotated[float, Strict(), Field(ge=0, lt=1)]
 
 
@@ -283,7 +351,7 @@ class DiscountRate(_Model):
     """Annual real discount rate, constant (``value``) or a schedule. [fraction/year]"""
 
     value: Annotated[float, Strict(), Field(ge=0, lt=1)] | None = None
-    schedule: list[DiscountStep] | None = None
+    schedule: Annotated[list[DiscountStep], Field(max_length=MAX_LIST_ITEMS)] | None = None
     source: Text | None = None
     note: Text | None = None
     range: tuple[Annotated[float, Strict(), Field(ge=0, lt=1)],
@@ -308,12 +376,13 @@ class Outcomes(_Model):
 
 
 class Condition(_Model):
-    label: Text
+    label: Label
     share: Rate
     annual_saving: AnnualSaving
     completion_rate: Rate | None = None
     recovery_rate: Rate | None = None
-    savings_split: dict[Text, _rate] | None = Field(
+    savings_split: Annotated[dict[Key, _rate],
+                             Field(max_length=MAX_LIST_ITEMS)] | None = Field(
         None, description="Share of this condition's saving by care category "
         "(ids from care_categories); sums to 1.")
     source: Text | None = None
@@ -323,8 +392,8 @@ class Condition(_Model):
 class CareCategory(_Model):
     """A category of care whose use falls (A&E, admissions...) and who pays for it."""
 
-    label: Text
-    budget_holder: Text
+    label: Label
+    budget_holder: Key
     source: Text | None = None
 
 
@@ -332,16 +401,16 @@ class Booster(_Model):
     share_of_recovered: Rate
     cost_per_person: Money | None = None
     months_after_entry: WholeMonths | None = None
-    budget_holder: Text | None = None
+    budget_holder: Key | None = None
     source: Text | None = None
     note: Text | None = None
 
 
 class FixedCost(_Model):
-    label: Text
+    label: Label
     amount: Money
-    year: Annotated[int, Strict(), Field(ge=1)]
-    budget_holder: Text | None = None
+    year: Annotated[int, Strict(), Field(ge=1, le=100)]
+    budget_holder: Key | None = None
     source: Text | None = None
 
 
@@ -349,8 +418,8 @@ class Costs(_Model):
     per_person_entering: Money
     per_completer: Money | None = None
     booster: Booster | None = None
-    fixed: list[FixedCost] = []
-    budget_holder: Text | None = Field(
+    fixed: Annotated[list[FixedCost], Field(max_length=MAX_FIXED_COSTS)] = []
+    budget_holder: Key | None = Field(
         None, description="Who pays the cost lines (unless a line names its own).")
     source: Text | None = None
 
@@ -359,8 +428,12 @@ class AssumptionSet(_Model):
     """A complete, merged assumption set (``extends`` already resolved)."""
 
     schema_version: Literal[1]
-    name: Text
-    description: Text | None = None
+    name: Name = Field(description="The set's name: on every report and, as a safe "
+                       f"slug, the output folder; at most {MAX_NAME_CHARS} characters, "
+                       "with a letter or digit.")
+    description: Description | None = Field(
+        None, description="One or two sentences shown under the name on the board "
+        f"summary; at most {MAX_DESCRIPTION_CHARS} characters.")
     extends: Text | None = None
     currency: Literal["GBP"]
     price_year: Annotated[int, Strict(), Field(ge=1900, le=2200)] | None
@@ -373,14 +446,24 @@ class AssumptionSet(_Model):
     activity: Activity
     outcomes: Outcomes
     benefit_duration: BenefitDuration
-    conditions: dict[Text, Condition] = Field(min_length=1)
+    conditions: dict[Key, Condition] = Field(min_length=1, max_length=MAX_CONDITIONS)
     costs: Costs
-    budget_holders: dict[Text, Text] | None = Field(
-        None, description="Budget holders by id, with their labels.")
-    care_categories: dict[Text, CareCategory] | None = None
-    evidence_library: list[Text] | None = Field(
+    budget_holders: Annotated[dict[Key, Label], Field(max_length=MAX_LIST_ITEMS)] | None = \
+        Field(None, description="Budget holders by id, with their labels.")
+    care_categories: Annotated[dict[Key, CareCategory],
+                               Field(max_length=MAX_LIST_ITEMS)] | None = None
+    evidence_library: Annotated[list[Text],
+                                Field(max_length=MAX_EVIDENCE_FOLDERS)] | None = Field(
         None, description="Folders of local evidence records (relative to this file), "
         "read together with the bundled library; ids must not repeat.")
     conversion: dict[Text, Any] | None = Field(
         None, description="Price index and exchange rates for converting cited evidence "
         "(see docs/evidence.md); checked by modeller.inputs.evidence.")
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> Any:
+        if type(v) is not int or v != 1:
+            raise _problem("schema_version", "must be the whole number 1 (the only "
+                           "schema version), written without quotes or a decimal point")
+        return v

@@ -123,7 +123,7 @@ def _is_kebab(text: str) -> bool:
 # --------------------------------------------------------------------------------------
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class StatedConversion(_Model):
