@@ -20,27 +20,12 @@ def bundled_dir(name: str) -> Path:
 
 
 def bundled_sets() -> dict[str, Path]:
-    """Bundled assumption sets by name (file stem)."""
-    return {p.stem: p for p in sorted(bundled_dir("assumptions").glob("*.yaml"))}
-
-
-def bundled_names() -> list[str]:
-    """Every bundled set's name: ``national-faq-2017``, ``scenarios/optimistic``, ..."""
+    """Bundled assumption sets by name: the file stem, and ``scenarios/<stem>`` for the
+    scenario sets (the evidence library and conversion tables are not sets)."""
     root = bundled_dir("assumptions")
-    names = [p.relative_to(root).with_suffix("").as_posix()
-             for p in root.rglob("*.yaml")]
-    return sorted(n for n in names if not n.startswith(("evidence/", "conversion/")))
-
-
-def bundled_set(ref: str) -> Path | None:
-    """The bundled set named ``ref`` (``.yaml`` optional), or None. Only names listed
-    by :func:`bundled_names` match: no path leads out of the bundled folder."""
-    name = str(ref).strip()
-    for suffix in (".yaml", ".yml"):
-        name = name.removesuffix(suffix)
-    if name not in bundled_names():
-        return None
-    return bundled_dir("assumptions") / f"{name}.yaml"
+    sets = {p.stem: p for p in sorted(root.glob("*.yaml"))}
+    sets.update({f"scenarios/{p.stem}": p for p in sorted((root / "scenarios").glob("*.yaml"))})
+    return sets
 
 
 def find_set(ref: str | Path) -> Path:

@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .bundled import bundled_dir, bundled_names, bundled_set, find_set
+from .bundled import bundled_dir, bundled_sets, find_set
 from .characters import escaped, shown
 from .limits import MAX_EXTENDS_DEPTH, MAX_UPLOAD_BYTES
 from .schema import AssumptionSet
@@ -138,48 +138,59 @@ def read_set(path: Path, problems: list[Problem]) -> Located | None:
 
 def _parent(ref: Any, path: Path | None, line: int | None, file: str,
             bundled_only: bool, problems: list[Problem]) -> Path | None:
-    """The file an ``extends`` names: a bundled set by name, or (unless
-    ``bundled_only``) a path relative to the extending file."""
-    names = ", ".join(sorted(bundled_names()))
-    if not isinstance(ref, str) or not ref.strip():
-        problems.append(Problem(file, line, "extends", f"{shown(ref)}: must be the name "
-                                f"of a bundled set ({names}) or the path of a base set, "
-                                "relative to this file"))
-        return None
-    local = None
-    if path is not None:
-        local = path.parent / ref
-    elif not bundled_only:
-        local = Path(ref)
-    if local is not None and not bundled_only and os.path.lexists(local):
-        return local
-    bundled = bundled_set(ref)
-    if bundled is not None:
-        return bundled
-    if bundled_only:
-        problems.append(Problem(file, line, "extends", f"{shown(ref)}: here a set may "
-                                f"extend only a bundled set by name: {names}"))
-    else:
-        problems.append(Problem(file, line, "extends", f"{shown(ref)}: no such file "
-                                f"({local}) and no bundled set of that name; give a "
-                                f"bundled set ({names}) or a path relative to "
-                                f"{path.parent if path is not None else 'this folder'}"))
-    return None
+    """The file an ``extends:`` names, or None (with the problem recorded).
 
-
-def _resolve(path: Path | None, stack: tuple[Path, ...], problems: list[Problem],
-             *, bundled_only: bool = False, text: str | None = None,
-             name: str | None = None) -> Located | None:
-    """Read the set at ``path`` (or ``text``, named ``name``) and merge what it extends.
-
-    ``bundled_only``: the set (an upload) may extend bundled sets by name only; the
-    bundled sets themselves, being the package's own files, may extend each other.
+    A reference ending in ``.yaml``/``.yml`` is a path relative to the file that names
+    it; anything else is the name of a bundled set (``national-faq-2017``,
+    ``scenarios/optimistic``), reachable from anywhere. With ``bundled_only`` (uploads)
+    only bundled names are allowed.
     """
-    file = name if path is None else str(path)
-    located = (parse_set(text, file, problems) if path is None
-               else read_set(path, problems))
+    names = ", ".join(sorted(bundled_sets()))
+    if not isinstance(ref, str) or not ref.strip():
+        problems.append(Problem(file, line, "extends", "must be the name of a bundled "
+                                f"set ({names}) or the path of a base set relative to "
+                                "this file"))
+        return None
+    if ref.endswith(SET_SUFFIXES):
+        if bundled_only:
+            problems.append(Problem(file, line, "extends", f"{shown(ref)}: an uploaded "
+                                    f"set may extend a bundled set by name only ({names})"))
+            return None
+        folder = path.parent if path is not None else Path(".")
+        parent = Path(os.path.abspath(folder / ref))
+        if not os.path.lexists(parent):
+            problems.append(Problem(file, line, "extends", f"{shown(ref)}: no such file "
+                                    f"({escaped(str(parent))}); give a path relative to "
+                                    f"{escaped(str(folder))}, or a bundled set by name "
+                                    f"({names})"))
+            return None
+        return parent
+    sets = bundled_sets()
+    if ref not in sets:
+        problems.append(Problem(file, line, "extends", f"{shown(ref)}: no bundled set of "
+                                f"that name (bundled: {names}); a file is named with its "
+                                ".yaml ending, relative to this file"))
+        return None
+    return sets[ref]
+
+
+def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem],
+             bundled_only: bool = False) -> Located | None:
+    """Read the set at ``path`` and merge what it extends."""
+    located = read_set(path, problems)
     if located is None:
         return None
+    return _resolve_located(located, path, stack, problems, bundled_only)
+
+
+def _resolve_located(located: Located, path: Path | None, stack: tuple[Path, ...],
+                     problems: list[Problem], bundled_only: bool = False,
+                     file: str | None = None) -> Located | None:
+    """Merge what a parsed set extends. ``path`` is None for text (an upload named
+    ``file``). ``bundled_only``: the set may extend bundled sets by name only; the
+    bundled sets themselves, being the package's own files, may extend each other.
+    """
+    file = file or str(path)
     data = located.data
     parent_ref = data.get("extends")
     if parent_ref is None:
@@ -190,20 +201,18 @@ def _resolve(path: Path | None, stack: tuple[Path, ...], problems: list[Problem]
                      problems)
     if parent is None:
         return None
-    parent = parent if parent.is_absolute() else Path(os.path.abspath(parent))
-    me = Path(os.path.realpath(path)) if path is not None else None
+    me = Path(os.path.realpath(path)) if path is not None else Path(file)
     real = Path(os.path.realpath(parent))
     if real in stack or real == me:
-        chain = " -> ".join(str(p) for p in (*stack, me or file, real))
+        chain = " -> ".join(str(p) for p in (*stack, me, real))
         problems.append(Problem(file, line, "extends", f"{shown(parent_ref)}: extends "
-                                f"forms a cycle ({chain})"))
+                                f"forms a cycle ({escaped(chain)})"))
         return None
     if len(stack) >= MAX_EXTENDS_DEPTH:
         problems.append(Problem(file, line, "extends", "extends chain is deeper than "
                                 f"{MAX_EXTENDS_DEPTH} sets (MAX_EXTENDS_DEPTH)"))
         return None
-    base = _resolve(parent, (*stack, me or Path(file)), problems,
-                    bundled_only=bundled_only)
+    base = _resolve(parent, (*stack, me), problems, bundled_only)
     if base is None:
         return None
     child = {k: v for k, v in data.items() if k != "extends"}
@@ -316,28 +325,33 @@ def load(file: str | Path, *, bundled_only: bool = False) -> LoadedSet:
     """Load, merge and validate an assumption set; raise :class:`AssumptionsError`.
 
     ``file`` is a path, or the name of a bundled set (``national-faq-2017``). With
-    ``bundled_only`` (the web app), only a bundled name is accepted.
+    ``bundled_only`` only a bundled set's name is accepted, and nothing it names may
+    lead outside the bundled sets (the web app's rule).
     """
     if bundled_only:
-        path = bundled_set(str(file))
-        if path is None:
-            raise AssumptionsError([Problem(escaped(str(file))[:100], None, "", "not a "
-                                            "bundled set; choose one of " +
-                                            ", ".join(sorted(bundled_names())))])
+        sets = bundled_sets()
+        name = str(file)
+        if name not in sets:
+            raise AssumptionsError([Problem(escaped(name)[:100], None, "", "not a bundled "
+                                            f"set (bundled: {', '.join(sorted(sets))})")])
+        path = sets[name]
     else:
         path = find_set(file)
     problems: list[Problem] = []
     located = _resolve(path, (), problems)
-    return _finish(located, problems, str(path))
+    if located is None:
+        raise AssumptionsError(problems)
+    return load_located(located, str(path), problems)
 
 
 def load_text(text: str, name: str = "upload.yaml", *,
               bundled_only: bool = True) -> LoadedSet:
-    """Load an assumption set from YAML ``text`` (an upload) named ``name`` in messages.
+    """Load a set from YAML ``text`` (an upload); problems are reported against ``name``.
 
     Every limit of a file applies, plus :data:`~modeller.inputs.limits.MAX_UPLOAD_BYTES`.
-    With ``bundled_only`` (the default) the text may extend only a bundled set by name
-    and may not name evidence folders: an upload reads no file of the machine.
+    With ``bundled_only`` (the default) its ``extends`` may name bundled sets only and
+    it may not name evidence folders, so the text can never make the tool read another
+    file.
     """
     name = escaped(str(name))[:100] or "upload.yaml"
     if not isinstance(text, str):
@@ -347,14 +361,18 @@ def load_text(text: str, name: str = "upload.yaml", *,
         raise AssumptionsError([Problem(name, None, "", f"the upload is {size:,} bytes; "
                                         f"at most {MAX_UPLOAD_BYTES:,} (MAX_UPLOAD_BYTES)")])
     problems: list[Problem] = []
-    located = _resolve(None, (), problems, bundled_only=bundled_only, text=text, name=name)
-    return _finish(located, problems, name, bundled_only=bundled_only)
-
-
-def _finish(located: Located | None, problems: list[Problem], file: str, *,
-            bundled_only: bool = False) -> LoadedSet:
+    located = parse_set(text, name, problems)
+    if located is not None:
+        located = _resolve_located(located, None, (), problems, bundled_only, file=name)
     if located is None:
         raise AssumptionsError(problems)
+    return load_located(located, name, problems, bundled_only=bundled_only)
+
+
+def load_located(located: Located, file: str, problems: list[Problem] | None = None,
+                 *, bundled_only: bool = False) -> LoadedSet:
+    """Validate merged data (``extends`` already resolved) into a :class:`LoadedSet`."""
+    problems = list(problems or [])
     spec, found, warnings = validate(located, file)
     if problems or spec is None:
         raise AssumptionsError(sorted(problems + found,
@@ -383,28 +401,29 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
     (a missing table entry is a problem naming the figure and the entry needed).
     """
     cited = {cid: c for cid, c in spec.conditions.items() if c.annual_saving.evidence}
+    problems: list[Problem] = []
+    local = []
+    for i, folder in enumerate(spec.evidence_library or []):
+        where_file, line = locate(located.lines, ("evidence_library", i), file)
+        if bundled_only and not _trusted(Path(where_file)):
+            problems.append(Problem(where_file, line, f"evidence_library[{i}]",
+                                    "an uploaded set cannot name local evidence folders; "
+                                    "cite records of the bundled library (`modeller "
+                                    "evidence`)"))
+            continue
+        local.append(Path(where_file).parent / folder)
+    if problems:
+        return spec, {}, problems
     if not cited and spec.conversion is None:
         return spec, {}, []
     from . import evidence
 
-    problems: list[Problem] = []
     tables = None
     if spec.conversion is not None:
         tables, found = evidence.tables_from_data(
             located.data["conversion"], file, located.lines, ("conversion",))
         problems += found
     if not cited:
-        return spec, {}, problems
-    local = []
-    for i, folder in enumerate(spec.evidence_library or []):
-        where_file, line = locate(located.lines, ("evidence_library", i), file)
-        if bundled_only and not _trusted(Path(where_file)):
-            problems.append(Problem(where_file, line, f"evidence_library[{i}]",
-                                    "an uploaded set cannot name evidence folders; cite "
-                                    "records of the bundled library (`modeller evidence`)"))
-            continue
-        local.append(Path(where_file).parent / folder)
-    if problems:
         return spec, {}, problems
     library, found = evidence.read_library(evidence.default_directory(), *local)
     problems += found
