@@ -12,20 +12,24 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from typing import Any
 
 import numpy as np
 
+from ..inputs.characters import shown
+from ..inputs.limits import MAX_GRID_POINTS, MAX_GRID_VALUES, RequestError
 from .parameters import Base, base_from, evaluate, finite
 
 #: Headline columns written after the varied parameters.
 COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
            "gross_savings_within_horizon", "gross_savings_lifetime", "benefit_cost_ratio",
            "roi", "cost_per_recovery", "break_even_month", "per_person_net"]
-MAX_COMBINATIONS = 1_000_000
-MAX_VALUES = 10_000
+#: Limits of :mod:`modeller.inputs.limits` (stated in ``modeller grid --help``).
+MAX_COMBINATIONS = MAX_GRID_POINTS
+MAX_VALUES = MAX_GRID_VALUES
 
 
-class VaryError(ValueError):
+class VaryError(RequestError):
     """A bad ``--vary`` specification (the message says what is wrong)."""
 
 
@@ -34,8 +38,8 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 
 def _number(text: str, spec: str) -> float:
     text = text.strip()
-    if not re.fullmatch(_NUMBER, text):
-        raise VaryError(f"--vary {spec!r}: {text!r} is not a number")
+    if len(text) > 40 or not re.fullmatch(_NUMBER, text) or not math.isfinite(float(text)):
+        raise VaryError(f"--vary {shown(spec)}: {shown(text)} is not a number (a finite one)")
     return float(text)
 
 
@@ -54,40 +58,66 @@ def parse_values(text: str, spec: str) -> list[float]:
             raise VaryError(f"--vary {spec!r}: the step must be above 0")
         if high < low:
             raise VaryError(f"--vary {spec!r}: high ({high:g}) is below low ({low:g})")
-        count = math.floor((high - low) / step * (1 + 1e-12) + 1e-9) + 1
+        steps = (high - low) / step * (1 + 1e-12) + 1e-9
+        count = math.floor(steps) + 1 if math.isfinite(steps) else math.inf
         if count > MAX_VALUES:
-            raise VaryError(f"--vary {spec!r}: {count:,} values; at most "
-                            f"{MAX_VALUES:,} per parameter")
+            raise VaryError(f"--vary {shown(spec)}: more than {MAX_VALUES:,} values; at "
+                            f"most {MAX_VALUES:,} per parameter (MAX_GRID_VALUES)")
         return [float(v) for v in np.round(low + step * np.arange(count), 12)]
+    if text.count(",") >= MAX_VALUES:
+        raise VaryError(f"--vary {shown(spec)}: more than {MAX_VALUES:,} values; at most "
+                        f"{MAX_VALUES:,} per parameter (MAX_GRID_VALUES)")
     return [_number(part, spec) for part in text.split(",")]
 
 
 def parse_vary(spec: str, base: Base) -> tuple[str, list[float]]:
     """``PATH=VALUES`` -> (path, values), checked against the set's parameters."""
     if "=" not in spec:
-        raise VaryError(f"--vary {spec!r}: write PATH=VALUES, e.g. "
+        raise VaryError(f"--vary {shown(spec)}: write PATH=VALUES, e.g. "
                         "outcomes.recovery_rate=0.4:0.6:0.05")
     path, text = (part.strip() for part in spec.split("=", 1))
+    _param(path, spec, base)
+    return checked(path, parse_values(text, spec), base, spec)
+
+
+def _param(path: str, spec: str, base: Base):
     param = base.params.get(path)
     if param is None:
         known = ", ".join(p for p, q in base.params.items() if not q.share)
         hint = (" (horizon_years changes what is measured; compare sets instead)"
                 if path == "horizon_years" else "")
-        raise VaryError(f"--vary {spec!r}: unknown parameter {path!r}{hint}; this set's "
-                        f"parameters: {known}")
+        raise VaryError(f"--vary {shown(spec)}: unknown parameter {shown(path)}{hint}; "
+                        f"this set's parameters: {known}")
     if param.share:
-        raise VaryError(f"--vary {spec!r}: case-mix shares must sum to 1, so one cannot "
-                        "vary alone; compare sets with different case mixes instead")
-    values = parse_values(text, spec)
+        raise VaryError(f"--vary {shown(spec)}: case-mix shares must sum to 1, so one "
+                        "cannot vary alone; compare sets with different case mixes instead")
+    return param
+
+
+def checked(path: Any, values: Any, base: Base, spec: str | None = None
+            ) -> tuple[str, list[float]]:
+    """(path, values) after the same checks as ``--vary`` (the API passes pairs):
+    a known parameter, at most MAX_GRID_VALUES finite numbers within its bounds."""
+    spec = spec if spec is not None else f"{path}"
+    param = _param(str(path), spec, base)
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise VaryError(f"--vary {shown(spec)}: give a list of numbers")
+    if len(values) > MAX_VALUES:
+        raise VaryError(f"--vary {shown(spec)}: {len(values):,} values; at most "
+                        f"{MAX_VALUES:,} per parameter (MAX_GRID_VALUES)")
+    if not values or any(isinstance(v, bool) or not isinstance(v, (int, float))
+                         or not math.isfinite(v) for v in values):
+        raise VaryError(f"--vary {shown(spec)}: give one or more finite numbers")
+    values = [float(v) for v in values]
     lo, hi = param.bounds
     bad = [v for v in values if not lo <= v <= hi]
     if bad:
         upper = "inf" if hi == math.inf else f"{hi:g}"
-        raise VaryError(f"--vary {spec!r}: {bad[0]:g} is outside the allowed values of "
-                        f"{path} ([{lo:g}, {upper}], {param.unit})")
+        raise VaryError(f"--vary {shown(spec)}: {bad[0]:g} is outside the allowed values "
+                        f"of {path} ([{lo:g}, {upper}], {param.unit})")
     if param.integer and any(v != round(v) for v in values):
-        raise VaryError(f"--vary {spec!r}: {path} takes whole numbers of months")
-    return path, values
+        raise VaryError(f"--vary {shown(spec)}: {path} takes whole numbers of months")
+    return str(path), values
 
 
 def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
@@ -95,7 +125,9 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
     of (path, values) pairs. Returns ``{"name", "parameters", "columns", "rows"}``
     where each row is a dict of the varied values and the headline figures."""
     base = obj if isinstance(obj, Base) else base_from(obj)
-    pairs = [parse_vary(v, base) if isinstance(v, str) else (v[0], list(v[1]))
+    if len(varies) > MAX_VALUES:
+        raise VaryError(f"{len(varies):,} parameters to vary; at most {MAX_VALUES:,}")
+    pairs = [parse_vary(v, base) if isinstance(v, str) else checked(v[0], v[1], base)
              for v in varies]
     if not pairs:
         raise VaryError("give at least one --vary PATH=VALUES")
@@ -105,7 +137,8 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
         raise VaryError(f"--vary names {', '.join(dupes)} more than once")
     total = math.prod(len(v) for _, v in pairs)
     if total > MAX_COMBINATIONS:
-        raise VaryError(f"{total:,} combinations; at most {MAX_COMBINATIONS:,}")
+        raise VaryError(f"{total:,} combinations; at most {MAX_COMBINATIONS:,} "
+                        "(MAX_GRID_POINTS)")
     combos = np.array(list(itertools.product(*(v for _, v in pairs))), float)
     combos = combos.reshape(total, len(pairs))
     out = evaluate(base, {p: combos[:, i] for i, p in enumerate(paths)}, total)

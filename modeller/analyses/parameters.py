@@ -27,15 +27,17 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..inputs.limits import MAX_MONEY, MAX_PEOPLE, MAX_SCALE
 from ..model import engine as model
 
 INF = math.inf
 
-#: Allowed values by unit: rates and shares [0, 1], money and people >= 0, months
-#: [0, 1200] (the schema's bounds), the discount rate [0, 1).
-BOUNDS = {"rate": (0.0, 1.0), "money": (0.0, INF), "people": (0.0, INF),
+#: Allowed values by unit: the schema's bounds (rates and shares [0, 1], money up to
+#: MAX_MONEY, people up to MAX_PEOPLE, months [0, 1200], the discount rate [0, 1),
+#: a saving's factor up to MAX_SCALE).
+BOUNDS = {"rate": (0.0, 1.0), "money": (0.0, MAX_MONEY), "people": (0.0, MAX_PEOPLE),
           "months": (0.0, 1200.0), "whole months": (0.0, 1200.0),
-          "discount rate": (0.0, 0.99), "factor": (0.0, INF)}
+          "discount rate": (0.0, 0.99), "factor": (0.0, MAX_SCALE)}
 
 #: Headline figures per scenario (see :func:`headlines`), in output order.
 HEADLINE_KEYS = [

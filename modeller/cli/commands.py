@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from .common import FORMATS, _emit, _exit_with, _load, cli
+from ..inputs.limits import DEFAULT_SEED, MAX_DRAWS, MAX_GRID_POINTS
+from .common import FORMATS, OUT_HELP, _emit, _emit_bytes, _exit_with, _load, cli
 
 
 @cli.command()
@@ -23,8 +24,7 @@ def validate(files) -> None:
 @click.argument("file")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
               help="table for people; json (the stable contract) or csv for tools.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write here (atomically) "
-              "instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def run(file, fmt, out) -> None:
     """Run the cost-offset model on one assumption set."""
     from .. import api
@@ -39,7 +39,7 @@ def run(file, fmt, out) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def compare(files, fmt, out) -> None:
     """Compare scenarios side by side, with differences from the first."""
     from .. import api
@@ -56,7 +56,7 @@ def compare(files, fmt, out) -> None:
 
 @cli.command()
 @click.argument("file")
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def resolve(file, out) -> None:
     """Print the fully merged set (extends resolved) as YAML, with its hash.
 
@@ -67,7 +67,7 @@ def resolve(file, out) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def schema(out) -> None:
     """Print the JSON Schema of an assumption set (for editor completion and checks)."""
     import json
@@ -90,12 +90,15 @@ def _analysis_options(command):
                      help="Another set to compare with FILE (repeatable)."),
         click.option("--sensitivity", is_flag=True,
                      help="Add one-way sensitivity (tornado) and break-even thresholds."),
-        click.option("--psa-draws", type=click.IntRange(1, 10_000_000), default=None,
-                     help="Add a probabilistic sensitivity analysis with N draws."),
-        click.option("--seed", type=int, default=0, show_default=True,
-                     help="Random seed for --psa-draws."),
+        click.option("--psa-draws", type=click.IntRange(1, MAX_DRAWS), default=None,
+                     help="Add a probabilistic sensitivity analysis with N draws "
+                     f"(at most {MAX_DRAWS:,}, as for `modeller psa`)."),
+        click.option("--seed", type=click.IntRange(0), default=DEFAULT_SEED,
+                     show_default=True, help="Random seed for --psa-draws (the same "
+                     "default as `modeller psa`)."),
         click.option("--grid", "grid_specs", multiple=True, metavar="PATH=VALUES",
-                     help="Add a scenario grid (repeatable), as for `modeller grid`."),
+                     help="Add a scenario grid (repeatable), as for `modeller grid` "
+                     f"(at most {MAX_GRID_POINTS:,} points)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -106,7 +109,7 @@ def _analysis_options(command):
 @click.argument("file", default="national-faq-2017")
 @click.option("--out-dir", default="reports", show_default=True,
               type=click.Path(file_okay=False),
-              help="Outputs go to OUT_DIR/<set name>/.")
+              help="Outputs go to OUT_DIR/<slug of the set name>/, replaced whole.")
 @_analysis_options
 def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Run a set and write everything into reports/<set name>/: the logic model,
@@ -125,8 +128,10 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
 @cli.command()
 @click.argument("kind", type=click.Choice(REPORT_KINDS))
 @click.argument("file")
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
-              help="The PDF to write (atomically; folders are created).")
+@click.option("-o", "--out", required=True,
+              type=click.Path(dir_okay=False, allow_dash=True),
+              help="The PDF to write (atomically; folders are created; an existing path "
+              "must be a regular file); - for standard output.")
 @_analysis_options
 def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Write one report (logic-model, business-case or board-summary) as PDF."""
@@ -134,16 +139,20 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs)
 
     (loaded,) = _load([file])
     scenario_sets = _load(scenarios) if scenarios else []
-    click.echo(str(api.write_report(kind, loaded, out, scenarios=scenario_sets,
-                                    sensitivity=sensitivity, psa_draws=psa_draws,
-                                    seed=seed, grid=grid_specs)))
+    if out != "-":
+        from ..outputs.files import check_output
+
+        check_output(out)  # refused before any work: not a regular file
+    _emit_bytes(api.report_pdf(kind, loaded, scenarios=scenario_sets,
+                               sensitivity=sensitivity, psa_draws=psa_draws, seed=seed,
+                               grid=grid_specs), out)
 
 
 @cli.command("evidence")
 @click.argument("condition", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def evidence_command(condition, fmt, out) -> None:
     """List the evidence library: every published figure in the seeds, with its value,
     annual value, period, basis (gross/net), care covered, caveats and seed citation.

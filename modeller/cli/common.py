@@ -19,10 +19,29 @@ import click
 from .. import __version__
 
 FORMATS = click.Choice(["table", "json", "csv"])
+#: Help of every ``--out`` option.
+OUT_HELP = ("Write here (atomically; an existing path must be a regular file) instead of "
+            "standard output; - is standard output.")
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    from ..outputs.cells import terminal
+
+    line = terminal(" ".join(str(text).split()))
+    return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
 class _Group(click.Group):
-    """Turns unexpected exceptions into a one-line error and exit status 1."""
+    """Exit status 2 for every bad input or request, 1 for a defect of the tool.
+
+    Bad input (:class:`~modeller.inputs.loader.AssumptionsError`), a refused request
+    (:class:`~modeller.inputs.limits.RequestError`: over a limit, a set without
+    distributions, an unknown parameter, a bad ``--vary``), an output path that is not
+    a regular file (:class:`~modeller.outputs.files.OutputError`) and a file that cannot
+    be read or written (``OSError``) print their message and exit 2. Anything else is a
+    defect: one line, exit 1, the traceback only with ``--debug``. No Python exception
+    class name is shown.
+    """
 
     def invoke(self, ctx: click.Context):
         try:
@@ -30,11 +49,27 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort,
                 KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - last-resort handler
+        except Exception as exc:  # noqa: BLE001 - classified below
+            # Imported only now, so that `modeller CMD --help` stays light.
+            from ..inputs.limits import RequestError
+            from ..inputs.loader import AssumptionsError
+            from ..outputs.files import OutputError
+
+            if isinstance(exc, AssumptionsError):
+                _exit_with(exc.problems)
+            if isinstance(exc, (RequestError, OutputError)):
+                click.echo(f"error: {_one_line(str(exc), 2000)}", err=True)
+                ctx.exit(2)
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for the "
-                       "traceback)", err=True)
+            if isinstance(exc, OSError):
+                where = f"{_one_line(str(exc.filename))}: " if exc.filename else ""
+                click.echo(f"error: {where}"
+                           f"{exc.strerror or 'input/output error'}", err=True)
+                ctx.exit(2)
+            click.echo("error: modeller failed unexpectedly (a defect in the tool; "
+                       f"please report it): {_one_line(str(exc)) or 'no message'} "
+                       "(run with --debug for the traceback)", err=True)
             ctx.exit(1)
 
 
@@ -51,16 +86,24 @@ def cli(debug: bool) -> None:
 
 
 def _exit_with(problems) -> None:
-    """Print every problem, one per line, on stderr and exit with status 2."""
-    for problem in problems:
+    """Print every problem (at most MAX_PROBLEMS, then how many more), one per line, on
+    stderr and exit with status 2."""
+    from ..inputs.yamlsource import capped
+
+    problems = list(problems)
+    real = [p for p in problems if p.file]
+    for problem in capped(problems if len(real) == len(problems) else real):
         click.echo(problem.format(), err=True)
-    click.echo(f"{len(problems)} problem(s) found; nothing was run.", err=True)
+    click.echo(f"{len(real):,} problem(s) found; nothing was run."
+               if len(real) == len(problems) else
+               "too many problems to list them all; nothing was run.", err=True)
     sys.exit(2)
 
 
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
     from .. import api
+    from ..outputs.cells import terminal
 
     loaded, problems = [], []
     for file in files:
@@ -73,17 +116,40 @@ def _load(files, *, show_warnings: bool = True):
     if show_warnings:
         for item in loaded:
             for warning in item.warnings:
-                click.echo(f"warning: {Path(item.file).name}: {warning}", err=True)
+                click.echo(terminal(f"warning: {Path(item.file).name}: {warning}"),
+                           err=True)
     return loaded
 
 
+#: ``--out -`` (or no ``--out``) writes to standard output.
+STDOUT = "-"
+
+
 def _emit(text: str, out: str | None) -> None:
-    if out:
+    """Write ``text`` to ``out`` atomically, or to standard output (``-`` or None) with
+    control characters shown as escapes."""
+    if out and out != STDOUT:
         from ..outputs.files import write_atomic
 
         path = write_atomic(out, text)
         click.echo(f"wrote {path}", err=True)
     else:
-        click.echo(text, nl=False)
+        from ..outputs.cells import terminal
+
+        click.echo(terminal(text), nl=False)
 
 
+def _emit_bytes(data: bytes, out: str) -> None:
+    """Write binary ``data`` (a PDF) to ``out`` atomically, or to standard output for
+    ``-`` (for piping; refused when standard output is a terminal)."""
+    if out == STDOUT:
+        stream = click.get_binary_stream("stdout")
+        if stream.isatty():
+            raise click.UsageError("-o -: a PDF is not written to a terminal; redirect "
+                                   "standard output to a file or pipe")
+        stream.write(data)
+        stream.flush()
+    else:
+        from ..outputs.files import write_atomic
+
+        click.echo(str(write_atomic(out, data)))

@@ -62,9 +62,12 @@ MAX_BETA_SHAPE = 1e6
 
 # --- resource requests (modeller.analyses, every front end) ---------------------------
 
-#: Most PSA draws in one run (``psa --draws``, ``build --psa-draws``, the API). The
-#: summary keeps ~150 bytes per draw, so the cap bounds memory near 150 MB.
+#: Most PSA draws in one run (``psa --draws``, ``build --psa-draws``, the API). A run
+#: keeps each draw's headline figures and sampled values (8 bytes each).
 MAX_DRAWS = 1_000_000
+#: Most values a PSA run keeps: draws x (headline figures + sampled parameters). With
+#: the chunks in flight (~200 MB) this bounds a run near 0.7 GB.
+MAX_PSA_VALUES = 60_000_000
 #: Default PSA seed, the same for every command and the API.
 DEFAULT_SEED = 1
 #: Most scenarios in one grid (the product of the values of every ``--vary``); each
