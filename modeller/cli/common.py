@@ -31,6 +31,18 @@ def _one_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
+def _silence() -> None:
+    """Send further output to /dev/null (after the reader of a pipe went away)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+
+
 class _Group(click.Group):
     """Exit status 2 for every bad input or request, 1 for a defect of the tool.
 
@@ -55,6 +67,10 @@ class _Group(click.Group):
             from ..inputs.loader import AssumptionsError
             from ..outputs.files import OutputError
 
+            if isinstance(exc, BrokenPipeError):
+                # Whoever read our output stopped (`| head`): stop quietly.
+                _silence()
+                ctx.exit(2)
             if isinstance(exc, AssumptionsError):
                 _exit_with(exc.problems)
             if isinstance(exc, (RequestError, OutputError)):
@@ -91,12 +107,15 @@ def _exit_with(problems) -> None:
     from ..inputs.yamlsource import capped
 
     problems = list(problems)
-    real = [p for p in problems if p.file]
-    for problem in capped(problems if len(real) == len(problems) else real):
-        click.echo(problem.format(), err=True)
-    click.echo(f"{len(real):,} problem(s) found; nothing was run."
-               if len(real) == len(problems) else
-               "too many problems to list them all; nothing was run.", err=True)
+    listed = capped(problems)
+    complete = len(listed) == len(problems) and all(p.file for p in problems)
+    try:
+        for problem in listed:
+            click.echo(problem.format(), err=True)
+        click.echo(f"{len(problems):,} problem(s) found; nothing was run." if complete
+                   else "more problems found than are listed; nothing was run.", err=True)
+    except BrokenPipeError:
+        _silence()
     sys.exit(2)
 
 

@@ -17,8 +17,9 @@ MAX_FILE_BYTES = 1_048_576
 #: Largest YAML text accepted through the API (web uploads). [bytes]
 MAX_UPLOAD_BYTES = 262_144
 #: Most nodes (mappings, lists, scalars) a document may expand to, counting every use of
-#: an alias in full: stops "billion laughs" alias bombs. A bundled set has about 400.
-MAX_NODES = 50_000
+#: an alias in full: stops "billion laughs" alias bombs, and bounds parsing time. A
+#: bundled set has about 400, the largest bundled evidence file about 1,000.
+MAX_NODES = 20_000
 #: Deepest nesting of mappings and lists. A set is at most 6 levels deep.
 MAX_DEPTH = 32
 #: Longest mapping key. [characters]

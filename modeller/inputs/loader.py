@@ -374,6 +374,13 @@ def load_located(located: Located, file: str, problems: list[Problem] | None = N
     """Validate merged data (``extends`` already resolved) into a :class:`LoadedSet`."""
     problems = list(problems or [])
     spec, found, warnings = validate(located, file)
+    # A value the reader refused (a control character, a non-finite number) was read
+    # as null: report the reader's problem, not also "must be a number" at that field.
+    refused = {(p.file, p.field) for p in problems if p.field}
+    found = [f for f in found if not any(
+        f.file == file_ and (f.field == field or f.field.startswith((field + ".",
+                                                                     field + "[")))
+        for file_, field in refused)]
     if problems or spec is None:
         raise AssumptionsError(sorted(problems + found,
                                       key=lambda p: (p.file, p.line or 0, p.field)))

@@ -125,6 +125,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, text: str):
         super().__init__(text)
         self.depth = 0
+        self.nodes = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         event = self.peek_event()
@@ -133,7 +134,11 @@ class _Loader(yaml.SafeLoader):
             raise _Refused(event.start_mark, "YAML tags (here " + escaped(tag)[:40] +
                            ") are not accepted: write plain values")
         self.depth += 1
+        self.nodes += 1
         try:
+            if self.nodes > MAX_NODES:
+                raise _Refused(event.start_mark, f"more than {MAX_NODES:,} values "
+                               "(MAX_NODES); an assumption set has a few hundred")
             if self.depth > MAX_DEPTH:
                 raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels "
                                "deep (MAX_DEPTH); an assumption set needs at most 6")

@@ -14,12 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import text
-from .files import replace_folder
+from .files import check_folder, replace_folder
 
 #: Every file a build may write; a folder holding anything else is not replaced.
 BUILD_FILES = {"results.json", "by_year.csv", "by_condition.csv", "summary.txt",
                "sensitivity.json", "psa.json", "grid.csv", "logic-model.pdf",
                "business-case.pdf", "board-summary.pdf"}
+
+
+def check_target(target: Path) -> None:
+    """Refuse, before any work, a build folder that :func:`write_build` would refuse."""
+    check_folder(Path(target), BUILD_FILES)
 
 
 def write_build(target: Path, results: dict, bundle: dict) -> list[Path]:

@@ -29,8 +29,13 @@ from pathlib import Path
 from typing import Iterator
 
 
-class OutputError(Exception):
-    """An output path the tool will not write (the message says why); exit status 2."""
+class OutputError(OSError):
+    """An output path the tool will not or cannot write (the message says why); exit
+    status 2. An ``OSError``, so callers catching write failures catch it too."""
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc) or "input/output error"
 
 
 _KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"),
@@ -54,7 +59,7 @@ def check_output(path: str | Path) -> Path:
     except FileNotFoundError:
         return path
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
     if not stat.S_ISREG(info.st_mode):
         raise OutputError(f"{path} exists and is {_kind(info.st_mode)}; only a regular "
                           "file is ever replaced, so nothing was written")
@@ -74,7 +79,7 @@ def _mkdirs(folder: Path) -> None:
         raise OutputError(f"cannot create the folder {folder}: a file of that name "
                           "exists") from None
     except OSError as exc:
-        raise OutputError(f"cannot create the folder {folder}: {exc.strerror}") from None
+        raise OutputError(f"cannot create the folder {folder}: {_why(exc)}") from None
 
 
 def _write_new(path: str, payload: bytes) -> None:
@@ -97,7 +102,7 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write in {path.parent}: {exc.strerror}") from None
+        raise OutputError(f"cannot write in {path.parent}: {_why(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -110,7 +115,7 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+            raise OutputError(f"cannot write {path}: {_why(exc)}") from None
         raise
     return path
 
@@ -127,7 +132,7 @@ def _locked(lock: Path) -> Iterator[None]:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
                      | os.O_NONBLOCK, 0o666 & ~_umask())
     except OSError as exc:
-        raise OutputError(f"cannot lock {lock}: {exc.strerror}") from None
+        raise OutputError(f"cannot lock {lock}: {_why(exc)}") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -152,17 +157,22 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _check_folder(target: Path, allowed: set[str]) -> bool:
+def check_folder(target: Path, allowed: set[str]) -> bool:
     """True if ``target`` exists (as a build folder we may replace); refuse anything
     else: a non-folder, a link, or a folder holding files a build did not write."""
     try:
         info = os.lstat(target)
     except FileNotFoundError:
         return False
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {_why(exc)}") from None
     if not stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{target} exists and is {_kind(info.st_mode)}, not a build "
                           "folder; nothing was written")
-    foreign = sorted(set(os.listdir(target)) - allowed)
+    try:
+        foreign = sorted(set(os.listdir(target)) - allowed)
+    except OSError as exc:
+        raise OutputError(f"cannot read the folder {target}: {_why(exc)}") from None
     if foreign:
         raise OutputError(f"{target} holds files a build did not write ({foreign[0]!r}"
                           f"{' and more' if len(foreign) > 1 else ''}); move them or "
@@ -178,12 +188,12 @@ def replace_folder(target: str | Path, files: dict[str, bytes | str],
     target = Path(target)
     parent = target.parent
     allowed = set(known) | set(files)
-    _check_folder(target, allowed)
+    check_folder(target, allowed)
     _mkdirs(parent)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
     except OSError as exc:
-        raise OutputError(f"cannot write in {parent}: {exc.strerror}") from None
+        raise OutputError(f"cannot write in {parent}: {_why(exc)}") from None
     try:
         for name, data in files.items():
             _write_new(str(tmp / name), data.encode("utf-8") if isinstance(data, str)
@@ -191,7 +201,7 @@ def replace_folder(target: str | Path, files: dict[str, bytes | str],
             os.chmod(tmp / name, 0o666 & ~_umask())
         os.chmod(tmp, 0o777 & ~_umask())
         with _locked(parent / f".{target.name}.lock"):
-            if _check_folder(target, allowed):
+            if check_folder(target, allowed):
                 if not _exchange(tmp, target):
                     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old",
                                                 dir=parent))
@@ -202,7 +212,7 @@ def replace_folder(target: str | Path, files: dict[str, bytes | str],
                 os.rename(tmp, target)
                 tmp = None
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {target}: {_why(exc)}") from None
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
