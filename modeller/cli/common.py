@@ -72,7 +72,7 @@ class _Group(click.Group):
                 _silence()
                 ctx.exit(2)
             if isinstance(exc, AssumptionsError):
-                _exit_with(exc.problems)
+                _exit_with(exc.all_problems)
             if isinstance(exc, (RequestError, OutputError)):
                 click.echo(f"error: {_one_line(str(exc), 2000)}", err=True)
                 ctx.exit(2)
@@ -108,12 +108,10 @@ def _exit_with(problems) -> None:
 
     problems = list(problems)
     listed = capped(problems)
-    complete = len(listed) == len(problems) and all(p.file for p in problems)
     try:
         for problem in listed:
             click.echo(problem.format(), err=True)
-        click.echo(f"{len(problems):,} problem(s) found; nothing was run." if complete
-                   else "more problems found than are listed; nothing was run.", err=True)
+        click.echo(f"{len(problems):,} problem(s) found; nothing was run.", err=True)
     except BrokenPipeError:
         _silence()
     sys.exit(2)
@@ -129,7 +127,7 @@ def _load(files, *, show_warnings: bool = True):
         try:
             loaded.append(api.load(file))
         except api.InputError as exc:
-            problems.extend(exc.problems)
+            problems.extend(exc.all_problems)
     if problems:
         _exit_with(problems)
     if show_warnings:

@@ -37,7 +37,10 @@ class AssumptionsError(Exception):
     """Raised with every problem found in one or more files."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = capped(problems)  # at most MAX_PROBLEMS, then "and N more"
+        #: every problem (bounded by the reading limits); ``problems`` lists at most
+        #: MAX_PROBLEMS of them, then one line saying how many more there are
+        self.all_problems = list(problems)
+        self.problems = capped(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
 
 
