@@ -334,3 +334,9 @@ def _write(tmp_path: Path, text: str, name: str = "set.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_every_limit_is_documented_in_security_md():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text()
+    names = [n for n in vars(limits) if n.isupper() and not n.startswith("_")]
+    assert names and [n for n in names if n not in text] == []

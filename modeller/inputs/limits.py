@@ -18,7 +18,7 @@ MAX_FILE_BYTES = 1_048_576
 MAX_UPLOAD_BYTES = 262_144
 #: Most nodes (mappings, lists, scalars) a document may expand to, counting every use of
 #: an alias in full: stops "billion laughs" alias bombs, and bounds parsing time. A
-#: bundled set has about 400, the largest bundled evidence file about 1,000.
+#: bundled set or evidence file has fewer than 400.
 MAX_NODES = 20_000
 #: Deepest nesting of mappings and lists. A set is at most 6 levels deep.
 MAX_DEPTH = 32
