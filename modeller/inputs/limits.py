@@ -12,8 +12,9 @@ from __future__ import annotations
 # --- reading YAML (modeller.inputs.yamlsource) -----------------------------------------
 
 #: Largest assumption-set or evidence file read from disk. [bytes] The bundled files
-#: are under 10 kB; 1 MiB leaves room for any real set while bounding parse time.
-MAX_FILE_BYTES = 1_048_576
+#: are under 10 kB; 256 KiB leaves room for any real set while bounding the time to
+#: parse it and to render its text into the business case's appendix.
+MAX_FILE_BYTES = 262_144
 #: Largest YAML text accepted through the API (web uploads). [bytes]
 MAX_UPLOAD_BYTES = 262_144
 #: Most nodes (mappings, lists, scalars) a document may expand to, counting every use of

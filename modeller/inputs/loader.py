@@ -100,6 +100,8 @@ def _trusted(path: Path) -> bool:
 
 def _set_name_problem(path: Path) -> str | None:
     """Why ``path`` cannot be an assumption set, judged by its name alone."""
+    if "\x00" in str(path):
+        return "not a file name (it holds a NUL character)"
     if path.suffix.lower() not in SET_SUFFIXES:
         return "not an assumption set: its name does not end in .yaml or .yml"
     real = Path(os.path.realpath(path))

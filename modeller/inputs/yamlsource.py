@@ -322,11 +322,13 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[str | None, list
     """The UTF-8 text of ``path``, read only if, after following symlinks, it is a
     regular file of at most ``limit`` bytes. Never blocks (a FIFO is refused unopened)
     and never reads more than ``limit`` + 1 bytes."""
-    name = str(path)
+    name = escaped(str(path))
     try:
         info = os.stat(path)
     except FileNotFoundError:
         return None, [Problem(name, None, "", "file not found")]
+    except ValueError:
+        return None, [Problem(name, None, "", "not a file name (it holds a NUL character)")]
     except OSError as exc:
         return None, [Problem(name, None, "", f"cannot read: {exc.strerror or 'error'}")]
     kind = _not_regular(info.st_mode)

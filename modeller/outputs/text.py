@@ -133,8 +133,9 @@ def table(d: dict) -> str:
 
 
 def to_json(d: Any) -> str:
-    """Deterministic JSON text (keys in contract order, unrounded numbers)."""
-    return json.dumps(d, indent=2, ensure_ascii=False) + "\n"
+    """Deterministic JSON text (keys in contract order, unrounded numbers). A NaN or
+    infinity would not be JSON: it raises ``ValueError`` (a defect) instead."""
+    return json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def csv_table(rows: list[dict], columns: list[str]) -> str:
