@@ -254,9 +254,10 @@ def test_csv_outputs_escape_user_text(tmp_path):
             label: "=HYPERLINK(\\"http://evil\\",\\"click\\")"
         """)
     path.write_text(path.read_text().replace("name: x", "name: '@evil'"))
-    out = invoke("run", path, "--format", "csv").stdout
-    assert "'=HYPERLINK" in out and "\n=HYPERLINK" not in out
-    assert ",-307500.0," in out  # a negative number is still a number
+    out = invoke("run", path, "--format", "csv", "--table", "by_condition").stdout
+    assert "'=HYPERLINK" in out and ",=HYPERLINK" not in out
+    years = invoke("run", path, "--format", "csv").stdout
+    assert ",-307500.0," in years  # a negative number is still a number
     compare = invoke("compare", path, "national-faq-2017", "--format", "csv").stdout
     assert compare.splitlines()[0].startswith("figure,'@evil,")
 

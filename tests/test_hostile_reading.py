@@ -46,7 +46,7 @@ RESOURCE_CASES = {
                   ["MAX_DEPTH"]),
     "deep-block": ("schema_version: 1\n" + "".join(" " * i + "a:\n" for i in range(500))
                    + " " * 500 + "b: 1\n", ["MAX_DEPTH"]),
-    "many-keys": ("schema_version: 1\n" + "".join(f"k{i}: 1\n" for i in range(30_000)),
+    "many-keys": ("schema_version: 1\n" + "".join(f"k{i}: 1\n" for i in range(25_000)),
                   ["MAX_NODES"]),
     "long-list": ("schema_version: 1\nx: [" + ",".join(["1"] * 100_000) + "]\n",
                   ["MAX_NODES"]),

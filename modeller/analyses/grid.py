@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -27,6 +27,9 @@ COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
 #: Limits of :mod:`modeller.inputs.limits` (stated in ``modeller grid --help``).
 MAX_COMBINATIONS = MAX_GRID_POINTS
 MAX_VALUES = MAX_GRID_VALUES
+#: Combinations when a varied number is not one of the vectorised parameters (each is
+#: a full validation and model run, about a millisecond).
+MAX_SLOW_COMBINATIONS = 5_000
 
 
 class VaryError(RequestError):
@@ -39,7 +42,8 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 def _number(text: str, spec: str) -> float:
     text = text.strip()
     if len(text) > 40 or not re.fullmatch(_NUMBER, text) or not math.isfinite(float(text)):
-        raise VaryError(f"--vary {shown(spec)}: {shown(text)} is not a number (a finite one)")
+        raise VaryError(f"--vary {shown(spec)}: {shown(text)} is not a number (a finite "
+                        "one)")
     return float(text)
 
 
@@ -70,36 +74,28 @@ def parse_values(text: str, spec: str) -> list[float]:
     return [_number(part, spec) for part in text.split(",")]
 
 
-def parse_vary(spec: str, base: Base) -> tuple[str, list[float]]:
-    """``PATH=VALUES`` -> (path, values), checked against the set's parameters."""
+def _split_spec(spec: str) -> tuple[str, str]:
     if "=" not in spec:
-        raise VaryError(f"--vary {shown(spec)}: write PATH=VALUES, e.g. "
+        raise VaryError(f"--vary {spec!r}: write PATH=VALUES, e.g. "
                         "outcomes.recovery_rate=0.4:0.6:0.05")
     path, text = (part.strip() for part in spec.split("=", 1))
-    _param(path, spec, base)
-    return checked(path, parse_values(text, spec), base, spec)
+    return path, text
 
 
-def _param(path: str, spec: str, base: Base):
-    param = base.params.get(path)
-    if param is None:
-        known = ", ".join(p for p, q in base.params.items() if not q.share)
-        hint = (" (horizon_years changes what is measured; compare sets instead)"
-                if path == "horizon_years" else "")
-        raise VaryError(f"--vary {shown(spec)}: unknown parameter {shown(path)}{hint}; "
-                        f"this set's parameters: {known}")
-    if param.share:
-        raise VaryError(f"--vary {shown(spec)}: case-mix shares must sum to 1, so one "
-                        "cannot vary alone; compare sets with different case mixes instead")
-    return param
+def _check_values(spec: str, path: str, values: list[float], lo: float, hi: float | None,
+                  unit: str, integer: bool) -> None:
+    hi = math.inf if hi is None else hi
+    bad = [v for v in values if not lo <= v <= hi]
+    if bad:
+        upper = "inf" if hi == math.inf else f"{hi:g}"
+        raise VaryError(f"--vary {shown(spec)}: {bad[0]:g} is outside the allowed values "
+                        f"of {path} ([{lo:g}, {upper}], {unit})")
+    if integer and any(v != round(v) for v in values):
+        raise VaryError(f"--vary {shown(spec)}: {path} takes whole numbers")
 
 
-def checked(path: Any, values: Any, base: Base, spec: str | None = None
-            ) -> tuple[str, list[float]]:
-    """(path, values) after the same checks as ``--vary`` (the API passes pairs):
-    a known parameter, at most MAX_GRID_VALUES finite numbers within its bounds."""
-    spec = spec if spec is not None else f"{path}"
-    param = _param(str(path), spec, base)
+def _given_values(spec: str, values: Any) -> list[float]:
+    """The values of an API (path, values) pair, checked as ``--vary`` checks text."""
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise VaryError(f"--vary {shown(spec)}: give a list of numbers")
     if len(values) > MAX_VALUES:
@@ -108,16 +104,76 @@ def checked(path: Any, values: Any, base: Base, spec: str | None = None
     if not values or any(isinstance(v, bool) or not isinstance(v, (int, float))
                          or not math.isfinite(v) for v in values):
         raise VaryError(f"--vary {shown(spec)}: give one or more finite numbers")
-    values = [float(v) for v in values]
+    return [float(v) for v in values]
+
+
+def parse_vary(spec: str, base: Base, catalogue: dict | None = None
+               ) -> tuple[str, list[float]]:
+    """``PATH=VALUES`` -> (path, values), checked against the set's numbers.
+
+    A path is one of the vectorised parameters (:func:`base_from`) or, when
+    ``catalogue`` is given, any number of the set (:mod:`modeller.inputs.keys`).
+    """
+    path, text = _split_spec(spec)
+    return _checked(spec, path, lambda: parse_values(text, spec), base, catalogue)
+
+
+def _checked(spec: str, path: str, get_values: Callable[[], list[float]], base: Base,
+             catalogue: dict | None) -> tuple[str, list[float]]:
+    param = base.params.get(path)
+    if param is None or param.share:
+        item = (catalogue or {}).get(path)
+        if item is not None:
+            values = get_values()
+            _check_values(spec, path, values, item.minimum, item.maximum, item.unit,
+                          item.integer)
+            return path, values
+    if param is None:
+        known = ", ".join(catalogue or (p for p, q in base.params.items() if not q.share))
+        hint = (" (horizon_years changes what is measured; compare sets instead)"
+                if path == "horizon_years" else "")
+        raise VaryError(f"--vary {shown(spec)}: unknown parameter {shown(path)}{hint}; "
+                        f"this set's parameters: {known}")
+    if param.share:
+        raise VaryError(f"--vary {shown(spec)}: case-mix shares must sum to 1, so one "
+                        "cannot vary alone; compare sets with different case mixes instead")
+    values = get_values()
     lo, hi = param.bounds
-    bad = [v for v in values if not lo <= v <= hi]
-    if bad:
-        upper = "inf" if hi == math.inf else f"{hi:g}"
-        raise VaryError(f"--vary {shown(spec)}: {bad[0]:g} is outside the allowed values "
-                        f"of {path} ([{lo:g}, {upper}], {param.unit})")
-    if param.integer and any(v != round(v) for v in values):
-        raise VaryError(f"--vary {shown(spec)}: {path} takes whole numbers of months")
-    return str(path), values
+    _check_values(spec, path, values, lo, hi, param.unit, param.integer)
+    return path, values
+
+
+def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
+    """Headline figures by editing the set and running the model once per combination
+    (for numbers the vectorised parameters do not cover)."""
+    from ..inputs.keys import KeyError_, numeric_inputs, set_values
+    from ..inputs.loader import AssumptionsError, load_located
+    from ..inputs.yamlsource import Located
+    from ..model import engine
+
+    loaded = getattr(obj, "loaded", obj)
+    known = numeric_inputs(loaded.spec, loaded.resolved)
+    rows = []
+    for combo in combos:
+        values = {p: float(v) for p, v in zip(paths, combo)}
+        try:
+            data = set_values(loaded.resolved, values, known)
+            edited = load_located(Located(data, {}), loaded.file)
+        except (KeyError_, AssumptionsError) as exc:
+            problems = getattr(exc, "problems", [])
+            first = problems[0] if problems else exc
+            text = (f"{first.field}: {first.message}" if hasattr(first, "message")
+                    else str(first))
+            raise VaryError(f"the combination {values} is not a valid set: {text}") \
+                from None
+        d = engine.run(edited).to_dict()
+        t = d["totals"]
+        row = dict(values)
+        for c in COLUMNS:
+            v = d["per_person_entering"]["net"] if c == "per_person_net" else t.get(c)
+            row[c] = v if c == "break_even_month" else finite(v) if v is not None else None
+        rows.append(row)
+    return rows
 
 
 def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
@@ -125,10 +181,17 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
     of (path, values) pairs. Returns ``{"name", "parameters", "columns", "rows"}``
     where each row is a dict of the varied values and the headline figures."""
     base = obj if isinstance(obj, Base) else base_from(obj)
+    catalogue = None
+    if not isinstance(obj, Base) and getattr(obj, "resolved", None) is not None:
+        from ..inputs.keys import numeric_inputs
+
+        loaded = getattr(obj, "loaded", obj)
+        catalogue = {i.key: i for i in numeric_inputs(loaded.spec, loaded.resolved)}
     if len(varies) > MAX_VALUES:
         raise VaryError(f"{len(varies):,} parameters to vary; at most {MAX_VALUES:,}")
-    pairs = [parse_vary(v, base) if isinstance(v, str) else checked(v[0], v[1], base)
-             for v in varies]
+    pairs = [parse_vary(v, base, catalogue) if isinstance(v, str)
+             else _checked(str(v[0]), str(v[0]), lambda v=v: _given_values(str(v[0]), v[1]),
+                           base, catalogue) for v in varies]
     if not pairs:
         raise VaryError("give at least one --vary PATH=VALUES")
     paths = [p for p, _ in pairs]
@@ -141,6 +204,15 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
                         "(MAX_GRID_POINTS)")
     combos = np.array(list(itertools.product(*(v for _, v in pairs))), float)
     combos = combos.reshape(total, len(pairs))
+    slow = [p for p in paths if p not in base.params or base.params[p].share]
+    if slow:
+        if catalogue is None:
+            raise VaryError(f"unknown parameter {slow[0]!r}")
+        if total > MAX_SLOW_COMBINATIONS:
+            raise VaryError(f"{total:,} combinations; at most {MAX_SLOW_COMBINATIONS:,} "
+                            f"when varying {', '.join(slow)} (each is a full model run)")
+        return {"name": base.spec.name, "parameters": paths, "columns": paths + COLUMNS,
+                "rows": _slow_rows(obj, paths, combos)}
     out = evaluate(base, {p: combos[:, i] for i, p in enumerate(paths)}, total)
     rows = []
     for r in range(total):

@@ -163,7 +163,7 @@ def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
         raise NoDistributions(
             f"{base.spec.name}: no parameter declares a distribution, so every draw "
             "would be the same; add `distribution:` to the uncertain figures (see "
-            "docs/uncertainty.md, or the bundled set national-faq-2017-psa)")
+            "`modeller help uncertainty`, or the bundled set national-faq-2017-psa)")
     kept_values = draws * (len(SUMMARY_KEYS) + len(sampler.params))
     if kept_values > MAX_PSA_VALUES:
         most = MAX_PSA_VALUES // (len(SUMMARY_KEYS) + len(sampler.params))

@@ -14,7 +14,7 @@ import time
 import click
 
 from ..inputs.limits import DEFAULT_SEED, MAX_DRAWS, MAX_GRID_POINTS, MAX_GRID_VALUES
-from .common import OUT_HELP, _emit, _load, cli
+from .common import OUT_HELP, _emit, _fail, _load, cli
 
 #: Show a progress bar by default when stderr is a terminal and the run is this long.
 PROGRESS_DRAWS = 200_000
@@ -43,11 +43,6 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
-
-
 @cli.command()
 @click.argument("file")
 @click.option("--param", "params", multiple=True, metavar="PATH",
@@ -57,7 +52,8 @@ def _fail(message: str) -> None:
               default=0.2, show_default=True,
               help="Relative move (-/+) for parameters without a declared range.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="table for people; json (every figure, unrounded) for tools.")
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def sensitivity(file, params, default_range, fmt, out) -> None:
     """One-way sensitivity (tornado of NPV) and exact break-even thresholds.
@@ -89,7 +85,8 @@ def sensitivity(file, params, default_range, fmt, out) -> None:
 @click.option("--seed", type=click.IntRange(0), default=DEFAULT_SEED, show_default=True,
               help="Random seed: the same seed gives the same result.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="table for people; json (every summary, unrounded) for tools.")
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: on a terminal, for runs of "
@@ -128,7 +125,8 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
               f"{MAX_GRID_VALUES:,} values per parameter and {MAX_GRID_POINTS:,} "
               "combinations, checked before any is evaluated.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+              show_default=True, help="csv: one row per combination; json: the same "
+              "rows with the set's hash.")
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def grid(file, varies, fmt, out) -> None:
     """Evaluate every combination of the varied parameters (a scenario grid).

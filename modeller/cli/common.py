@@ -117,6 +117,12 @@ def _exit_with(problems) -> None:
     sys.exit(2)
 
 
+def _fail(message: str) -> None:
+    """Print one error on stderr and exit with status 2 (bad input)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
     from .. import api
@@ -160,7 +166,8 @@ def _emit_bytes(data: bytes, out: str) -> None:
     """Write binary ``data`` (a PDF) to ``out`` atomically, or to standard output for
     ``-`` (for piping; refused when standard output is a terminal)."""
     if out == STDOUT:
-        stream = click.get_binary_stream("stdout")
+        sys.stdout.flush()
+        stream = sys.stdout.buffer
         if stream.isatty():
             raise click.UsageError("-o -: a PDF is not written to a terminal; redirect "
                                    "standard output to a file or pipe")

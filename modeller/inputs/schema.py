@@ -19,10 +19,12 @@ import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      Strict, ValidationInfo, field_validator, model_validator)
+                      PlainValidator, Strict, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from .characters import REFUSED, describe
+from .evidence.records import _price_year
 from .limits import (MAX_BETA_SHAPE, MAX_CONDITIONS, MAX_CV, MAX_DESCRIPTION_CHARS,
                      MAX_EVIDENCE_FOLDERS, MAX_FIXED_COSTS, MAX_LABEL_CHARS, MAX_LIST_ITEMS,
                      MAX_MONEY, MAX_NAME_CHARS, MAX_PEOPLE, MAX_SCALE, MAX_TEXT_CHARS)
@@ -92,7 +94,7 @@ class Distribution(_Model):
     ``lognormal`` (money, months, people): ``mean`` and ``sd`` of the figure itself;
     ``triangular``: ``low``, ``mode``, ``high``; ``uniform``: ``low``, ``high``;
     ``fixed``: no uncertainty (the quantity's ``value`` is used in every draw).
-    Documented in ``docs/uncertainty.md``.
+    Documented in ``modeller help uncertainty``.
     """
 
     type: Literal["beta", "gamma", "lognormal", "triangular", "uniform", "fixed"]
@@ -288,6 +290,31 @@ def _as_list(raw: Any) -> Any:
     return raw if isinstance(raw, list) else [raw]
 
 
+Share = _quantity("Share", _rate, "A share of a whole, in [0, 1]. [fraction]",
+                  uncertain=False)
+
+
+def _set_price_year(raw: Any) -> int | str:
+    """A set's price year: a calendar year (``2017``) or a financial year (``"2010/11"``),
+    parsed as the evidence library parses its records' price years."""
+    try:
+        year = _price_year(raw)
+    except ValueError as exc:
+        detail = str(exc).split(": ", 1)[-1] if "financial year runs" in str(exc) else (
+            "must be a calendar year such as 2017 or a financial year such as 2010/11")
+        raise _problem("price_year", detail) from None
+    if isinstance(year, str) and "-" in year:
+        raise _problem("price_year", "a set's prices are in one year: give a calendar "
+                       "year such as 2017 or a financial year such as 2010/11")
+    return year
+
+
+#: A calendar year (kept as a whole number) or a financial year (kept as "2010/11").
+PriceYear = Annotated[int | str, PlainValidator(
+    _set_price_year, json_schema_input_type=Annotated[int, Field(ge=1900, le=2200)]
+    | Annotated[str, Field(pattern=r"^\d{4}/\d{2}$")])]
+
+
 People = _quantity(
     "People", Annotated[list[_people], Field(min_length=1, max_length=100),
                         BeforeValidator(_as_list)],
@@ -381,10 +408,10 @@ class Condition(_Model):
     annual_saving: AnnualSaving
     completion_rate: Rate | None = None
     recovery_rate: Rate | None = None
-    savings_split: Annotated[dict[Key, _rate],
+    savings_split: Annotated[dict[Key, Share],
                              Field(max_length=MAX_LIST_ITEMS)] | None = Field(
         None, description="Share of this condition's saving by care category "
-        "(ids from care_categories); sums to 1.")
+        "(ids from care_categories); sums to 1. Each share may carry a source.")
     source: Text | None = None
     note: Text | None = None
 
@@ -436,7 +463,7 @@ class AssumptionSet(_Model):
         f"summary; at most {MAX_DESCRIPTION_CHARS} characters.")
     extends: Text | None = None
     currency: Literal["GBP"]
-    price_year: Annotated[int, Strict(), Field(ge=1900, le=2200)] | None
+    price_year: PriceYear | None
     horizon_years: Horizon
     discount_rate: Discount = Field(
         default_factory=lambda: DiscountRate(
@@ -458,7 +485,7 @@ class AssumptionSet(_Model):
         "read together with the bundled library; ids must not repeat.")
     conversion: dict[Text, Any] | None = Field(
         None, description="Price index and exchange rates for converting cited evidence "
-        "(see docs/evidence.md); checked by modeller.inputs.evidence.")
+        "(see `modeller help evidence`); checked by modeller.inputs.evidence.")
 
     @field_validator("schema_version", mode="before")
     @classmethod
