@@ -50,20 +50,34 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _lstat(path: Path) -> os.stat_result | None:
+    """What is at ``path`` (a link itself, not followed), or None when nothing is."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
+
+
 def check_output(path: str | Path) -> Path:
     """Refuse an output path that exists and is not a regular file (symlinks included:
     they are not followed). Returns the path."""
     path = Path(path)
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return path
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise OutputError(f"{path} exists and is {_kind(info.st_mode)}; only a regular "
-                          "file is ever replaced, so nothing was written")
+    _exists_as(path, stat.S_ISREG, "; only a regular file is ever replaced, so nothing "
+               "was written")
     return path
+
+
+def _exists_as(path: Path, is_kind, refusal: str) -> bool:
+    """False if nothing is at ``path``; True if it is of the wanted kind (``is_kind`` of
+    its mode, links not followed); else :class:`OutputError` ending in ``refusal``."""
+    info = _lstat(path)
+    if info is None:
+        return False
+    if not is_kind(info.st_mode):
+        raise OutputError(f"{path} exists and is {_kind(info.st_mode)}{refusal}")
+    return True
 
 
 def _umask() -> int:
@@ -160,15 +174,8 @@ def _exchange(a: Path, b: Path) -> bool:
 def check_folder(target: Path, allowed: set[str]) -> bool:
     """True if ``target`` exists (as a build folder we may replace); refuse anything
     else: a non-folder, a link, or a folder holding files a build did not write."""
-    try:
-        info = os.lstat(target)
-    except FileNotFoundError:
+    if not _exists_as(target, stat.S_ISDIR, ", not a build folder; nothing was written"):
         return False
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {_why(exc)}") from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise OutputError(f"{target} exists and is {_kind(info.st_mode)}, not a build "
-                          "folder; nothing was written")
     try:
         foreign = sorted(set(os.listdir(target)) - allowed)
     except OSError as exc:
