@@ -340,3 +340,32 @@ def test_every_limit_is_documented_in_security_md():
     text = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text()
     names = [n for n in vars(limits) if n.isupper() and not n.startswith("_")]
     assert names and [n for n in names if n not in text] == []
+
+
+def test_a_conversion_that_overflows_is_a_problem_not_a_crash(tmp_path):
+    path = extending(tmp_path, "national-faq-2017", """\
+        price_year: 2020
+        conversion:
+          price_index:
+            name: hostile index
+            source: none
+            values: {2014: 1e-6, 2020: 1e6}
+        conditions:
+          all_ltc_mus:
+            annual_saving: {evidence: ra-london-rct}
+        """)
+    result = run_modeller("run", str(path), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "MAX_MONEY" in result.stderr and "annual_saving.evidence" in result.stderr
+
+
+def test_work_beyond_the_model_cell_limit_is_refused_first(tmp_path):
+    import modeller
+
+    s = modeller.loads("schema_version: 1\nname: long\nextends: national-faq-2017-psa\n"
+                       "horizon_years: 100\n")
+    with pytest.raises(limits.RequestError, match="MAX_MODEL_CELLS"):
+        modeller.psa(s, draws=limits.MAX_DRAWS)
+    with pytest.raises(limits.RequestError, match="MAX_MODEL_CELLS"):
+        modeller.grid(s, {"outcomes.recovery_rate": [0.5] * 10_000,
+                          "outcomes.completion_rate": [0.5] * 10})

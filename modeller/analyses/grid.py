@@ -18,7 +18,7 @@ import numpy as np
 
 from ..inputs.characters import shown
 from ..inputs.limits import MAX_GRID_POINTS, MAX_GRID_VALUES, RequestError
-from .parameters import Base, base_from, evaluate, finite
+from .parameters import Base, base_from, check_work, evaluate, finite
 
 #: Headline columns written after the varied parameters.
 COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
@@ -202,6 +202,7 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
     if total > MAX_COMBINATIONS:
         raise VaryError(f"{total:,} combinations; at most {MAX_COMBINATIONS:,} "
                         "(MAX_GRID_POINTS)")
+    check_work(total, base.horizon, "combinations")
     combos = np.array(list(itertools.product(*(v for _, v in pairs))), float)
     combos = combos.reshape(total, len(pairs))
     slow = [p for p in paths if p not in base.params or base.params[p].share]

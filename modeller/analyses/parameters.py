@@ -27,7 +27,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..inputs.limits import MAX_MONEY, MAX_PEOPLE, MAX_SCALE
+from ..inputs.limits import (MAX_MODEL_CELLS, MAX_MONEY, MAX_PEOPLE, MAX_SCALE,
+                             RequestError)
 from ..model import engine as model
 
 INF = math.inf
@@ -51,6 +52,17 @@ HEADLINE_KEYS = [
 #: Draws (scenarios) per call of ``model.compute``: the model builds (D, H, 12H)
 #: arrays, so the chunk is sized to keep each near this many elements.
 CHUNK_ELEMENTS = 3_000_000
+
+
+def check_work(scenarios: int, horizon: int, what: str) -> None:
+    """Refuse, before any work, a run of ``scenarios`` over ``horizon`` years beyond
+    MAX_MODEL_CELLS (scenarios x H x 12H cells of the model's arrays)."""
+    cells = scenarios * horizon * 12 * horizon
+    if cells > MAX_MODEL_CELLS:
+        most = MAX_MODEL_CELLS // (12 * horizon * horizon)
+        raise RequestError(f"{scenarios:,} {what} over a {horizon}-year horizon is "
+                           f"{cells:,} model cells; at most {MAX_MODEL_CELLS:,} "
+                           f"(MAX_MODEL_CELLS): use at most {most:,} {what}")
 
 
 def chunk_size(horizon: int) -> int:

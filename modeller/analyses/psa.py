@@ -37,7 +37,8 @@ import numpy as np
 
 from ..inputs.characters import shown
 from ..inputs.limits import MAX_DRAWS, MAX_PSA_VALUES, RequestError
-from .parameters import Base, Param, base_from, build_inputs, chunk_size, evaluate, finite
+from .parameters import (Base, Param, base_from, build_inputs, check_work, chunk_size,
+                         evaluate, finite)
 
 #: Headline figures summarised (mean and 5th/50th/95th percentiles) per draw.
 SUMMARY_KEYS = [
@@ -164,6 +165,7 @@ def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
             f"{base.spec.name}: no parameter declares a distribution, so every draw "
             "would be the same; add `distribution:` to the uncertain figures (see "
             "`modeller help uncertainty`, or the bundled set national-faq-2017-psa)")
+    check_work(draws, base.horizon, "draws")
     kept_values = draws * (len(SUMMARY_KEYS) + len(sampler.params))
     if kept_values > MAX_PSA_VALUES:
         most = MAX_PSA_VALUES // (len(SUMMARY_KEYS) + len(sampler.params))

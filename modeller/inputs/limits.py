@@ -72,6 +72,10 @@ MAX_DRAWS = 1_000_000
 MAX_PSA_VALUES = 60_000_000
 #: Default PSA seed, the same for every command and the API.
 DEFAULT_SEED = 1
+#: Most model cells one PSA run or grid evaluates: scenarios x H x 12H for a horizon of
+#: H years (the model's (draws, year, month) arrays). Bounds time: about a minute and a
+#: half on one core. A 5-year horizon allows every MAX_DRAWS; 100 years, about 83,000.
+MAX_MODEL_CELLS = 10_000_000_000
 #: Most scenarios in one grid (the product of the values of every ``--vary``); each
 #: row is kept in memory and written out (~1 kB each).
 MAX_GRID_POINTS = 100_000

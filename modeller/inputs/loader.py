@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from . import checks
 from .bundled import bundled_dir, bundled_sets, find_set
 from .characters import escaped, shown
-from .limits import MAX_EXTENDS_DEPTH, MAX_UPLOAD_BYTES
+from .limits import MAX_EXTENDS_DEPTH, MAX_MONEY, MAX_UPLOAD_BYTES
 from .schema import AssumptionSet
 from .yamlsource import Located, Path_, Problem, capped, dotted, locate, parse, read_text
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
@@ -479,6 +480,13 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
             where=locate(located.lines, path, file), field_name=dotted(path))
         problems += list(conv.problems)
         if not conv.ok:
+            continue
+        if not (isinstance(conv.value, (int, float)) and math.isfinite(conv.value)
+                and 0 <= conv.value <= MAX_MONEY):
+            where_file, line = locate(located.lines, path, file)
+            problems.append(Problem(where_file, line, dotted(path), "the converted saving "
+                                    f"({conv.value:.4g}) is outside 0 to {MAX_MONEY:g} "
+                                    "(MAX_MONEY); check the conversion tables"))
             continue
         record = library.get(saving.evidence)
         citation = f"evidence: {record.id} ({record.source})"
