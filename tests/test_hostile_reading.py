@@ -369,3 +369,18 @@ def test_work_beyond_the_model_cell_limit_is_refused_first(tmp_path):
     with pytest.raises(limits.RequestError, match="MAX_MODEL_CELLS"):
         modeller.grid(s, {"outcomes.recovery_rate": [0.5] * 10_000,
                           "outcomes.completion_rate": [0.5] * 10})
+
+
+def test_the_json_schema_states_the_limits():
+    from modeller.inputs.schema import AssumptionSet
+
+    doc = AssumptionSet.model_json_schema()
+    props = doc["properties"]
+    assert props["name"]["maxLength"] == limits.MAX_NAME_CHARS
+    assert props["description"]["anyOf"][0]["maxLength"] == limits.MAX_DESCRIPTION_CHARS
+    assert props["conditions"]["maxProperties"] == limits.MAX_CONDITIONS
+    assert props["schema_version"]["const"] == 1
+    assert doc["$defs"]["Condition"]["properties"]["label"]["maxLength"] == \
+        limits.MAX_LABEL_CHARS
+    assert f'"maximum": {limits.MAX_MONEY!r}'.replace(" ", "") in \
+        __import__("json").dumps(doc).replace(" ", "")

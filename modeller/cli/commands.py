@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from ..inputs.limits import DEFAULT_SEED, MAX_DRAWS, MAX_GRID_POINTS
+from ..outputs.cells import terminal
 from ..outputs.text import CSV_TABLES
 from .common import FORMATS, OUT_HELP, _emit, _emit_bytes, _exit_with, _load, cli
 
@@ -18,7 +19,7 @@ from .common import FORMATS, OUT_HELP, _emit, _emit_bytes, _exit_with, _load, cl
 def validate(files) -> None:
     """Check assumption sets: every problem in every file, with file and line."""
     for item in _load(files):
-        click.echo(f"ok: {item.file} ({item.spec.name}, sha256 {item.hash})")
+        click.echo(terminal(f"ok: {item.file} ({item.spec.name}, sha256 {item.hash})"))
 
 
 @cli.command()
@@ -155,7 +156,7 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
     written = api.build(loaded, out_dir, scenarios=scenario_sets, sensitivity=sensitivity,
                         psa_draws=psa_draws, seed=seed, grid=grid_specs)
     for path in written:
-        click.echo(str(path))
+        click.echo(terminal(str(path)))
 
 
 @cli.command()

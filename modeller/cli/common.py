@@ -154,8 +154,10 @@ def _emit(text: str, out: str | None) -> None:
     if out and out != STDOUT:
         from ..outputs.files import write_atomic
 
+        from ..outputs.cells import terminal
+
         path = write_atomic(out, text)
-        click.echo(f"wrote {path}", err=True)
+        click.echo(terminal(f"wrote {path}"), err=True)
     else:
         from ..outputs.cells import terminal
 
@@ -176,4 +178,6 @@ def _emit_bytes(data: bytes, out: str) -> None:
     else:
         from ..outputs.files import write_atomic
 
-        click.echo(str(write_atomic(out, data)))
+        from ..outputs.cells import terminal
+
+        click.echo(terminal(str(write_atomic(out, data))))
