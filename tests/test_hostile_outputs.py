@@ -229,7 +229,7 @@ def test_two_different_names_never_share_a_folder(a, b):
 
 def test_a_long_name_builds_into_a_short_folder(tmp_path):
     name = "Integrated IAPT-LTC service / North & South (2025/26 bid)"
-    path = extending(tmp_path, "national-faq-2017", f"description: d\n")
+    path = extending(tmp_path, "national-faq-2017", "description: d\n")
     path.write_text(path.read_text().replace("name: x", f"name: '{name}'"))
     result = invoke("build", path, "--out-dir", tmp_path / "r")
     assert result.exit_code == 0, result.output

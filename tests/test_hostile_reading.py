@@ -183,7 +183,7 @@ def test_extends_refuses_files_by_name_and_kind(tmp_path):
                 "zero.yaml": "does not end in .yaml", "passwd.yaml": "does not end in .yaml",
                 "folder.yaml": "is a folder", "/etc/passwd": "no bundled set"}
     for ref, message in expected.items():
-        path = _write(tmp_path, f"schema_version: 1\nname: x\nextends: {ref}\n", "s.yaml")
+        _write(tmp_path, f"schema_version: 1\nname: x\nextends: {ref}\n", "s.yaml")
         result = run_modeller("validate", "s.yaml", cwd=tmp_path, timeout=60)
         assert result.returncode == 2, (ref, result.stderr)
         assert message in result.stderr, (ref, result.stderr)

@@ -4,6 +4,9 @@
 - :mod:`modeller.inputs.schema`: the typed assumption set (pydantic).
 - :mod:`modeller.inputs.checks`: cross-field rules and warnings.
 - :mod:`modeller.inputs.loader`: ``extends`` merge, validation, hashing (``load``).
+- :mod:`modeller.inputs.named_files`: which files a set may name, read without leaking.
+- :mod:`modeller.inputs.limits`, :mod:`modeller.inputs.characters`: every limit on what
+  is read or asked for, and the characters text may hold.
 - :mod:`modeller.inputs.evidence`: the evidence library and conversions of cited figures.
 - :mod:`modeller.inputs.bundled`: where the bundled sets and templates live.
 

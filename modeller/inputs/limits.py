@@ -38,7 +38,7 @@ MAX_SHOWN_CHARS = 60
 MAX_EXTENDS_DEPTH = 20
 #: Most evidence folders one set may name, and files read from each.
 MAX_EVIDENCE_FOLDERS = 5
-MAX_EVIDENCE_FILES = 200
+MAX_EVIDENCE_FILES = 50
 
 # --- values (modeller.inputs.schema) ---------------------------------------------------
 

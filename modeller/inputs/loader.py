@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .bundled import bundled_dir, bundled_sets, find_set
+from .bundled import bundled_sets, find_set
 from .characters import escaped, shown
+from .named_files import parent_of, parse_set, read_set, trusted
 from .limits import MAX_EXTENDS_DEPTH, MAX_MONEY, MAX_UPLOAD_BYTES
 from .schema import AssumptionSet
-from .yamlsource import Located, Path_, Problem, capped, dotted, locate, parse, read_text
+from .yamlsource import Located, Path_, Problem, capped, dotted, locate
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
 QUANTITY_KEYS = {"value", "evidence"}
 
@@ -85,101 +85,6 @@ def merge(base: Any, override: Any) -> Any:
     return out
 
 
-#: File names an assumption set may have (checked before a named file is opened, and
-#: again on the file a symlink leads to).
-SET_SUFFIXES = (".yaml", ".yml")
-_SCHEMA_LINE = re.compile(r"^schema_version[ \t]*:", re.MULTILINE)
-NOT_A_SET = ("not an assumption set: it must be a mapping of keys with `schema_version: 1` "
-             "at its top level (nothing from the file is shown)")
-
-
-def _trusted(path: Path) -> bool:
-    """A file of the package itself (the bundled sets), after following symlinks."""
-    root = bundled_dir("assumptions").resolve()
-    return root in Path(os.path.realpath(path)).parents
-
-
-def _set_name_problem(path: Path) -> str | None:
-    """Why ``path`` cannot be an assumption set, judged by its name alone."""
-    if "\x00" in str(path):
-        return "not a file name (it holds a NUL character)"
-    if path.suffix.lower() not in SET_SUFFIXES:
-        return "not an assumption set: its name does not end in .yaml or .yml"
-    real = Path(os.path.realpath(path))
-    if real.suffix.lower() not in SET_SUFFIXES:
-        return ("not an assumption set: it is a link to a file whose name does not end "
-                "in .yaml or .yml")
-    return None
-
-
-def parse_set(text: str, file: str, problems: list[Problem]) -> Located | None:
-    """Parse ``text`` as an assumption set. Text that is not one (no ``schema_version``
-    at its top) is refused by its name alone: none of its problems, keys or values is
-    reported, since it may be any file a hostile set named."""
-    located, found = parse(text, file)
-    if located is not None:
-        is_set = isinstance(located.data, dict) and "schema_version" in located.data
-    else:
-        is_set = bool(_SCHEMA_LINE.search(text)) or not text.strip()
-    if not is_set:
-        problems.append(Problem(file, None, "", NOT_A_SET))
-        return None
-    problems.extend(found)
-    return located
-
-
-def read_set(path: Path, problems: list[Problem]) -> Located | None:
-    """Read the assumption set at ``path`` (after :func:`_set_name_problem` and
-    :func:`~modeller.inputs.yamlsource.read_text`'s checks)."""
-    refused = _set_name_problem(path)
-    if refused:
-        problems.append(Problem(str(path), None, "", refused))
-        return None
-    text, found = read_text(path)
-    if text is None:
-        problems.extend(found)
-        return None
-    return parse_set(text, str(path), problems)
-
-
-def _parent(ref: Any, path: Path | None, line: int | None, file: str,
-            bundled_only: bool, problems: list[Problem]) -> Path | None:
-    """The file an ``extends:`` names, or None (with the problem recorded).
-
-    A reference ending in ``.yaml``/``.yml`` is a path relative to the file that names
-    it; anything else is the name of a bundled set (``national-faq-2017``,
-    ``scenarios/optimistic``), reachable from anywhere. With ``bundled_only`` (uploads)
-    only bundled names are allowed.
-    """
-    names = ", ".join(sorted(bundled_sets()))
-    if not isinstance(ref, str) or not ref.strip():
-        problems.append(Problem(file, line, "extends", "must be the name of a bundled "
-                                f"set ({names}) or the path of a base set relative to "
-                                "this file"))
-        return None
-    if ref.endswith(SET_SUFFIXES):
-        if bundled_only:
-            problems.append(Problem(file, line, "extends", f"{shown(ref)}: an uploaded "
-                                    f"set may extend a bundled set by name only ({names})"))
-            return None
-        folder = path.parent if path is not None else Path(".")
-        parent = Path(os.path.abspath(folder / ref))
-        if not os.path.lexists(parent):
-            problems.append(Problem(file, line, "extends", f"{shown(ref)}: no such file "
-                                    f"({escaped(str(parent))}); give a path relative to "
-                                    f"{escaped(str(folder))}, or a bundled set by name "
-                                    f"({names})"))
-            return None
-        return parent
-    sets = bundled_sets()
-    if ref not in sets:
-        problems.append(Problem(file, line, "extends", f"{shown(ref)}: no bundled set of "
-                                f"that name (bundled: {names}); a file is named with its "
-                                ".yaml ending, relative to this file"))
-        return None
-    return sets[ref]
-
-
 def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem],
              bundled_only: bool = False) -> Located | None:
     """Read the set at ``path`` and merge what it extends."""
@@ -202,8 +107,8 @@ def _resolve_located(located: Located, path: Path | None, stack: tuple[Path, ...
     if parent_ref is None:
         return located
     line = located.lines.get(("extends",), (file, None))[1]
-    here_trusted = path is not None and _trusted(path)
-    parent = _parent(parent_ref, path, line, file, bundled_only and not here_trusted,
+    here_trusted = path is not None and trusted(path)
+    parent = parent_of(parent_ref, path, line, file, bundled_only and not here_trusted,
                      problems)
     if parent is None:
         return None
@@ -296,7 +201,7 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(AssumptionSet, loc[:-1])
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        return loc, f"unknown key {loc[-1]!r}{hint}"
+        return loc, f"unknown key {shown(loc[-1])}{hint}"
     if kind == "missing":
         if loc == ("price_year",):
             return loc, ("required field is missing; give the year prices are in, or "
@@ -315,8 +220,8 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
     if kind in ("dict_type", "model_type"):
         msg = "must be a mapping of keys"
     msg += _percent_hint(kind, err.get("ctx") or {}, value)
-    shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
-    return loc, f"{shown}{msg}"
+    value_text = f"{shown(value)}: " if found and not isinstance(value, (dict, list)) else ""
+    return loc, f"{value_text}{msg}"
 
 
 def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Problem],
@@ -446,7 +351,7 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
     local = []
     for i, folder in enumerate(spec.evidence_library or []):
         where_file, line = locate(located.lines, ("evidence_library", i), file)
-        if bundled_only and not _trusted(Path(where_file)):
+        if bundled_only and not trusted(Path(where_file)):
             problems.append(Problem(where_file, line, f"evidence_library[{i}]",
                                     "an uploaded set cannot name local evidence folders; "
                                     "cite records of the bundled library (`modeller "

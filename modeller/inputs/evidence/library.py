@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import (BaseModel, ValidationError)
 
+from ..characters import shown
 from ..limits import MAX_EVIDENCE_FILES
 from ..yamlsource import Path_, Problem, dotted, locate, parse, read_text
 
@@ -138,7 +139,7 @@ def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
         for part in loc[:-1]:
             if isinstance(part, str) and part in _NESTED:
                 owner = _NESTED[part]
-        return f"unknown key {loc[-1]!r}; allowed here: {_allowed(owner)}"
+        return f"unknown key {shown(loc[-1])}; allowed here: {_allowed(owner)}"
     if kind == "missing":
         return "required field is missing"
     msg = str(err["msg"]).replace("Input should be", "must be")
@@ -149,9 +150,10 @@ def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
     if kind == "string_type" and isinstance(value, dict):
         msg = ("must be text, but YAML read a mapping: put the text in quotes (an "
                "unquoted ': ' makes YAML read what comes before it as a key)")
-    shown = f"{value!r}: " if not isinstance(value, (dict, list)) and value is not None \
+    value_text = f"{shown(value)}: " if not isinstance(value, (dict, list)) \
+        and value is not None \
         else ""
-    return f"{shown}{msg}"
+    return f"{value_text}{msg}"
 
 
 def _validate(model: type[BaseModel], data: Any, base: Path_, lines: dict, file: str,
