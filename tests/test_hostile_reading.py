@@ -56,7 +56,7 @@ RESOURCE_CASES = {
     "huge-text": (SET_HEAD + "description: " + "a" * 200_000 + "\n",
                   ["MAX_TEXT_CHARS"]),
     "huge-integer": ("schema_version: 1\nname: x\nhorizon_years: " + "9" * 5000 + "\n",
-                     ["digits"]),
+                     ["MAX_NUMBER_DIGITS"]),
 }
 
 

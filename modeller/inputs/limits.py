@@ -27,6 +27,9 @@ MAX_DEPTH = 32
 MAX_KEY_CHARS = 200
 #: Longest text value of any kind (sources, notes). [characters]
 MAX_TEXT_CHARS = 2_000
+#: Longest whole number read as a number: anything longer is far beyond every bound
+#: (and Python refuses to convert more than 4,300 digits at all).
+MAX_NUMBER_DIGITS = 18
 #: Problems listed in one error; the rest are counted ("and 120 more problems").
 MAX_PROBLEMS = 50
 #: Characters of a user's value shown in an error message before it is cut with "...".

@@ -36,8 +36,8 @@ from typing import Any
 import yaml
 
 from .characters import REFUSED, REFUSED_IN_FILE, describe, escaped, first_refused
-from .limits import (MAX_DEPTH, MAX_FILE_BYTES, MAX_KEY_CHARS, MAX_NODES, MAX_PROBLEMS,
-                     MAX_TEXT_CHARS)
+from .limits import (MAX_DEPTH, MAX_FILE_BYTES, MAX_KEY_CHARS, MAX_NODES,
+                     MAX_NUMBER_DIGITS, MAX_PROBLEMS, MAX_TEXT_CHARS)
 
 Path_ = tuple[Any, ...]
 
@@ -113,8 +113,6 @@ _FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _TAG = "tag:yaml.org,2002:"
-#: Longest integer literal read as a number: anything longer is far beyond every bound.
-_MAX_DIGITS = 18
 
 
 class _Loader(yaml.SafeLoader):
@@ -131,8 +129,9 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         tag = getattr(event, "tag", None)
         if tag is not None and not isinstance(event, yaml.AliasEvent):
-            raise _Refused(event.start_mark, "YAML tags (here " + escaped(tag)[:40] +
-                           ") are not accepted: write plain values")
+            shown_tag = escaped(tag.replace(_TAG, "!!"))[:40]
+            raise _Refused(event.start_mark, f"YAML tags (here {shown_tag}) are not "
+                           "accepted: write plain values")
         self.depth += 1
         self.nodes += 1
         try:
@@ -216,9 +215,9 @@ class _Builder:
             return value.lower() == "true"
         if tag == _TAG + "int":
             digits = value.lstrip("+-")
-            if len(digits) > _MAX_DIGITS:
-                self.problem(node, path, f"a number of {len(digits)} digits; numbers "
-                             f"here have at most {_MAX_DIGITS}")
+            if len(digits) > MAX_NUMBER_DIGITS:
+                self.problem(node, path, f"a number of {len(digits):,} digits; at most "
+                             f"{MAX_NUMBER_DIGITS} (MAX_NUMBER_DIGITS)")
                 return None
             if digits.startswith(("0o", "0x")):
                 return int(digits[2:], 8 if digits[1] == "o" else 16)
