@@ -31,6 +31,8 @@ def at_limits():
     doc = {"schema_version": 1, "extends": "national-faq-2017",
            "name": "N" * limits.MAX_NAME_CHARS,  # one unbreakable word
            "description": _text("Description ", limits.MAX_DESCRIPTION_CHARS),
+           "board_asked_to": _text("approve ", limits.MAX_ASK_CHARS),
+           "price_years_acknowledged": _text("Because ", limits.MAX_PRICE_NOTE_CHARS),
            "conditions": conditions,
            "costs": {"fixed": [{"label": _text(f"{i} ", limits.MAX_LABEL_CHARS),
                                 "amount": 1000, "year": 1}

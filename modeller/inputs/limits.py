@@ -56,10 +56,14 @@ MAX_SCALE = 1_000.0
 MAX_CONDITIONS = 20
 MAX_FIXED_COSTS = 20
 MAX_LIST_ITEMS = 20
-#: Text that appears on the one-page board summary and logic model. [characters]
+#: Text that appears on the one-page board summary and logic model: the name, labels,
+#: the description, the decision asked of the board (in bold, in a half-width column)
+#: and the note on price years (in the small basis line). [characters]
 MAX_NAME_CHARS = 80
 MAX_LABEL_CHARS = 60
-MAX_DESCRIPTION_CHARS = 300
+MAX_DESCRIPTION_CHARS = 250
+MAX_ASK_CHARS = 150
+MAX_PRICE_NOTE_CHARS = 500
 #: Largest coefficient of variation (sd / mean) of a gamma or lognormal distribution,
 #: and largest beta shape parameter: beyond these the samplers lose precision.
 MAX_CV = 1_000.0
