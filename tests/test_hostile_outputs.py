@@ -328,3 +328,14 @@ def test_api_requests_are_checked_before_allocation():
         modeller.grid(s, {"outcomes.recovery_rate": [float("nan")]})
     with pytest.raises(limits.RequestError, match="outside the allowed values"):
         modeller.grid(s, {"outcomes.recovery_rate": [5.0]})
+
+
+def test_a_build_removes_what_a_killed_build_left(tmp_path):
+    out = tmp_path / "reports"
+    leftover = out / ".national-faq-2017.k1ll3d.tmp"
+    leftover.mkdir(parents=True)
+    (leftover / "results.json").write_text("half")
+    other = out / ".other-set.k1ll3d.tmp"
+    other.mkdir()
+    assert invoke("build", "national-faq-2017", "--out-dir", out).exit_code == 0
+    assert not leftover.exists() and other.exists()

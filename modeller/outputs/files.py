@@ -25,6 +25,7 @@ import shutil
 import stat
 import tempfile
 import unicodedata
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Iterator
 
@@ -191,39 +192,52 @@ def replace_folder(target: str | Path, files: dict[str, bytes | str],
                    known: set[str] = frozenset()) -> list[Path]:
     """Write ``files`` (name -> content) as the folder ``target``, replacing any earlier
     build there in one step. ``known`` lists every file name a build may write: an
-    existing folder holding anything else is refused. Returns the paths written."""
+    existing folder holding anything else is refused. Returns the paths written.
+
+    Everything happens under the lock (the content is already rendered, so it is held
+    briefly): so any temporary folder of this target found there is a leftover of a
+    build that was killed, and is removed.
+    """
     target = Path(target)
     parent = target.parent
     allowed = set(known) | set(files)
     check_folder(target, allowed)
     _mkdirs(parent)
+    tmp: Path | None = None
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write in {parent}: {_why(exc)}") from None
-    try:
-        for name, data in files.items():
-            _write_new(str(tmp / name), data.encode("utf-8") if isinstance(data, str)
-                       else data)
-            os.chmod(tmp / name, 0o666 & ~_umask())
-        os.chmod(tmp, 0o777 & ~_umask())
         with _locked(parent / f".{target.name}.lock"):
-            if check_folder(target, allowed):
-                if not _exchange(tmp, target):
-                    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old",
-                                                dir=parent))
-                    os.rename(target, old / "build")
-                    os.rename(tmp, target)
-                    tmp = old
-            else:
+            _remove_leftovers(parent, target.name)
+            exists = check_folder(target, allowed)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=parent))
+            for name, data in files.items():
+                _write_new(str(tmp / name), data.encode("utf-8") if isinstance(data, str)
+                           else data)
+                os.chmod(tmp / name, 0o666 & ~_umask())
+            os.chmod(tmp, 0o777 & ~_umask())
+            if not exists:
                 os.rename(tmp, target)
                 tmp = None
+            elif not _exchange(tmp, target):  # tmp now holds the old build
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp",
+                                            dir=parent))
+                os.rename(target, old / "build")
+                os.rename(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_why(exc)}") from None
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     return [target / name for name in files]
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Remove ``.<name>.*.tmp`` folders: a build killed while writing leaves one."""
+    for leftover in parent.glob(f".{glob_escape(name)}.*.tmp"):
+        info = _lstat(leftover)
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 # --- folder names -------------------------------------------------------------------------
