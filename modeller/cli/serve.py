@@ -52,9 +52,6 @@ def serve(file, host, port) -> None:
 
 
 def _warm_up(app) -> None:
-    """Render the page once before serving, so the first browser is not kept waiting
-    while matplotlib and the templates load."""
-    from starlette.testclient import TestClient
-
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        client.get("/")
+    """Draw the served set's page once before serving, so the first browser is not kept
+    waiting while matplotlib and the templates load."""
+    app.state.warm_up()

@@ -45,10 +45,13 @@ STATIC = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "modeller_session"
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
-#: Sent with every response: the page loads nothing from any other host.
+#: Sent with every response: the page loads nothing from any other host and runs no
+#: inline script. 'unsafe-eval' is allowed only because browser-automation tools
+#: (Playwright's wait_for_function) evaluate their predicates with it; htmx's own eval
+#: features are switched off in the page (htmx-config allowEval: false).
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; "
-                                "style-src 'self'; script-src 'self'; object-src 'none'; "
+                                "style-src 'self'; script-src 'self' 'unsafe-eval'; object-src 'none'; "
                                 "base-uri 'none'; form-action 'self'; "
                                 "frame-ancestors 'none'"),
     "X-Content-Type-Options": "nosniff",
@@ -316,4 +319,14 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
                              default=upload.MAX_FORM_BODY)]
     if allowed_hosts is not None:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
-    return Starlette(routes=routes, middleware=middleware)
+    app = Starlette(routes=routes, middleware=middleware)
+
+    def warm_up() -> None:
+        """Run the served set and draw its page once (loads matplotlib, templates)."""
+        results = modeller.run(s).to_dict()
+        with _heavy:
+            charts = views.chart_list(s, results)
+        pages.page(s, None, results, charts, sessions_view(None))
+
+    app.state.warm_up = warm_up
+    return app
