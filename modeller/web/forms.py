@@ -33,9 +33,9 @@ GROUP_LABELS = {
     "costs": "Costs",
 }
 
-_UNIT_TEXT = {"rate": "fraction 0–1", "discount rate": "fraction a year",
-              "money": "£", "people": "people a year", "months": "months",
-              "whole months": "whole months", "years": "years"}
+_UNIT_TEXT = {"fraction": "fraction (0.41 = 41%)", "fraction/year": "fraction a year",
+              "GBP": "£", "GBP/year": "£ a year", "people/year": "people a year",
+              "months": "months", "years": "years"}
 
 
 def unit_text(unit: str | None) -> str:
