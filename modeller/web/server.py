@@ -65,19 +65,18 @@ def serve(app: Any, host: str, port: int, *, out: TextIO | None = None,
     import uvicorn
 
     out, err = out or sys.stdout, err or sys.stderr
+    config = uvicorn.Config(app, log_level="warning", access_log=False,
+                            timeout_graceful_shutdown=5, lifespan="off",
+                            server_header=False)
+    server = uvicorn.Server(config)
     sock = bind(host, port)
     try:
         real_port = sock.getsockname()[1]
         if not is_loopback(host):
             print(no_login_warning(host), file=err, flush=True)
         print(f"Serving {url(host, real_port)}", file=out, flush=True)
-        config = uvicorn.Config(app, log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=5, lifespan="off",
-                                server_header=False)
-        server = uvicorn.Server(config)
-        try:
-            server.run(sockets=[sock])
-        except KeyboardInterrupt:
-            pass  # Ctrl-C: uvicorn has already shut down; exit 0
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # Ctrl-C (also before uvicorn took over the signals): a clean exit 0
     finally:
         sock.close()
