@@ -67,6 +67,13 @@ def test_page_has_one_labelled_input_per_number_in_the_sets_units(client, nation
         modeller.run(national).to_dict()["totals"]["npv"])
 
 
+def test_posting_the_page_shows_the_submitted_values(client, national):
+    html = client.post("/", data=form(national, outcomes__recovery_rate=0.41)).text
+    assert re.search(r'name="outcomes.recovery_rate"[^>]*value="0.41"', html, re.S)
+    assert figure(html, "totals.npv") == json.dumps(modeller.run(national.with_values(
+        {"outcomes.recovery_rate": 0.41})).to_dict()["totals"]["npv"])
+
+
 def test_page_loads_nothing_from_another_host(client):
     response = client.get("/")
     assert not re.search(r'(src|href)="(https?:)?//', response.text)
@@ -140,6 +147,18 @@ def test_json_download_is_the_run_contract(client, national):
     response = client.post("/download/json", data=form(national, outcomes__recovery_rate=0.41))
     edited = national.with_values({"outcomes.recovery_rate": 0.41})
     assert json.loads(response.text) == json.loads(json.dumps(modeller.run(edited).to_dict()))
+
+
+def test_workbook_download(client, national):
+    response = client.post("/download/workbook", data=form(national, outcomes__recovery_rate=0.41))
+    if callable(getattr(modeller, "workbook", None)):
+        assert response.status_code == 200
+        assert response.headers["content-disposition"] == \
+            'attachment; filename="national-faq-2017-workbook.xlsx"'
+        assert response.content[:2] == b"PK"
+    else:  # the exporter has not landed: an honest refusal, not an empty file
+        assert response.status_code == 501
+        assert "not available in this version" in response.text
 
 
 def test_download_labels_and_refusals(client, national):

@@ -47,7 +47,7 @@ class NotAvailable(Exception):
 
 
 def _workbook(s: Any) -> bytes:
-    exporter = getattr(modeller, "workbook_bytes", None)
+    exporter = getattr(modeller, "workbook", None)   # the API's workbook exporter (#13)
     if exporter is None:
         raise NotAvailable("The Excel workbook is not available in this version of the "
                            "modeller yet.")
