@@ -127,6 +127,10 @@ def test_a_hostile_upload_shows_its_problems_on_the_page(page, server):
 
 
 def test_a_good_upload_replaces_the_form(page):
+    page.set_input_files("#upload-file", files=[{"name": "bad.yaml", "mimeType":
+                                                 "application/yaml", "buffer": b"a: [1\n"}])
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_selector(".upload-problems")
     text = (b"schema_version: 1\nextends: national-faq-2017\nname: my-area\n"
             b"outcomes:\n  recovery_rate: {value: 0.44, source: local audit}\n")
     page.set_input_files("#upload-file", files=[{"name": "mine.yaml",
@@ -136,6 +140,8 @@ def test_a_good_upload_replaces_the_form(page):
     page.wait_for_function("document.querySelector('#inputs-heading')"
                            ".textContent.includes('my-area')")
     assert page.get_by_label("Recovery rate").input_value() == "0.44"
+    assert page.locator(".upload-problems").count() == 0     # the old problems went
+    assert "Loaded mine.yaml" in page.inner_text("#workspace .note")
     expected = modeller.run(modeller.loads(text.decode())).to_dict()["totals"]["npv"]
     assert json.loads(page.get_attribute(NPV, "data-value")) == expected
 
