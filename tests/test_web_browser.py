@@ -107,14 +107,18 @@ def test_the_business_case_downloads_as_the_pdf_build_makes(page):
     assert data == modeller.report_pdf("business-case", edited)
 
 
+def _upload(page, name: str, content: bytes) -> None:
+    """Choose a file for the upload form and press Upload, as a person would."""
+    page.set_input_files("#upload-file", files=[{"name": name, "buffer": content,
+                                                 "mimeType": "application/yaml"}])
+    page.get_by_role("button", name="Upload").click()
+
+
 def test_a_hostile_upload_shows_its_problems_on_the_page(page, server):
     npv = page.get_attribute(NPV, "data-value")
     hostile = (b"schema_version: 1\nextends: ../../../../etc/passwd\nname: x\n"
                b"a: &a [1, 1, 1, 1]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n")
-    page.set_input_files("#upload-file", files=[{"name": "hostile.yaml",
-                                                 "mimeType": "application/yaml",
-                                                 "buffer": hostile}])
-    page.get_by_role("button", name="Upload").click()
+    _upload(page, "hostile.yaml", hostile)
     page.wait_for_selector(".upload-problems")
     text = page.inner_text("#upload-status")
     assert "hostile.yaml was not loaded" in text
@@ -127,16 +131,11 @@ def test_a_hostile_upload_shows_its_problems_on_the_page(page, server):
 
 
 def test_a_good_upload_replaces_the_form(page):
-    page.set_input_files("#upload-file", files=[{"name": "bad.yaml", "mimeType":
-                                                 "application/yaml", "buffer": b"a: [1\n"}])
-    page.get_by_role("button", name="Upload").click()
+    _upload(page, "bad.yaml", b"a: [1\n")
     page.wait_for_selector(".upload-problems")
     text = (b"schema_version: 1\nextends: national-faq-2017\nname: my-area\n"
             b"outcomes:\n  recovery_rate: {value: 0.44, source: local audit}\n")
-    page.set_input_files("#upload-file", files=[{"name": "mine.yaml",
-                                                 "mimeType": "application/yaml",
-                                                 "buffer": text}])
-    page.get_by_role("button", name="Upload").click()
+    _upload(page, "mine.yaml", text)
     page.wait_for_function("document.querySelector('#inputs-heading')"
                            ".textContent.includes('my-area')")
     assert page.get_by_label("Recovery rate").input_value() == "0.44"

@@ -106,6 +106,16 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
     def base_of(fields: dict) -> Any | None:
         return sets.get(fields.get(forms.BASE_FIELD))
 
+    async def submitted(request: Request) -> tuple[dict, Any] | Response:
+        """The submitted fields and the set they edit, or a response saying why not."""
+        fields = await form_of(request)
+        if isinstance(fields, Response):
+            return fields
+        base = base_of(fields)
+        if base is None:
+            return expired()
+        return fields, base
+
     def expired() -> HTMLResponse:
         return HTMLResponse(pages.message(
             "This page's assumption set is no longer held by the server (it keeps a "
@@ -121,12 +131,10 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
     async def page(request: Request) -> Response:
         base, reading = s, None
         if request.method == "POST":
-            fields = await form_of(request)
-            if isinstance(fields, Response):
-                return fields
-            base = base_of(fields)
-            if base is None:
-                return expired()
+            got = await submitted(request)
+            if isinstance(got, Response):
+                return got
+            fields, base = got
             reading = await run_in_threadpool(forms.read, base, fields)
         sid = session_of(request) or sessions.new_id()
 
@@ -152,12 +160,10 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
                 "limit": sessions.per_session, "max_name": MAX_NAME}
 
     async def results(request: Request) -> Response:
-        fields = await form_of(request)
-        if isinstance(fields, Response):
-            return fields
-        base = base_of(fields)
-        if base is None:
-            return expired()
+        got = await submitted(request)
+        if isinstance(got, Response):
+            return got
+        fields, base = got
 
         def render() -> tuple[str, bool]:
             reading = forms.read(base, fields)
@@ -169,12 +175,10 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
                             else None)
 
     async def chart_route(request: Request) -> Response:
-        fields = await form_of(request)
-        if isinstance(fields, Response):
-            return fields
-        base = base_of(fields)
-        if base is None:
-            return expired()
+        got = await submitted(request)
+        if isinstance(got, Response):
+            return got
+        fields, base = got
 
         def render() -> str | None:
             reading = forms.read(base, fields)
@@ -192,12 +196,10 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
         item = DOWNLOADS.get(kind)
         if item is None:
             return HTMLResponse(pages.message("No such download."), 404)
-        fields = await form_of(request)
-        if isinstance(fields, Response):
-            return fields
-        base = base_of(fields)
-        if base is None:
-            return expired()
+        got = await submitted(request)
+        if isinstance(got, Response):
+            return got
+        fields, base = got
         reading = await run_in_threadpool(forms.read, base, fields)
         if not reading.ok:
             return HTMLResponse(pages.message(
@@ -246,13 +248,11 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
         return response
 
     async def condition_route(request: Request) -> Response:
-        fields = await form_of(request)
-        if isinstance(fields, Response):
-            return fields
-        base = base_of(fields)
-        if base is None:
-            return expired()
-        action = request.path_params["action"]
+        got = await submitted(request)
+        if isinstance(got, Response):
+            return got
+        fields, base = got
+        action = request.url.path.rsplit("/", 1)[-1]
 
         def change() -> HTMLResponse:
             reading = forms.read(base, fields)
@@ -281,7 +281,7 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
         if not sid:
             return HTMLResponse(pages.scenarios(sessions_view(None, error=(
                 "Scenarios need the page's cookie; reload the page and try again."))))
-        if request.path_params.get("action") == "remove":
+        if request.url.path.endswith("/remove"):
             index = fields.get("_scenario_index", "")
             sessions.remove(sid, int(index) if index.isdigit() else -1)
             return HTMLResponse(pages.scenarios(sessions_view(sid)))
@@ -309,9 +309,11 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
         Route("/charts", chart_route, methods=["POST"]),
         Route("/download/{kind}", download, methods=["POST"]),
         Route("/upload", upload_route, methods=["POST"]),
-        Route("/conditions/{action:str}", condition_route, methods=["POST"]),
+        Route("/conditions/add", condition_route, methods=["POST"]),
+        Route("/conditions/remove", condition_route, methods=["POST"]),
         Route("/scenarios", scenarios_route, methods=["POST"]),
-        Route("/scenarios/{action:str}", scenarios_route, methods=["POST"]),
+        Route("/scenarios/remove", scenarios_route, methods=["POST"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [Middleware(_Headers),
