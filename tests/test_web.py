@@ -240,6 +240,15 @@ def test_conditions_can_be_added_and_removed(client, national):
     assert "at least one condition" in last.text
 
 
+def test_a_refused_condition_change_keeps_the_edited_values(client, national):
+    response = client.post("/conditions/add", data={
+        **form(national, outcomes__recovery_rate=0.41), "_new_condition": "  "})
+    assert "Give the new condition a name" in response.text
+    assert re.search(r'name="outcomes.recovery_rate"[^>]*value="0.41"', response.text, re.S)
+    assert figure(response.text, "totals.npv") == json.dumps(modeller.run(national.with_values(
+        {"outcomes.recovery_rate": 0.41})).to_dict()["totals"]["npv"])
+
+
 def test_scenarios_are_kept_compared_and_bounded(client, national):
     client.get("/")
     first = client.post("/scenarios", data={**form(national), "_scenario_name": "Central"})

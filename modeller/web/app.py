@@ -123,7 +123,9 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
 
     def workspace_response(base: Any, reading: forms.Reading | None = None,
                            note: str = "") -> HTMLResponse:
-        results = modeller.run(base).to_dict() if reading is None or reading.ok else None
+        ok = reading is None or reading.ok
+        current = reading.edited if reading is not None and reading.ok else base
+        results = modeller.run(current).to_dict() if ok else None
         html = pages.workspace(base, reading, results, note)
         return HTMLResponse(html, headers={"HX-Trigger": "modeller:results"}
                             if results is not None else None)
