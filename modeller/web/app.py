@@ -21,6 +21,7 @@ and PDFs share one lock (matplotlib's settings are process-wide).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,7 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
     """
     sets = SetStore(s)
     sessions = Sessions()
+    chart_gate = asyncio.Lock()   # one chart drawing at a time, in arrival order
     pages = Pages()
 
     def session_of(request: Request) -> str | None:
@@ -181,7 +183,14 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
         if isinstance(got, Response):
             return got
         fields, base = got
+        async with chart_gate:
+            # While someone types, the page abandons chart requests that newer values
+            # have overtaken; draw none of those, so no backlog builds up.
+            if await request.is_disconnected():
+                return Response(status_code=204)
+            return await _draw_charts(base, fields)
 
+    async def _draw_charts(base: Any, fields: dict) -> Response:
         def render() -> str | None:
             reading = forms.read(base, fields)
             if not reading.ok:
