@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from starlette.testclient import TestClient
@@ -134,6 +136,17 @@ def test_pdf_downloads_are_what_build_makes(client, national, kind):
     assert response.headers["content-disposition"] == \
         f'attachment; filename="national-faq-2017-{kind}.pdf"'
     assert response.content == modeller.report_pdf(kind, edited)
+
+
+def test_pdfs_equal_modeller_build_of_the_downloaded_yaml(client, national, tmp_path):
+    data = form(national, outcomes__recovery_rate=0.41)
+    yaml_file = tmp_path / "downloaded.yaml"
+    yaml_file.write_bytes(client.post("/download/yaml", data=data).content)
+    subprocess.run([sys.executable, "-m", "modeller", "build", str(yaml_file), "--out-dir",
+                    str(tmp_path / "out")], check=True, capture_output=True, timeout=300)
+    for kind in ("business-case", "board-summary", "logic-model"):
+        built = (tmp_path / "out" / "national-faq-2017" / f"{kind}.pdf").read_bytes()
+        assert client.post(f"/download/{kind}", data=data).content == built, kind
 
 
 def test_yaml_download_reloads_with_the_same_hash(client, national):
