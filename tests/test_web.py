@@ -103,6 +103,7 @@ def test_out_of_range_and_non_numbers_are_shown_beside_their_fields(client, nati
     assert "whole number" in problem(html, "horizon_years")
     assert problem(html, "outcomes.completion_rate") == ""
     assert "data-key=" not in html          # no stale figures
+    assert "charts are of the last inputs without problems" in html
     assert "hx-trigger" not in response.headers
     assert re.search(r'formaction="/download/business-case"[^>]*disabled', html)
 
