@@ -1,13 +1,14 @@
 """The ``modeller`` command line: a thin front end over the package.
 
 :data:`cli` is the click group (:mod:`modeller.cli.common`); importing this package
-registers the core commands (:mod:`modeller.cli.commands`) and the uncertainty commands
-(:mod:`modeller.cli.analysis`) and the web app (:mod:`modeller.cli.serve`) on it. ``main`` is the console-script entry point.
+registers the core commands (:mod:`modeller.cli.commands`), the uncertainty commands
+(:mod:`modeller.cli.analysis`), ``new``/``help`` (:mod:`modeller.cli.starting`) and
+the web app (:mod:`modeller.cli.serve`) on it. ``main`` is the console-script entry point.
 """
 
 from __future__ import annotations
 
-from . import analysis, commands, serve  # noqa: F401  (registers the commands)
+from . import analysis, commands, serve, starting  # noqa: F401  (registers the commands)
 from .common import cli
 
 __all__ = ["cli", "main"]
