@@ -209,6 +209,7 @@ def test_upload_replaces_the_form(client, national):
     (b"schema_version: 1\nextends: /etc/passwd\nname: x\n", "line 2"),
     (b"\xff\xfe\x00bad", "not UTF-8"),
     (b"", "empty"),
+    (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
 ])
 def test_bad_uploads_show_their_problems_as_text(client, content, expected):
     response = _upload(client, content)
@@ -218,6 +219,21 @@ def test_bad_uploads_show_their_problems_as_text(client, content, expected):
     assert expected in response.text
     assert "root:" not in response.text
     assert client.get("/").status_code == 200     # still serving
+
+
+def test_an_upload_that_takes_too_long_is_stopped(client, monkeypatch):
+    from modeller.web import vetting
+
+    monkeypatch.setattr(vetting, "SECONDS", 2)
+    bomb, prev = "a: &a ['x','x','x','x','x','x','x','x','x']\n", "a"
+    for i in range(8):       # 9**9 strings once the aliases are expanded
+        name = chr(98 + i) * 2
+        bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+        prev = name
+    response = _upload(client, bomb.encode())
+    assert "could not be loaded safely" in response.text or "line" in response.text
+    assert "hx-retarget" not in response.headers
+    assert client.get("/").status_code == 200
 
 
 def test_oversized_upload_is_refused_unread(client):

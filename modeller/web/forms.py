@@ -80,7 +80,7 @@ class Group:
 
 def groups(s: Any) -> list[Group]:
     """The set's inputs grouped as the set is, in the set's order."""
-    labels = {cid: (c or {}).get("label", cid) if isinstance(c, dict) else cid
+    labels = {cid: c.get("label", cid) if isinstance(c, dict) else cid
               for cid, c in (s.resolved.get("conditions") or {}).items()}
     out: dict[str, Group] = {}
     for inp in s.inputs():

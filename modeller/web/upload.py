@@ -2,10 +2,12 @@
 
 An upload is read with a hard limit on the request body (:class:`BodyLimit`, which
 counts bytes as they arrive, so an oversized upload is refused without being held in
-memory), decoded as UTF-8 and loaded with :func:`modeller.loads` with
+memory), decoded as UTF-8, read first in a limited child process
+(:mod:`modeller.web.vetting`) and then loaded with :func:`modeller.loads` with
 ``bundled_only=True``: it may ``extends:`` a bundled set by name, and can never make the
-server read any other file. Every other limit on hostile YAML (depth, aliases, size of
-values) is the loader's. Problems come back as lines of text with their line numbers;
+server read any other file. The limits on hostile YAML (depth, aliases, size of values)
+are the loader's; the child process bounds the server's memory and time whatever
+slips past them. Problems come back as lines of text with their line numbers;
 the file's content is never echoed.
 """
 
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import modeller
+
+from . import vetting
 
 MAX_UPLOAD = 256 * 1024       # bytes of YAML accepted [bytes]
 MAX_BODY = MAX_UPLOAD + 16 * 1024   # the multipart request around it [bytes]
@@ -99,14 +103,21 @@ def load(data: bytes, name: str | None) -> Outcome:
                                  "(is it a YAML file?); nothing was loaded."],
                        filename=shown)
     try:
-        s = modeller.loads(text, name=shown, bundled_only=True)
-    except modeller.InputError as exc:
-        lines = [_problem_line(p, shown) for p in exc.problems]
+        problems = vetting.vet(text, shown)
+    except vetting.Refused as exc:
+        return Outcome(problems=[f"{shown}: the file could not be loaded safely: {exc}; "
+                                 "nothing was loaded."], filename=shown)
+    if not problems:
+        try:
+            s = modeller.loads(text, name=shown, bundled_only=True)
+        except modeller.InputError as exc:   # not expected: the child loaded it
+            problems = exc.problems
+    if problems:
+        lines = [_problem_line(p, shown) for p in problems]
         if len(lines) > MAX_SHOWN_PROBLEMS:
             rest = len(lines) - MAX_SHOWN_PROBLEMS
             lines = lines[:MAX_SHOWN_PROBLEMS] + [f"… and {rest} more problem(s)."]
-        return Outcome(problems=lines or [f"{shown}: the set could not be loaded."],
-                       filename=shown)
+        return Outcome(problems=lines, filename=shown)
     return Outcome(set=s, filename=shown)
 
 
