@@ -16,7 +16,8 @@ import json
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+
+from modeller.inputs.yamlsource import Problem   # what modeller.InputError holds
 
 SECONDS = 10                       # wall-clock limit of the first read [seconds]
 MEMORY = 2 * 1024 ** 3             # address space of the child [bytes]
@@ -39,16 +40,6 @@ except modeller.InputError as exc:
 else:
     print(json.dumps({"ok": True}))
 """
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A problem as the child reported it (the loader's file, line, field, message)."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
 
 
 class Refused(Exception):
