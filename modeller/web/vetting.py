@@ -19,7 +19,7 @@ import threading
 
 from modeller.inputs.yamlsource import Problem   # what modeller.InputError holds
 
-SECONDS = 10                       # wall-clock limit of the first read [seconds]
+SECONDS = 6                        # wall-clock limit of the first read [seconds]
 MEMORY = 2 * 1024 ** 3             # address space of the child [bytes]
 CHILDREN = 2                       # first reads at once (memory: CHILDREN * MEMORY)
 
