@@ -22,6 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NPV = '[data-key="totals.npv"]'
+RECOVERY = 'input[name="outcomes.recovery_rate"]'
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def _wait_for_change(page, selector: str, attribute: str, before: str) -> str:
 def test_changing_the_recovery_rate_gives_the_npv_of_modeller_run(page, tmp_path):
     before = page.get_attribute(NPV, "data-value")
     chart = page.get_attribute("#chart-cumulative img", "src")
-    page.get_by_label("Recovery rate").fill("0.41")
+    page.locator(RECOVERY).fill("0.41")
     after = _wait_for_change(page, NPV, "data-value", before)
 
     edited = extending(tmp_path, "national-faq-2017",
@@ -80,11 +81,11 @@ def test_changing_the_recovery_rate_gives_the_npv_of_modeller_run(page, tmp_path
 
 
 def test_a_value_out_of_range_is_shown_beside_its_field(page):
-    page.get_by_label("Recovery rate").fill("1.5")
+    page.locator(RECOVERY).fill("1.5")
     page.wait_for_selector(".problems-summary")
     assert "outside the allowed values" in page.inner_text("#problem-outcomes-recovery_rate")
     assert page.get_by_role("button", name="Business case (PDF)").is_disabled()
-    page.get_by_label("Recovery rate").fill("0.5")
+    page.locator(RECOVERY).fill("0.5")
     page.wait_for_selector(NPV)
     assert page.inner_text("#problem-outcomes-recovery_rate") == ""
 
@@ -93,7 +94,7 @@ def test_the_business_case_downloads_as_the_pdf_build_makes(page):
     from pypdf import PdfReader
 
     before = page.get_attribute(NPV, "data-value")
-    page.get_by_label("Recovery rate").fill("0.41")
+    page.locator(RECOVERY).fill("0.41")
     _wait_for_change(page, NPV, "data-value", before)
     with page.expect_download() as info:
         page.get_by_role("button", name="Business case (PDF)").click()
@@ -138,7 +139,7 @@ def test_a_good_upload_replaces_the_form(page):
     _upload(page, "mine.yaml", text)
     page.wait_for_function("document.querySelector('#inputs-heading')"
                            ".textContent.includes('my-area')")
-    assert page.get_by_label("Recovery rate").input_value() == "0.44"
+    assert page.locator(RECOVERY).input_value() == "0.44"
     assert page.locator(".upload-problems").count() == 0     # the old problems went
     assert "Loaded mine.yaml" in page.inner_text("#workspace .note")
     expected = modeller.run(modeller.loads(text.decode())).to_dict()["totals"]["npv"]
@@ -160,7 +161,7 @@ def test_scenarios_side_by_side(page):
     page.get_by_role("button", name="Keep as scenario").click()
     page.wait_for_selector("table.compare")
     before = page.get_attribute(NPV, "data-value")
-    page.get_by_label("Recovery rate").fill("0.41")
+    page.locator(RECOVERY).fill("0.41")
     _wait_for_change(page, NPV, "data-value", before)
     page.get_by_label("Scenario name").fill("Lower recovery")
     page.get_by_role("button", name="Keep as scenario").click()
@@ -174,7 +175,7 @@ def test_scenarios_side_by_side(page):
 def test_no_serious_or_critical_accessibility_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    page.get_by_label("Recovery rate").fill("1.5")       # with a problem shown, too
+    page.locator(RECOVERY).fill("1.5")       # with a problem shown, too
     page.wait_for_selector(".problems-summary")
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
