@@ -30,10 +30,10 @@ def serve(file, host, port) -> None:
         import modeller
         from ..web.app import LOOPBACK_HOSTS, create_app
         from ..web.server import is_loopback, serve as run_server
-    except ImportError as exc:  # the web extra is not installed
+    except ImportError as exc:  # a broken install (they are dependencies)
         raise click.ClickException(
-            f"the web app needs the 'web' extra ({exc.name} is missing): "
-            "pip install 'iapt-ltc-modeller[web]'") from exc
+            f"the web app needs {exc.name}, which is missing; reinstall the package "
+            "(pip install iapt-ltc-modeller)") from exc
 
     try:
         s = modeller.load(file)
