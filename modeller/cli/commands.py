@@ -151,6 +151,9 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
     """
     from .. import api
 
+    if out_dir == "-":
+        raise click.UsageError("--out-dir -: a build writes a folder of files, so it "
+                               "cannot go to standard output; give a folder")
     (loaded,) = _load([file])
     scenario_sets = _load(scenarios) if scenarios else []
     written = api.build(loaded, out_dir, scenarios=scenario_sets, sensitivity=sensitivity,
