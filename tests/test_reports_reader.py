@@ -23,18 +23,19 @@ from modeller.outputs.reports import formatting as fmt
 from modeller.outputs.reports.citing import Citer
 from modeller.outputs.reports.wording import plain_warning
 
+#: A dozen long condition names (labels may be up to 60 characters).
 LONG_NAMES = [
-    "Type 2 diabetes with poorly controlled blood glucose and complications",
-    "Chronic obstructive pulmonary disease and breathlessness clinics",
-    "Coronary heart disease including angina and post-myocardial infarction care",
-    "Chronic musculoskeletal pain including lower back pain and fibromyalgia",
-    "Medically unexplained symptoms and persistent physical symptoms",
-    "Irritable bowel syndrome and other functional gastrointestinal disorders",
-    "Chronic fatigue syndrome and myalgic encephalomyelitis",
-    "Cancer survivorship after treatment for breast or colorectal cancer",
-    "Heart failure with reduced ejection fraction in community services",
+    "Type 2 diabetes with poorly controlled glucose and complications",
+    "Chronic obstructive pulmonary disease and breathlessness clinic",
+    "Coronary heart disease incl. angina and post-infarction care",
+    "Chronic musculoskeletal pain, lower back pain and fibromyalgia",
+    "Medically unexplained symptoms, persistent physical symptoms",
+    "Irritable bowel syndrome and functional gastrointestinal problems",
+    "Chronic fatigue syndrome and myalgic encephalomyelitis (ME)",
+    "Cancer survivorship after treatment for breast or bowel cancer",
+    "Heart failure with reduced ejection fraction in the community",
     "Asthma in adults attending emergency departments frequently",
-    "Rheumatoid arthritis and other inflammatory arthritis",
+    "Rheumatoid arthritis and other inflammatory arthritis clinics",
     "Stroke survivors with depression in community rehabilitation",
 ]
 

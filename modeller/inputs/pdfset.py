@@ -29,9 +29,9 @@ MAX_SET_BYTES = 2 * 1024 * 1024
 
 
 def is_pdf(path: Path) -> bool:
-    """True for a regular file that starts with the PDF signature ``%PDF-``."""
+    """True for a regular file named ``*.pdf`` that starts with the signature ``%PDF-``."""
     try:
-        if not path.is_file():
+        if path.suffix.lower() != ".pdf" or not path.is_file():
             return False
         with path.open("rb") as handle:
             return handle.read(5) == b"%PDF-"

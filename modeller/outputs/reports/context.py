@@ -12,6 +12,7 @@ the only arithmetic is display scaling (the cohort of 100) and ratios of people 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from modeller.outputs.reports import charts, content, presentation, wording
@@ -195,11 +196,8 @@ def _find_row(rows: list[dict], *needles: str) -> dict | None:
     return None
 
 
-def _key_assumptions(results: dict, rows: list[dict], key: list[dict] | None = None
-                     ) -> list[dict[str, str | None]]:
-    """The assumptions a logic model reader needs, each with its source if known
-    (conditions by code when the logic model abbreviates them with a ``key``)."""
-    codes = {k["label"]: k["code"] for k in key or []}
+def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | None]]:
+    """The assumptions a logic model reader needs, each with its source if known."""
     t = results["totals"]
     items: list[dict[str, str | None]] = []
 
@@ -221,9 +219,11 @@ def _key_assumptions(results: dict, rows: list[dict], key: list[dict] | None = N
         add(f"Saving per person a year ({c['label']}): {fmt.money_pp(c['annual_saving'])}",
             source=c.get("source"))
     elif conditions:
-        savings = ", ".join(f"{codes.get(c['label'], c['label'])} "
-                            f"{fmt.money_pp(c['annual_saving'])}"
-                            for c in conditions)
+        savings = ", ".join(f"{c['label']} {fmt.money_pp(c['annual_saving'])}"
+                            for c in conditions[:ONE_PAGE_ITEMS])
+        if len(conditions) > ONE_PAGE_ITEMS:
+            savings += (f" and {len(conditions) - ONE_PAGE_ITEMS} more conditions (in the "
+                        "business case)")
         cites = [c["source"] for c in conditions if c.get("source")]
         add(f"Saving per person a year: {savings}",
             source="; ".join(dict.fromkeys(cites)) or None)
@@ -241,29 +241,40 @@ def _key_assumptions(results: dict, rows: list[dict], key: list[dict] | None = N
     return items
 
 
-#: The one-page logic model names conditions by code (C1, C2 ...) with a key below the
-#: chain when their labels would not fit: more than this many, or this many characters.
-KEY_CONDITIONS, KEY_CHARACTERS = 5, 160
-
-
-def condition_key(conditions: list[dict]) -> list[dict] | None:
-    """``[{"code": "C1", "label": ...}]`` when the logic model must abbreviate, else None."""
-    if len(conditions) <= KEY_CONDITIONS and \
-            sum(len(c["label"]) for c in conditions) <= KEY_CHARACTERS:
-        return None
-    return [{"code": f"C{i}", "label": c["label"]} for i, c in enumerate(conditions, 1)]
-
-
-def _metric_groups(conditions: list[dict], key: list[dict] | None = None) -> list[dict]:
-    """Conditions grouped by the seed metric list that applies to them (by code when the
-    logic model abbreviates them)."""
-    codes = {k["label"]: k["code"] for k in key or []}
+def _metric_groups(conditions: list[dict]) -> list[dict]:
+    """Conditions grouped by the seed metric list that applies to them."""
     groups: dict[str, dict] = {}
     for c in conditions:
         metrics = c["metrics"]
         group = groups.setdefault(metrics["cite"], {"labels": [], "metrics": metrics})
-        group["labels"].append(codes.get(c["label"], c["label"]))
+        group["labels"].append(c["label"])
     return list(groups.values())
+
+
+#: Most conditions, and cost lines, the one-page logic model lists by name; the rest
+#: are counted (and listed in the business case).
+ONE_PAGE_ITEMS = 5
+
+
+def _abridged_for_one_page(results: dict, conditions: list[dict]
+                           ) -> tuple[dict, list[dict], list[dict]]:
+    """Results, conditions and metric groups with long lists cut to ONE_PAGE_ITEMS:
+    the first ones by name, then one line for the rest (cost lines: their total)."""
+    lines = list(results.get("cost_lines") or [])
+    if len(lines) > ONE_PAGE_ITEMS:
+        rest = lines[ONE_PAGE_ITEMS - 1:]
+        lines = lines[:ONE_PAGE_ITEMS - 1] + [{
+            "label": f"{len(rest)} further cost lines (listed in the business case)",
+            "total": math.fsum(line["total"] for line in rest)}]
+        results = {**results, "cost_lines": lines}
+    if len(conditions) > ONE_PAGE_ITEMS:
+        shown = conditions[:ONE_PAGE_ITEMS - 1]
+        more = len(conditions) - len(shown)
+        groups = _metric_groups(shown)
+        conditions = shown + [{"label": f"and {more} more conditions (listed in the "
+                                        "business case)"}]
+        return results, conditions, groups
+    return results, conditions, _metric_groups(conditions)
 
 
 def _output_years(results: dict) -> tuple[list[dict], str | None]:
@@ -301,6 +312,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     conditions = []
     for row in results["by_condition"]:
         conditions.append({**row, "metrics": content.metrics_for(row["id"], row["label"])})
+    metric_groups = _metric_groups(conditions)
+    if kind == "logic-model":  # one page whatever the set holds: long lists are abridged
+        results, conditions, metric_groups = _abridged_for_one_page(results, conditions)
 
     holders = list(results.get("by_budget_holder") or [])
     holder_labels = {h["id"]: h["label"] for h in holders}
@@ -379,11 +393,8 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "completion_share": _ratio(t["completed"], t["entering"]),
         "recovery_share": _ratio(t["recovered"], t["completed"]),
         "method": bundle.get("method") or _method(results),
-        "key_assumptions": _key_assumptions(
-            results, rows, condition_key(conditions) if kind == "logic-model" else None),
-        "condition_key": condition_key(conditions) if kind == "logic-model" else None,
-        "metric_groups": _metric_groups(conditions, condition_key(conditions)
-                                        if kind == "logic-model" else None),
+        "key_assumptions": _key_assumptions(results, rows),
+        "metric_groups": metric_groups,
         "output_years": _output_years(results)[0],
         "output_years_note": _output_years(results)[1],
         "risks": _risks(),
