@@ -25,17 +25,17 @@ from modeller.outputs.reports.wording import plain_warning
 
 #: A dozen long condition names (labels may be up to 60 characters).
 LONG_NAMES = [
-    "Type 2 diabetes with poorly controlled glucose and complications",
-    "Chronic obstructive pulmonary disease and breathlessness clinic",
+    "Type 2 diabetes, poorly controlled glucose and complications",
+    "Chronic obstructive pulmonary disease, breathlessness clinic",
     "Coronary heart disease incl. angina and post-infarction care",
-    "Chronic musculoskeletal pain, lower back pain and fibromyalgia",
+    "Chronic musculoskeletal pain, lower back pain, fibromyalgia",
     "Medically unexplained symptoms, persistent physical symptoms",
-    "Irritable bowel syndrome and functional gastrointestinal problems",
+    "Irritable bowel syndrome and functional bowel disorders",
     "Chronic fatigue syndrome and myalgic encephalomyelitis (ME)",
-    "Cancer survivorship after treatment for breast or bowel cancer",
-    "Heart failure with reduced ejection fraction in the community",
+    "Cancer survivorship after treatment for breast/bowel cancer",
+    "Heart failure with reduced ejection fraction, community",
     "Asthma in adults attending emergency departments frequently",
-    "Rheumatoid arthritis and other inflammatory arthritis clinics",
+    "Rheumatoid arthritis and other inflammatory arthritis",
     "Stroke survivors with depression in community rehabilitation",
 ]
 
