@@ -1,0 +1,150 @@
+"""The Results sheet: every figure of the JSON results as a formula of the inputs.
+
+One row per ``totals.*``, ``per_person_entering.*`` and ``by_year.<year>.<field>``
+figure of ``modeller run --format json``, keyed as there (header: key, label, value,
+unit). Each value cell is a formula reading the calculation sheets; a JSON null is a
+formula giving "" (an undefined ratio) or "never" (no break-even, no payback). The
+model's own figure is cached in each cell.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from ..cells import safe_text
+from .calc import Calc
+from .derived import Derived
+from .layout import Formats
+
+SHEET = "Results"
+HEADER = ["key", "label", "value", "unit"]
+NEVER = "never"
+
+#: totals.<key> -> (label, unit, kind, formula); {other.key} is that row's value cell.
+TOTALS = {
+    "entering": ("People entering treatment", "people", "people", "{entering}"),
+    "completed": ("People completing treatment", "people", "people", "{completed}"),
+    "recovered": ("People recovering", "people", "people", "{recovered}"),
+    "cost": ("Cost within the horizon", "GBP", "money", "{cost}"),
+    "gross_savings_within_horizon": ("Gross savings within the horizon", "GBP", "money",
+                                     "{savings}"),
+    "gross_savings_lifetime": ("Gross savings over the beneficiaries' lifetime "
+                               "(including after the horizon)", "GBP", "money",
+                               "{lifetime}"),
+    "net_within_horizon": ("Net within the horizon (undiscounted)", "GBP", "money",
+                           "{totals.gross_savings_within_horizon}-{totals.cost}"),
+    "npv": ("Net present value within the horizon (Green Book)", "GBP", "money",
+            "{discounted_net}"),
+    "benefit_cost_ratio": ("Benefit-cost ratio (gross savings / cost, within the "
+                           "horizon)", "-", "ratio",
+                           'IF({totals.cost}>0,{totals.gross_savings_within_horizon}/'
+                           '{totals.cost},"")'),
+    "roi": ("Return on investment ((savings - cost) / cost)", "fraction", "fraction",
+            'IF({totals.cost}>0,({totals.gross_savings_within_horizon}-{totals.cost})/'
+            '{totals.cost},"")'),
+    "cost_per_recovery": ("Cost per person recovering", "GBP/person", "money",
+                          'IF({totals.recovered}>0,{totals.cost}/{totals.recovered},"")'),
+    "break_even_month": ("Break-even month (cumulative savings reach cumulative costs)",
+                         "month", "count", f'IFERROR(MATCH(1,{{reached}},0),"{NEVER}")'),
+    "gross_savings_beyond_horizon": ("Gross savings after the horizon", "GBP", "money",
+                                     "{totals.gross_savings_lifetime}-"
+                                     "{totals.gross_savings_within_horizon}"),
+    "cost_beyond_horizon": ("Booster costs after the horizon", "GBP", "money",
+                            "{booster_entry}-{booster_fall}"),
+    "cost_lifetime": ("Cost including boosters after the horizon", "GBP", "money",
+                      "{totals.cost}+{totals.cost_beyond_horizon}"),
+    "net_lifetime": ("Net over the lifetime (undiscounted)", "GBP", "money",
+                     "{totals.gross_savings_lifetime}-{totals.cost_lifetime}"),
+    "pv_cost": ("Present value of costs", "GBP", "money", "{pv_cost}"),
+    "pv_gross_savings": ("Present value of gross savings", "GBP", "money",
+                         "{pv_savings}"),
+}
+
+PER_PERSON = {
+    "probability_recovered": ("Probability of recovery per person entering", "fraction",
+                              "fraction", "SUM({prec_range})"),
+    "gross_saving": ("Lifetime gross saving per person entering", "GBP/person", "money",
+                     "SUM({pp_range})"),
+    "cost": ("Lifetime cost per person entering", "GBP/person", "money",
+             'IF({totals.entering}>0,{totals.cost_lifetime}/{totals.entering},"")'),
+    "net": ("Lifetime net per person entering", "GBP/person", "money",
+            'IF({totals.entering}>0,{per_person_entering.gross_saving}-'
+            '{per_person_entering.cost},"")'),
+    "payback_months": ("Cohort payback: months after the month of entry", "months",
+                       "months",
+                       'IF(AND({totals.entering}>0,{per_person_entering.gross_saving}>0),'
+                       'IF({per_person_entering.cost}<={per_person_entering.gross_saving},'
+                       '{treatment}+{per_person_entering.cost}*{b}/'
+                       f'{{per_person_entering.gross_saving}},"{NEVER}"),"{NEVER}")'),
+}
+
+BY_YEAR = {
+    "year": ("Year", "year", "count", "year"),
+    "entering": ("People entering treatment", "people", "people", "entering"),
+    "completed": ("People completing", "people", "people", "completed"),
+    "recovered": ("People recovering", "people", "people", "recovered"),
+    "cost": ("Cost falling in the year", "GBP", "money", "cost"),
+    "gross_savings": ("Gross savings arising in the year", "GBP", "money", "savings"),
+    "net": ("Net", "GBP", "money", "net"),
+    "cumulative_net": ("Cumulative net", "GBP", "money", "cumulative"),
+    "discount_factor": ("Discount factor (Green Book)", "-", "factor", "factor"),
+    "discounted_net": ("Discounted net", "GBP", "money", "discounted_net"),
+}
+
+NULL_AS = {"break_even_month": NEVER, "payback_months": NEVER}
+
+
+def rows(d: dict, calc: Calc, dv: Derived, names: dict[str, str]) -> list[tuple]:
+    """(key, label, unit, kind, formula template, cached value) for every figure."""
+    refs = {"entering": calc.entering.total, "completed": calc.completed.total,
+            "recovered": calc.recovered.total, "cost": calc.cost.total,
+            "savings": calc.savings.total, "lifetime": calc.lifetime.total,
+            "discounted_net": calc.discounted_net.total, "reached": calc.reached.xrng,
+            "booster_entry": calc.booster_entry.total,
+            "booster_fall": calc.booster_fall.total, "pv_cost": calc.pv_cost.total,
+            "pv_savings": calc.pv_savings.total, "prec_range": dv.names["prec_range"],
+            "pp_range": dv.names["pp_range"], "b": dv.names["b"],
+            "treatment": names["activity.treatment_months"]}
+    out = []
+    for group, table in (("totals", TOTALS), ("per_person_entering", PER_PERSON)):
+        for key, value in d[group].items():
+            if key in table:
+                label, unit, kind, template = table[key]
+                out.append((f"{group}.{key}", label, unit, kind, template,
+                            NULL_AS.get(key, "") if value is None else value, refs))
+    for y in d["by_year"]:
+        t = y["year"]
+        for key, value in y.items():
+            if key in BY_YEAR:
+                label, unit, kind, row = BY_YEAR[key]
+                out.append((f"by_year.{t}.{key}", f"Year {t}: {label}", unit, kind,
+                            getattr(calc, row).cell(t - 1), value, refs))
+    return out
+
+
+def write_results(ws, fmt: Formats, d: dict, calc: Calc, dv: Derived,
+                  names: dict[str, str]) -> None:
+    items = rows(d, calc, dv, names)
+    where = {key: xl_rowcol_to_cell(r, 2, True, True)
+             for r, (key, *_) in enumerate(items, start=1)}
+    for c, text in enumerate(HEADER):
+        ws.write_string(0, c, text, fmt.header)
+    for r, (key, label, unit, kind, template, value, refs) in enumerate(items, start=1):
+        formula = template
+        for name, ref in list(where.items()) + list(refs.items()):
+            formula = formula.replace("{" + name + "}", ref)
+        ws.write_string(r, 0, key, fmt.text)
+        ws.write_string(r, 1, safe_text(label), fmt.wrap)
+        ws.write_formula(r, 2, "=" + formula, fmt.number(kind, bold=key.startswith(
+            "totals.")), value)
+        ws.write_string(r, 3, unit, fmt.text)
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 1, 62)
+    ws.set_column(2, 2, 18)
+    ws.set_column(3, 3, 12)
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, len(items), len(HEADER) - 1)
+    ws.repeat_rows(0)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.protect("", {"autofilter": True})
