@@ -23,6 +23,9 @@ COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
            "roi", "cost_per_recovery", "break_even_month", "per_person_net"]
 MAX_COMBINATIONS = 1_000_000
 MAX_VALUES = 10_000
+#: Combinations when a varied number is not one of the vectorised parameters (each is
+#: a full validation and model run, about a millisecond).
+MAX_SLOW_COMBINATIONS = 5_000
 
 
 class VaryError(ValueError):
@@ -62,15 +65,44 @@ def parse_values(text: str, spec: str) -> list[float]:
     return [_number(part, spec) for part in text.split(",")]
 
 
-def parse_vary(spec: str, base: Base) -> tuple[str, list[float]]:
-    """``PATH=VALUES`` -> (path, values), checked against the set's parameters."""
+def _split_spec(spec: str) -> tuple[str, str]:
     if "=" not in spec:
         raise VaryError(f"--vary {spec!r}: write PATH=VALUES, e.g. "
                         "outcomes.recovery_rate=0.4:0.6:0.05")
     path, text = (part.strip() for part in spec.split("=", 1))
+    return path, text
+
+
+def _check_values(spec: str, path: str, values: list[float], lo: float, hi: float | None,
+                  unit: str, integer: bool) -> None:
+    hi = math.inf if hi is None else hi
+    bad = [v for v in values if not lo <= v <= hi]
+    if bad:
+        upper = "inf" if hi == math.inf else f"{hi:g}"
+        raise VaryError(f"--vary {spec!r}: {bad[0]:g} is outside the allowed values of "
+                        f"{path} ([{lo:g}, {upper}], {unit})")
+    if integer and any(v != round(v) for v in values):
+        raise VaryError(f"--vary {spec!r}: {path} takes whole numbers")
+
+
+def parse_vary(spec: str, base: Base, catalogue: dict | None = None
+               ) -> tuple[str, list[float]]:
+    """``PATH=VALUES`` -> (path, values), checked against the set's numbers.
+
+    A path is one of the vectorised parameters (:func:`base_from`) or, when
+    ``catalogue`` is given, any number of the set (:mod:`modeller.inputs.keys`).
+    """
+    path, text = _split_spec(spec)
     param = base.params.get(path)
+    if param is None or param.share:
+        item = (catalogue or {}).get(path)
+        if item is not None:
+            values = parse_values(text, spec)
+            _check_values(spec, path, values, item.minimum, item.maximum, item.unit,
+                          item.integer)
+            return path, values
     if param is None:
-        known = ", ".join(p for p, q in base.params.items() if not q.share)
+        known = ", ".join(catalogue or (p for p, q in base.params.items() if not q.share))
         hint = (" (horizon_years changes what is measured; compare sets instead)"
                 if path == "horizon_years" else "")
         raise VaryError(f"--vary {spec!r}: unknown parameter {path!r}{hint}; this set's "
@@ -80,14 +112,41 @@ def parse_vary(spec: str, base: Base) -> tuple[str, list[float]]:
                         "vary alone; compare sets with different case mixes instead")
     values = parse_values(text, spec)
     lo, hi = param.bounds
-    bad = [v for v in values if not lo <= v <= hi]
-    if bad:
-        upper = "inf" if hi == math.inf else f"{hi:g}"
-        raise VaryError(f"--vary {spec!r}: {bad[0]:g} is outside the allowed values of "
-                        f"{path} ([{lo:g}, {upper}], {param.unit})")
-    if param.integer and any(v != round(v) for v in values):
-        raise VaryError(f"--vary {spec!r}: {path} takes whole numbers of months")
+    _check_values(spec, path, values, lo, hi, param.unit, param.integer)
     return path, values
+
+
+def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
+    """Headline figures by editing the set and running the model once per combination
+    (for numbers the vectorised parameters do not cover)."""
+    from ..inputs.keys import KeyError_, numeric_inputs, set_values
+    from ..inputs.loader import AssumptionsError, load_located
+    from ..inputs.yamlsource import Located
+    from ..model import engine
+
+    loaded = getattr(obj, "loaded", obj)
+    known = numeric_inputs(loaded.spec, loaded.resolved)
+    rows = []
+    for combo in combos:
+        values = {p: float(v) for p, v in zip(paths, combo)}
+        try:
+            data = set_values(loaded.resolved, values, known)
+            edited = load_located(Located(data, {}), loaded.file)
+        except (KeyError_, AssumptionsError) as exc:
+            problems = getattr(exc, "problems", [])
+            first = problems[0] if problems else exc
+            text = (f"{first.field}: {first.message}" if hasattr(first, "message")
+                    else str(first))
+            raise VaryError(f"the combination {values} is not a valid set: {text}") \
+                from None
+        d = engine.run(edited).to_dict()
+        t = d["totals"]
+        row = dict(values)
+        for c in COLUMNS:
+            v = d["per_person_entering"]["net"] if c == "per_person_net" else t.get(c)
+            row[c] = v if c == "break_even_month" else finite(v) if v is not None else None
+        rows.append(row)
+    return rows
 
 
 def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
@@ -95,8 +154,14 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
     of (path, values) pairs. Returns ``{"name", "parameters", "columns", "rows"}``
     where each row is a dict of the varied values and the headline figures."""
     base = obj if isinstance(obj, Base) else base_from(obj)
-    pairs = [parse_vary(v, base) if isinstance(v, str) else (v[0], list(v[1]))
-             for v in varies]
+    catalogue = None
+    if not isinstance(obj, Base) and getattr(obj, "resolved", None) is not None:
+        from ..inputs.keys import numeric_inputs
+
+        loaded = getattr(obj, "loaded", obj)
+        catalogue = {i.key: i for i in numeric_inputs(loaded.spec, loaded.resolved)}
+    pairs = [parse_vary(v, base, catalogue) if isinstance(v, str)
+             else (v[0], list(v[1])) for v in varies]
     if not pairs:
         raise VaryError("give at least one --vary PATH=VALUES")
     paths = [p for p, _ in pairs]
@@ -108,6 +173,15 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
         raise VaryError(f"{total:,} combinations; at most {MAX_COMBINATIONS:,}")
     combos = np.array(list(itertools.product(*(v for _, v in pairs))), float)
     combos = combos.reshape(total, len(pairs))
+    slow = [p for p in paths if p not in base.params or base.params[p].share]
+    if slow:
+        if catalogue is None:
+            raise VaryError(f"unknown parameter {slow[0]!r}")
+        if total > MAX_SLOW_COMBINATIONS:
+            raise VaryError(f"{total:,} combinations; at most {MAX_SLOW_COMBINATIONS:,} "
+                            f"when varying {', '.join(slow)} (each is a full model run)")
+        return {"name": base.spec.name, "parameters": paths, "columns": paths + COLUMNS,
+                "rows": _slow_rows(obj, paths, combos)}
     out = evaluate(base, {p: combos[:, i] for i, p in enumerate(paths)}, total)
     rows = []
     for r in range(total):

@@ -67,16 +67,16 @@ def sensitivity(file, params, default_range, fmt, out) -> None:
     rate, saving factor, benefit months and cost per person at which NPV (within
     the horizon) and the lifetime net are zero.
     """
+    from .. import api
     from ..analyses import sensitivity as sens
     from ..outputs import text as render
     from ..outputs.analysis_text import sensitivity_table
 
     (loaded,) = _load([file])
     try:
-        result = sens.analyse(loaded, params or None, default_range)
+        result = api.sensitivity(loaded, params or None, default_range)
     except sens.UnknownParameter as exc:
         _fail(str(exc))
-    result["hash"] = loaded.hash
     text = (render.to_json(result) if fmt == "json"
             else sensitivity_table(result, loaded.spec.currency))
     _emit(text, out)
@@ -102,6 +102,7 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
     the probability of a positive NPV and lifetime net, the probability of having
     broken even by each year, and the parameters driving the variance.
     """
+    from .. import api
     from ..analyses import psa as psa_module
     from ..outputs import text as render
     from ..outputs.analysis_text import psa_table
@@ -111,7 +112,7 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
         progress = sys.stderr.isatty() and draws >= PROGRESS_DRAWS
     bar = ProgressBar(draws) if progress else None
     try:
-        result = psa_module.analyse(loaded, draws, seed, progress=bar)
+        result = api.psa(loaded, draws, seed, progress=bar)
     except psa_module.NoDistributions as exc:
         _fail(str(exc))
     text = (render.to_json(result) if fmt == "json"
@@ -135,13 +136,14 @@ def grid(file, varies, fmt, out) -> None:
     --vary costs.per_person_entering=600,650,700. Writes one row per
     combination: the varied values, then the headline figures.
     """
+    from .. import api
     from ..analyses import grid as grid_module
     from ..outputs import text as render
     from ..outputs.analysis_text import grid_csv
 
     (loaded,) = _load([file])
     try:
-        result = grid_module.run_grid(loaded, list(varies))
+        result = api.grid_result(loaded, list(varies))
     except grid_module.VaryError as exc:
         _fail(str(exc))
     result["hash"] = loaded.hash

@@ -5,11 +5,9 @@ Each is a thin layer: load (every problem at once), compute, render, write.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
-from .. import __version__
 from .common import FORMATS, _emit, _exit_with, _load, cli
 
 
@@ -29,11 +27,11 @@ def validate(files) -> None:
               "instead of standard output.")
 def run(file, fmt, out) -> None:
     """Run the cost-offset model on one assumption set."""
-    from .. import model
+    from .. import api
     from ..outputs import text as render
 
     (loaded,) = _load([file])
-    d = model.run(loaded).to_dict()
+    d = api.run(loaded).to_dict()
     text = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt](d)
     _emit(text, out)
 
@@ -44,12 +42,12 @@ def run(file, fmt, out) -> None:
 @click.option("--out", type=click.Path(dir_okay=False))
 def compare(files, fmt, out) -> None:
     """Compare scenarios side by side, with differences from the first."""
-    from .. import model
+    from .. import api
     from ..outputs import text as render
 
     if len(files) < 2:
         raise click.UsageError("compare needs at least two assumption sets")
-    runs = [model.run(item).to_dict() for item in _load(files)]
+    runs = [api.run(item).to_dict() for item in _load(files)]
     c = render.compare_dict(runs)
     text = {"table": render.compare_table, "json": render.to_json,
             "csv": render.compare_csv}[fmt](c)
@@ -64,14 +62,8 @@ def resolve(file, out) -> None:
 
     The output is itself a valid set that validates, runs and hashes the same.
     """
-    import yaml
-
     (loaded,) = _load([file], show_warnings=False)
-    body = yaml.safe_dump(loaded.resolved, sort_keys=False, allow_unicode=True,
-                          width=100)
-    text = (f"# Resolved from {loaded.file}\n# sha256: {loaded.hash}\n"
-            f"# modeller {__version__}\n{body}")
-    _emit(text, out)
+    _emit(loaded.to_yaml(), out)
 
 
 @cli.command()
@@ -89,31 +81,6 @@ def schema(out) -> None:
 
 
 REPORT_KINDS = ("logic-model", "business-case", "board-summary")
-
-
-def _bundle(loaded, d: dict, scenario_files=(), sensitivity: bool = False,
-            psa_draws: int | None = None, seed: int = 0, grid_specs=()) -> dict:
-    """Everything the report templates read: results plus optional analyses."""
-    from .. import model
-    from ..outputs.reports.bundle import make_bundle
-
-    scenarios = []
-    if scenario_files:
-        scenarios = [d] + [model.run(item).to_dict() for item in _load(scenario_files)]
-    bundle = make_bundle(loaded, d, scenarios)
-    if sensitivity:
-        from ..analyses import sensitivity as sens
-
-        bundle["sensitivity"] = sens.analyse(loaded)
-    if psa_draws:
-        from ..analyses import psa
-
-        bundle["psa"] = psa.analyse(loaded, psa_draws, seed)
-    if grid_specs:
-        from ..analyses import grid
-
-        bundle["grid"] = grid.run_grid(loaded, list(grid_specs))
-    return bundle
 
 
 def _analysis_options(command):
@@ -145,29 +112,12 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
     """Run a set and write everything into reports/<set name>/: the logic model,
     business case and board summary as PDF, and the JSON, CSV and text of the same run.
     """
-    from .. import model
-    from ..outputs import text as render
-    from ..outputs.files import slug, write_atomic
-    from ..outputs.reports import render_all
+    from .. import api
 
     (loaded,) = _load([file])
-    d = model.run(loaded).to_dict()
-    target = Path(out_dir) / slug(d["name"])
-    bundle = _bundle(loaded, d, scenarios, sensitivity, psa_draws, seed, grid_specs)
-    written = [
-        write_atomic(target / "results.json", render.to_json(d)),
-        write_atomic(target / "by_year.csv", render.by_year_csv(d)),
-        write_atomic(target / "by_condition.csv", render.by_condition_csv(d)),
-        write_atomic(target / "summary.txt", render.table(d)),
-    ]
-    for key in ("sensitivity", "psa"):
-        if key in bundle:
-            written.append(write_atomic(target / f"{key}.json", render.to_json(bundle[key])))
-    if "grid" in bundle:
-        from ..outputs.analysis_text import grid_csv
-
-        written.append(write_atomic(target / "grid.csv", grid_csv(bundle["grid"])))
-    written += list(render_all(bundle, target).values())
+    scenario_sets = _load(scenarios) if scenarios else []
+    written = api.build(loaded, out_dir, scenarios=scenario_sets, sensitivity=sensitivity,
+                        psa_draws=psa_draws, seed=seed, grid=grid_specs)
     for path in written:
         click.echo(str(path))
 
@@ -180,13 +130,13 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
 @_analysis_options
 def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Write one report (logic-model, business-case or board-summary) as PDF."""
-    from .. import model
-    from ..outputs.reports import render_pdf
+    from .. import api
 
     (loaded,) = _load([file])
-    d = model.run(loaded).to_dict()
-    bundle = _bundle(loaded, d, scenarios, sensitivity, psa_draws, seed, grid_specs)
-    click.echo(str(render_pdf(kind, bundle, Path(out))))
+    scenario_sets = _load(scenarios) if scenarios else []
+    click.echo(str(api.write_report(kind, loaded, out, scenarios=scenario_sets,
+                                    sensitivity=sensitivity, psa_draws=psa_draws,
+                                    seed=seed, grid=grid_specs)))
 
 
 @cli.command("evidence")

@@ -60,13 +60,13 @@ def _exit_with(problems) -> None:
 
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
-    from ..inputs.loader import AssumptionsError, load
+    from .. import api
 
     loaded, problems = [], []
     for file in files:
         try:
-            loaded.append(load(file))
-        except AssumptionsError as exc:
+            loaded.append(api.load(file))
+        except api.InputError as exc:
             problems.extend(exc.problems)
     if problems:
         _exit_with(problems)

@@ -20,8 +20,12 @@ def bundled_dir(name: str) -> Path:
 
 
 def bundled_sets() -> dict[str, Path]:
-    """Bundled assumption sets by name (file stem)."""
-    return {p.stem: p for p in sorted(bundled_dir("assumptions").glob("*.yaml"))}
+    """Bundled assumption sets by name: the file stem, and ``scenarios/<stem>`` for the
+    scenario sets (the evidence library and conversion tables are not sets)."""
+    root = bundled_dir("assumptions")
+    sets = {p.stem: p for p in sorted(root.glob("*.yaml"))}
+    sets.update({f"scenarios/{p.stem}": p for p in sorted((root / "scenarios").glob("*.yaml"))})
+    return sets
 
 
 def find_set(ref: str | Path) -> Path:

@@ -22,9 +22,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .bundled import find_set
+from .bundled import bundled_dir, bundled_sets, find_set
 from .schema import AssumptionSet
-from .yamlsource import Located, Path_, Problem, dotted, locate, parse_file
+from .yamlsource import Located, Path_, Problem, dotted, locate, parse, parse_file
 
 MAX_EXTENDS_DEPTH = 20
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
@@ -79,12 +79,41 @@ def merge(base: Any, override: Any) -> Any:
     return out
 
 
-def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
-             ) -> Located | None:
-    located, found = parse_file(path)
-    problems.extend(found)
-    if located is None:
-        return None
+def _is_bundled(path: Path) -> bool:
+    """True for a file inside the package's bundled ``assumptions`` folder (trusted)."""
+    root = bundled_dir("assumptions").resolve()
+    return root in path.resolve().parents
+
+
+def _parent_of(ref: str, path: Path, bundled_only: bool
+               ) -> tuple[Path | None, str | None]:
+    """The file an ``extends:`` names, or why it cannot be used.
+
+    A reference ending in ``.yaml``/``.yml`` is a path relative to the file that names
+    it; anything else is the name of a bundled set (``national-faq-2017``,
+    ``scenarios/optimistic``), reachable from anywhere. With ``bundled_only`` (uploads)
+    only bundled names are allowed.
+    """
+    if ref.endswith((".yaml", ".yml")):
+        if bundled_only:
+            return None, (f"{ref!r}: an uploaded set may extend a bundled set by name only "
+                          f"({', '.join(sorted(bundled_sets()))})")
+        parent = (path.parent / ref).resolve()
+        if not parent.is_file():
+            return None, (f"{ref!r}: no such file ({parent}); give a path relative to "
+                          f"{path.parent}, or a bundled set by name "
+                          f"({', '.join(sorted(bundled_sets()))})")
+        return parent, None
+    sets = bundled_sets()
+    if ref not in sets:
+        return None, (f"{ref!r}: no bundled set of that name (bundled: "
+                      f"{', '.join(sorted(sets))}); a file is named with its .yaml "
+                      "ending, relative to this file")
+    return sets[ref].resolve(), None
+
+
+def _resolve_located(located: Located, path: Path, stack: tuple[Path, ...],
+                     problems: list[Problem], bundled_only: bool = False) -> Located | None:
     data = located.data
     if not isinstance(data, dict):
         problems.append(Problem(str(path), 1, "", "the file must be a mapping of keys "
@@ -95,12 +124,17 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
         return located
     line = located.lines.get(("extends",), (str(path), None))[1]
     if not isinstance(parent_ref, str) or not parent_ref.strip():
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: must be the "
-                                "path of a base set, relative to this file"))
+        problems.append(Problem(str(path), line, "extends", "must be the name of a bundled "
+                                "set (national-faq-2017) or the path of a base set "
+                                "relative to this file"))
         return None
-    parent = (path.parent / parent_ref).resolve()
-    if parent in stack or parent == path.resolve():
-        chain = " -> ".join(str(p) for p in (*stack, path.resolve(), parent))
+    parent, why = _parent_of(parent_ref, path, bundled_only and not _is_bundled(path))
+    if parent is None:
+        problems.append(Problem(str(path), line, "extends", why))
+        return None
+    here = path.resolve()
+    if parent in stack or parent == here:
+        chain = " -> ".join(str(p) for p in (*stack, here, parent))
         problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: extends "
                                 f"forms a cycle ({chain})"))
         return None
@@ -108,11 +142,7 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
         problems.append(Problem(str(path), line, "extends", "extends chain is deeper than "
                                 f"{MAX_EXTENDS_DEPTH} sets"))
         return None
-    if not parent.is_file():
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: no such file "
-                                f"({parent}); give a path relative to {path.parent}"))
-        return None
-    base = _resolve(parent, (*stack, path.resolve()), problems)
+    base = _resolve(parent, (*stack, here), problems, bundled_only)
     if base is None:
         return None
     child = {k: v for k, v in data.items() if k != "extends"}
@@ -121,6 +151,15 @@ def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem]
     lines = {p: pos for p, pos in base.lines.items() if _value_at(merged, p)[0]}
     lines.update(located.lines)
     return Located(merged, lines)
+
+
+def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem],
+             bundled_only: bool = False) -> Located | None:
+    located, found = parse_file(path)
+    problems.extend(found)
+    if located is None:
+        return None
+    return _resolve_located(located, path, stack, problems, bundled_only)
 
 
 def _value_at(data: Any, loc: Path_) -> tuple[bool, Any]:
@@ -221,22 +260,61 @@ def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Pr
     return (None if problems else spec), problems, warnings
 
 
-def load(file: str | Path) -> LoadedSet:
+def load(file: str | Path, *, bundled_only: bool = False) -> LoadedSet:
     """Load, merge and validate an assumption set; raise :class:`AssumptionsError`.
 
-    ``file`` is a path, or the name of a bundled set (``national-faq-2017``).
+    ``file`` is a path, or the name of a bundled set (``national-faq-2017``). With
+    ``bundled_only`` only a bundled set's name is accepted, and nothing it names may
+    lead outside the bundled sets (the web app's rule).
     """
-    path = find_set(file)
+    if bundled_only:
+        sets = bundled_sets()
+        name = str(file)
+        if name not in sets:
+            raise AssumptionsError([Problem(name, None, "", "not a bundled set (bundled: "
+                                            f"{', '.join(sorted(sets))})")])
+        path = sets[name]
+    else:
+        path = find_set(file)
     problems: list[Problem] = []
     located = _resolve(path, (), problems)
     if located is None:
         raise AssumptionsError(problems)
-    spec, found, warnings = validate(located, str(path))
+    return load_located(located, str(path), problems)
+
+
+def load_text(text: str, name: str = "upload.yaml", *, bundled_only: bool = True
+              ) -> LoadedSet:
+    """Load a set from YAML ``text`` (an upload); problems are reported against ``name``.
+
+    With ``bundled_only`` (the default) its ``extends`` may name bundled sets only, so
+    the text can never make the tool read another file.
+    """
+    located, problems = parse(text, name)
+    if located is None:
+        raise AssumptionsError(problems)
+    path = Path(name)
+    if bundled_only and located.data and isinstance(located.data, dict) \
+            and located.data.get("evidence_library"):
+        line = located.lines.get(("evidence_library",), (name, None))[1]
+        raise AssumptionsError([Problem(name, line, "evidence_library", "an uploaded set "
+                                        "cannot name local evidence folders")])
+    resolved = _resolve_located(located, path, (), problems, bundled_only)
+    if resolved is None:
+        raise AssumptionsError(problems)
+    return load_located(resolved, name, problems)
+
+
+def load_located(located: Located, file: str, problems: list[Problem] | None = None
+                 ) -> LoadedSet:
+    """Validate merged data (``extends`` already resolved) into a :class:`LoadedSet`."""
+    problems = list(problems or [])
+    spec, found, warnings = validate(located, file)
     if problems or spec is None:
         raise AssumptionsError(sorted(problems + found,
                                       key=lambda p: (p.file, p.line or 0, p.field)))
     resolved = located.data
-    spec, conversions, found = _resolve_evidence(spec, located, str(path))
+    spec, conversions, found = _resolve_evidence(spec, located, file)
     if found:
         raise AssumptionsError(found)
     records = {c["record"]: c["record_data"] for c in conversions.values()}
@@ -244,7 +322,7 @@ def load(file: str | Path) -> LoadedSet:
                            else {"assumptions": resolved, "evidence": records})
     notes = [f"conditions.{cid}.annual_saving: {note}"
              for cid, c in conversions.items() for note in c["notes"]]
-    return LoadedSet(file=str(path), resolved=resolved, spec=spec, hash=digest,
+    return LoadedSet(file=file, resolved=resolved, spec=spec, hash=digest,
                      warnings=tuple(warnings + notes), lines=located.lines,
                      evidence=conversions)
 

@@ -127,6 +127,19 @@ class Results:
     by_care_category: tuple[CategoryRow, ...] = ()
     evidence: dict = field(default_factory=dict)  # condition id -> conversion record
 
+    def frames(self) -> dict:
+        """The results as pandas DataFrames (pandas is imported here, on first use).
+
+        Keys: ``totals`` and ``per_person_entering`` (one row each), ``by_year``,
+        ``by_month`` (cumulative cost and gross savings at the end of each month),
+        ``by_condition``, ``by_budget_holder``, ``by_budget_holder_year``,
+        ``by_care_category``, ``cost_lines``. Money is unrounded [GBP]; each frame's
+        ``attrs["units"]`` maps its columns to units.
+        """
+        from .frames import to_frames
+
+        return to_frames(self.to_dict())
+
     def to_dict(self) -> dict:
         """The JSON contract (see docs/commands.md) plus extra, documented keys."""
         return {

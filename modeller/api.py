@@ -1,0 +1,295 @@
+"""The Python API: the one front door the CLI, the web app, the workbook exporter and
+analysts' notebooks all use.
+
+>>> import modeller
+>>> s = modeller.load("national-faq-2017")
+>>> r = modeller.run(s.with_values({"outcomes.recovery_rate": 0.45}))
+>>> round(r.totals.npv)  # doctest: +SKIP
+
+Everything here is a thin composition of the stages below it (inputs -> model ->
+analyses -> outputs); nothing here computes a figure. Objects are frozen: changing a
+value gives a new, validated :class:`AssumptionSet` with its own hash.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .inputs import loader
+from .inputs.keys import KeyError_, NumericInput, numeric_inputs, parse_key, set_values
+from .inputs.yamlsource import Located, Problem
+from .model.results import Results
+
+#: Raised for every bad input: ``.problems`` lists each (file, line, field, message).
+InputError = loader.AssumptionsError
+
+REPORT_KINDS = ("logic-model", "business-case", "board-summary")
+
+
+@dataclass(frozen=True)
+class AssumptionSet:
+    """A validated, merged assumption set: what every other function takes.
+
+    Get one with :func:`load` or :func:`loads`; never build one by hand.
+    """
+
+    loaded: loader.LoadedSet = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        """The set's ``name`` (also its output folder name)."""
+        return self.loaded.spec.name
+
+    @property
+    def title(self) -> str:
+        """The set's title for people (its ``title`` if it has one, else its name)."""
+        return getattr(self.loaded.spec, "title", None) or self.loaded.spec.name
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the resolved set (and any evidence it cites) [hex]."""
+        return self.loaded.hash
+
+    @property
+    def file(self) -> str:
+        """The file (or upload name) the set was read from."""
+        return self.loaded.file
+
+    @property
+    def spec(self):
+        """The validated, typed set (:class:`modeller.inputs.schema.AssumptionSet`)."""
+        return self.loaded.spec
+
+    @property
+    def resolved(self) -> dict:
+        """A copy of the merged data (``extends`` resolved): what is hashed."""
+        return copy.deepcopy(self.loaded.resolved)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Warnings about the set (published arithmetic that does not add up, ...)."""
+        return tuple(self.loaded.warnings)
+
+    def inputs(self) -> list[NumericInput]:
+        """Every number of the set, with key path, label, unit, source and bounds."""
+        return numeric_inputs(self.loaded.spec, self.loaded.resolved)
+
+    def with_values(self, values: Mapping[str, float]) -> "AssumptionSet":
+        """A new set with the numbers at these key paths changed, validated again.
+
+        Keys are those of :meth:`inputs` (the paths ``modeller grid --vary`` takes),
+        e.g. ``{"outcomes.recovery_rate": 0.45, "conditions.copd.share": 0.2}``.
+        Raises :class:`InputError` listing every bad key or value.
+        """
+        name = f"{self.file} (edited)"
+        try:
+            data = set_values(self.loaded.resolved, dict(values), self.inputs())
+        except KeyError_ as exc:
+            raise InputError([Problem(name, None, key, message)
+                              for key, message in exc.problems]) from None
+        edited = {parse_key(k) for k in values}
+        lines = {p: pos for p, pos in self.loaded.lines.items()
+                 if not any(p[:len(e)] == e for e in edited)}
+        try:
+            return AssumptionSet(loader.load_located(Located(data, lines), self.file))
+        except InputError as exc:
+            keys = {str(k) for k in values}
+            raise InputError([Problem(name, None, p.field, p.message)
+                              if any(p.field == k or p.field.startswith((k + ".", k + "["))
+                                     for k in keys) else p
+                              for p in exc.problems]) from None
+
+    def to_yaml(self) -> str:
+        """The resolved set as YAML text; :func:`loads` of it gives the same hash."""
+        import yaml
+
+        from . import __version__
+
+        body = yaml.safe_dump(self.loaded.resolved, sort_keys=False, allow_unicode=True,
+                              width=100)
+        return (f"# Resolved from {Path(self.file).name}\n# sha256: {self.hash}\n"
+                f"# modeller {__version__}\n{body}")
+
+
+def load(ref: str | Path, *, bundled_only: bool = False) -> AssumptionSet:
+    """Load and validate a set: a YAML file's path, or a bundled set's name.
+
+    With ``bundled_only`` only bundled names are accepted (the web app's rule).
+    Raises :class:`InputError` with every problem (file, line, field, message).
+    """
+    return AssumptionSet(loader.load(ref, bundled_only=bundled_only))
+
+
+def loads(text: str, name: str = "upload.yaml", *, bundled_only: bool = True
+          ) -> AssumptionSet:
+    """Load a set from YAML text (an upload); its ``extends`` may name bundled sets
+    only unless ``bundled_only`` is False. Problems are reported against ``name``."""
+    return AssumptionSet(loader.load_text(text, name, bundled_only=bundled_only))
+
+
+def _loaded(s: AssumptionSet | str | Path) -> loader.LoadedSet:
+    return (s if isinstance(s, AssumptionSet) else load(s)).loaded
+
+
+def run(s: AssumptionSet | str | Path) -> Results:
+    """Run the cost-offset model; :meth:`Results.to_dict` is the JSON contract and
+    :meth:`Results.frames` gives pandas DataFrames."""
+    from .model import engine
+
+    return engine.run(_loaded(s))
+
+
+def compare(sets: Sequence[AssumptionSet | str | Path]):
+    """Headline figures of several sets side by side: a DataFrame with one row per
+    figure (index: its JSON path) and one column per set (columns: set names, made
+    unique), plus ``label`` and ``kind`` columns."""
+    import pandas as pd
+
+    from .outputs.text import compare_dict
+
+    runs = [run(s).to_dict() for s in sets]
+    c = compare_dict(runs)
+    names, seen = [], {}
+    for n in c["scenarios"]:
+        seen[n] = seen.get(n, 0) + 1
+        names.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    df = pd.DataFrame([{"figure": row["figure"], "label": row["label"],
+                        "kind": row["kind"], **dict(zip(names, row["values"]))}
+                       for row in c["headlines"]]).set_index("figure")
+    df.attrs["hashes"] = dict(zip(names, c["hashes"]))
+    return df
+
+
+def sensitivity(s: AssumptionSet | str | Path, params: Iterable[str] | None = None,
+                default_range: float = 0.2) -> dict:
+    """One-way sensitivity (the tornado of NPV) and exact break-even thresholds, as the
+    JSON of ``modeller sensitivity --format json``; ``pandas.DataFrame(result["tornado"])``
+    gives the table."""
+    from .analyses import sensitivity as sens
+
+    loaded = _loaded(s)
+    result = sens.analyse(loaded, list(params) if params else None, default_range)
+    result["hash"] = loaded.hash
+    return result
+
+
+def psa(s: AssumptionSet | str | Path, draws: int = 10_000, seed: int = 1,
+        progress=None) -> dict:
+    """Probabilistic sensitivity analysis over the set's distributions, as the JSON of
+    ``modeller psa --format json`` (means, percentiles, probabilities, drivers)."""
+    from .analyses import psa as psa_module
+
+    return psa_module.analyse(_loaded(s), draws, seed, progress=progress)
+
+
+def grid(s: AssumptionSet | str | Path,
+         vary: Mapping[str, Sequence[float]] | Sequence[str]):
+    """Every combination of the varied parameters: a DataFrame with one row per
+    combination (the varied values, then the headline figures).
+
+    ``vary`` maps key paths to values (``{"outcomes.recovery_rate": [0.4, 0.5]}``) or
+    lists ``PATH=VALUES`` texts as ``modeller grid --vary`` takes them.
+    """
+    import pandas as pd
+
+    result = grid_result(s, vary)
+    df = pd.DataFrame(result["rows"], columns=result["columns"])
+    df.attrs["name"] = result["name"]
+    return df
+
+
+def grid_result(s: AssumptionSet | str | Path,
+                vary: Mapping[str, Sequence[float]] | Sequence[str]) -> dict:
+    """:func:`grid` as the JSON of ``modeller grid --format json`` (rows as dicts)."""
+    from .analyses import grid as grid_module
+
+    loaded = _loaded(s)
+    specs = (list(vary.items()) if isinstance(vary, Mapping)
+             else [str(v) for v in vary])
+    result = grid_module.run_grid(loaded, specs)
+    result["hash"] = loaded.hash
+    return result
+
+
+def bundle(s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
+           sensitivity: bool = False, psa_draws: int | None = None, seed: int = 1,
+           grid: Sequence[str] = ()) -> dict:
+    """Everything the reports read: the results plus the analyses asked for."""
+    from .analyses import grid as grid_module
+    from .analyses import psa as psa_module
+    from .analyses import sensitivity as sens
+    from .outputs.reports.bundle import make_bundle
+
+    loaded = _loaded(s)
+    results = run(AssumptionSet(loaded)).to_dict()
+    runs = [results] + [run(x).to_dict() for x in scenarios] if scenarios else []
+    out = make_bundle(loaded, results, runs)
+    if sensitivity:
+        out["sensitivity"] = sens.analyse(loaded)
+    if psa_draws:
+        out["psa"] = psa_module.analyse(loaded, psa_draws, seed)
+    if grid:
+        out["grid"] = grid_module.run_grid(loaded, list(grid))
+    return out
+
+
+def output_folder(s: AssumptionSet, out_dir: str | Path = "reports") -> Path:
+    """The folder ``build`` writes into: ``OUT_DIR/<slug of the set's name>``."""
+    from .outputs.files import slug
+
+    return Path(out_dir) / slug(s.name)
+
+
+def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
+          scenarios: Sequence = (), sensitivity: bool = False,
+          psa_draws: int | None = None, seed: int = 1, grid: Sequence[str] = ()
+          ) -> list[Path]:
+    """Write everything ``modeller build`` writes into ``OUT_DIR/<set name>/``: the
+    logic model, business case and board summary as PDF, and the JSON, CSV and text
+    of the same run (plus the analyses asked for). Returns the paths written."""
+    from .outputs.build import write_build
+
+    s = s if isinstance(s, AssumptionSet) else load(s)
+    b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
+               seed=seed, grid=grid)
+    return write_build(output_folder(s, out_dir), b["results"], b)
+
+
+def report_pdf(kind: str, s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
+               sensitivity: bool = False, psa_draws: int | None = None, seed: int = 1,
+               grid: Sequence[str] = ()) -> bytes:
+    """One report as PDF bytes: ``logic-model``, ``business-case`` or ``board-summary``
+    (the same document ``build`` writes for the same inputs)."""
+    from .outputs.reports import pdf_bytes
+
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(REPORT_KINDS)}")
+    b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
+               seed=seed, grid=grid)
+    return pdf_bytes(kind, b)
+
+
+def write_report(kind: str, s: AssumptionSet | str | Path, out: str | Path, **options
+                 ) -> Path:
+    """Write one report as a PDF file (atomically); return its path."""
+    from .outputs.reports import render_pdf
+
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(REPORT_KINDS)}")
+    return render_pdf(kind, bundle(s, **options), Path(out))
+
+
+def bundled_sets() -> list[str]:
+    """Names of the bundled assumption sets (``load`` takes any of them)."""
+    from .inputs.bundled import bundled_sets as sets
+
+    return sorted(sets())
+
+
+__all__ = ["AssumptionSet", "InputError", "NumericInput", "Results", "REPORT_KINDS",
+           "build", "bundle", "bundled_sets", "compare", "grid", "grid_result", "load", "loads",
+           "output_folder", "psa", "report_pdf", "run", "sensitivity", "write_report"]
+

@@ -1,0 +1,383 @@
+"""Every number of an assumption set, addressed by its dotted key path.
+
+One catalogue serves every front end that lets a person change a number: the Python
+API's :meth:`modeller.AssumptionSet.with_values`, the web form (one ``<input>`` per
+key) and the workbook's Inputs sheet (one row per key). A key is the path a user would
+write, the same ``grid --vary`` takes: ``outcomes.recovery_rate``,
+``conditions.copd.annual_saving``, ``costs.fixed[0].amount``, and for a per-year list
+``activity.entering_treatment[2]`` (year 3).
+
+:func:`numeric_inputs` lists them from a validated set (defaults included, e.g. the
+Green Book discount rate when the set gives none), each with its label, unit, source
+and allowed range; :func:`set_values` writes new values into a copy of the resolved
+data, which the loader then validates again like any file.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .yamlsource import Path_, dotted
+
+#: Keys that describe a figure rather than being one (never listed as inputs).
+META_KEYS = frozenset({"source", "note", "range", "distribution", "evidence", "scale",
+                       "reason", "assume_price_year", "label", "seed", "locator"})
+#: Top-level keys that hold no model input.
+SKIP_TOP = frozenset({"schema_version", "name", "title", "description", "extends",
+                      "currency", "price_year", "budget_holders", "care_categories",
+                      "evidence_library", "conversion"})
+
+#: Labels for people, by key path pattern (``*`` matches one path part).
+LABELS = {
+    "horizon_years": "Appraisal horizon",
+    "discount_rate": "Discount rate (real, per year)",
+    "discount_rate.schedule[*].rate": "Discount rate from year {from_year}",
+    "discount_rate.schedule[*].from_year": "First year of discount step {i}",
+    "activity.entering_treatment": "People entering treatment per year",
+    "activity.entering_treatment[*]": "People entering treatment in year {n}",
+    "activity.treatment_months": "Months from entry to the start of savings",
+    "outcomes.completion_rate": "Completion rate (of people entering)",
+    "outcomes.recovery_rate": "Recovery rate (of people completing)",
+    "benefit_duration.months": "Benefit duration",
+    "benefit_duration.components[*].share": "Benefit duration term {n}: share",
+    "benefit_duration.components[*].months": "Benefit duration term {n}: months",
+    "conditions.*.share": "{condition}: share of case mix",
+    "conditions.*.annual_saving": "{condition}: annual saving per beneficiary",
+    "conditions.*.completion_rate": "{condition}: completion rate",
+    "conditions.*.recovery_rate": "{condition}: recovery rate",
+    "conditions.*.savings_split.*": "{condition}: share of saving in {last}",
+    "costs.per_person_entering": "Cost per person entering treatment",
+    "costs.per_completer": "Extra cost per person completing",
+    "costs.booster.share_of_recovered": "Share of people recovering who need a booster",
+    "costs.booster.cost_per_person": "Cost of a booster",
+    "costs.booster.months_after_entry": "Booster: months after entry",
+    "costs.fixed[*].amount": "{fixed}: amount",
+    "costs.fixed[*].year": "{fixed}: year",
+}
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class NumericInput:
+    """One number a person may change. [unit as stated in ``unit``]"""
+
+    key: str                  # dotted key path, e.g. "conditions.copd.annual_saving"
+    label: str                # for people
+    value: float              # the set's value, in the set's own units (a rate is 0.41)
+    unit: str                 # "fraction", "GBP", "GBP/year", "months", "people/year", ...
+    source: str | None        # where the figure comes from, as the set states it
+    minimum: float            # smallest allowed value
+    maximum: float | None     # largest allowed value (None: no upper bound)
+    integer: bool             # a whole number (years, whole months)
+    group: str                # the top-level section: activity, outcomes, costs, ...
+    declared: bool            # written in the set (False: a schema default)
+
+
+def parse_key(key: str) -> Path_:
+    """``"costs.fixed[0].amount"`` -> ``("costs", "fixed", 0, "amount")``.
+
+    Raises ``ValueError`` for text that is not a key path.
+    """
+    if not isinstance(key, str) or not key or key != key.strip():
+        raise ValueError("a key path is dotted names with [n] list indices")
+    parts: list[Any] = []
+    pos = 0
+    for match in _SEGMENT.finditer(key):
+        gap = key[pos:match.start()]
+        if gap not in ("", ".") or (gap == "." and match.group(2) is not None):
+            raise ValueError("a key path is dotted names with [n] list indices")
+        parts.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        pos = match.end()
+    if pos != len(key) or not parts or not isinstance(parts[0], str):
+        raise ValueError("a key path is dotted names with [n] list indices")
+    return tuple(parts)
+
+
+def unit_of(key: str, path: str, currency: str = "GBP") -> str:
+    """The unit of a figure from its last key and its path."""
+    if key == "discount_rate" or path.startswith("discount_rate"):
+        return "year" if key == "from_year" else "fraction/year"
+    if key == "annual_saving":
+        return f"{currency}/year"
+    if key in {"per_person_entering", "per_completer", "cost_per_person", "amount"}:
+        return currency
+    if (key.endswith("_rate") or key.startswith("share") or key == "share"
+            or ".savings_split." in path or key.endswith("_share")):
+        return "fraction"
+    if "months" in key:
+        return "months"
+    if key == "horizon_years":
+        return "years"
+    if key == "entering_treatment":
+        return "people/year"
+    if key in {"year", "from_year", "price_year"}:
+        return "year"
+    return ""
+
+
+def _pattern(path: Path_) -> list[str]:
+    """Candidate LABELS patterns for a path, most specific first."""
+    parts = [f"[{p}]" if isinstance(p, int) else p for p in path]
+    out = []
+    for mask in range(2 ** len(parts)):
+        cand = [("[*]" if p.startswith("[") else "*") if mask >> i & 1 else p
+                for i, p in enumerate(parts)]
+        out.append("".join(c if c.startswith("[") else ("." + c if j else c)
+                           for j, c in enumerate(cand)))
+    return sorted(set(out), key=lambda c: c.count("*"))
+
+
+def label_of(path: Path_, data: dict) -> str:
+    """A label for people; falls back to the key path in words."""
+    conditions = data.get("conditions") or {}
+    context: dict[str, Any] = {"last": str(path[-1]).replace("_", " ")}
+    index = next((p for p in path if isinstance(p, int)), None)
+    if index is not None:
+        context.update(i=index, n=index + 1)
+    if path[0] == "conditions" and len(path) > 1:
+        cond = conditions.get(path[1]) or {}
+        context["condition"] = cond.get("label") or path[1]
+        if len(path) > 3 and path[2] == "savings_split":
+            category = (data.get("care_categories") or {}).get(path[3]) or {}
+            context["last"] = category.get("label") or context["last"]
+    if path[:2] == ("costs", "fixed") and index is not None:
+        items = (data.get("costs") or {}).get("fixed") or []
+        if index < len(items) and isinstance(items[index], dict):
+            context["fixed"] = items[index].get("label") or f"Fixed cost {index + 1}"
+    if path[:2] == ("discount_rate", "schedule") and index is not None:
+        steps = (data.get("discount_rate") or {}).get("schedule") or []
+        if index < len(steps):
+            context["from_year"] = steps[index].get("from_year")
+    for pattern in _pattern(path):
+        if pattern in LABELS:
+            try:
+                return LABELS[pattern].format(**context)
+            except (KeyError, IndexError):
+                break
+    return dotted(path).replace("_", " ").replace(".", ": ")
+
+
+def _limits(items: Any) -> tuple[float, float | None]:
+    lo, hi = 0.0, None
+    for item in items:
+        for inner in getattr(item, "metadata", [item]):
+            for attr, is_low in (("ge", True), ("gt", True), ("le", False), ("lt", False)):
+                bound = getattr(inner, attr, None)
+                if bound is not None:
+                    if is_low:
+                        lo = float(bound)
+                    else:
+                        hi = float(bound)
+    return lo, hi
+
+
+def _options(tp: Any) -> list[tuple[Any, list]]:
+    """The alternatives of a type, each with the constraint metadata around it."""
+    from typing import Annotated, Union, get_args, get_origin
+
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *meta = get_args(tp)
+        return [(t, meta + m) for t, m in _options(base)]
+    if origin is Union or type(tp).__name__ == "UnionType":
+        out = []
+        for arg in get_args(tp):
+            if arg is not type(None):
+                out += _options(arg)
+        return out
+    return [(tp, [])]
+
+
+def _bounds_of(model: Any, path: Path_) -> tuple[float, float | None, bool]:
+    """(minimum, maximum, integer) of the number at ``path``, from the schema's types."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    current: list[tuple[Any, list]] = [(model, [])]
+
+    def number(options: list[tuple[Any, list]]) -> tuple[float, float | None, bool] | None:
+        for tp, meta in options:
+            if isinstance(tp, type) and issubclass(tp, BaseModel) and "value" in tp.model_fields:
+                info = tp.model_fields["value"]
+                found = number([(t, m + list(info.metadata))
+                                for t, m in _options(info.annotation)])
+                if found:
+                    return found
+            if get_origin(tp) is list:
+                found = number(_options(get_args(tp)[0]))
+                if found:
+                    return found
+            if tp in (int, float):
+                lo, hi = _limits(meta)
+                return lo, hi, tp is int
+        return None
+
+    for part in path:
+        nxt: list[tuple[Any, list]] = []
+        for tp, meta in current:
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                if isinstance(part, str) and part in tp.model_fields:
+                    info = tp.model_fields[part]
+                    nxt += [(t, m + list(info.metadata)) for t, m in _options(info.annotation)]
+                elif isinstance(part, int) and "value" in tp.model_fields:
+                    nxt += [(t, m) for t, m in _options(tp.model_fields["value"].annotation)
+                            if get_origin(t) is list]
+            elif get_origin(tp) is dict and isinstance(part, str):
+                nxt += _options(get_args(tp)[1])
+            elif get_origin(tp) is list and isinstance(part, int):
+                nxt += _options(get_args(tp)[0])
+        current = nxt
+    return number(current) or (0.0, None, False)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def numeric_inputs(spec: Any, resolved: dict | None = None) -> list[NumericInput]:
+    """Every number of a validated set (``AssumptionSet`` from the schema), in file order.
+
+    ``resolved`` (the merged user data) tells which numbers the set itself writes;
+    the others are schema defaults.
+    """
+    data = spec.model_dump(mode="json", exclude_none=True)
+    currency = str(data.get("currency") or "GBP")
+    model = type(spec)
+    out: list[NumericInput] = []
+
+    def declared(path: Path_) -> bool:
+        if resolved is None:
+            return True
+        node: Any = resolved
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, dict) and "value" in node:
+                node = node["value"]
+                if isinstance(node, list) and isinstance(part, int) and part < len(node):
+                    node = node[part]
+                else:
+                    return False
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                return False
+        return True
+
+    def add(path: Path_, value: Any, source: str | None) -> None:
+        key = dotted(path)
+        last = next(p for p in reversed(path) if isinstance(p, str))
+        lo, hi, integer = _bounds_of(model, path)
+        out.append(NumericInput(
+            key=key, label=label_of(path, data), value=float(value),
+            unit=unit_of(last, key, currency), source=source, minimum=lo, maximum=hi,
+            integer=integer, group=str(path[0]), declared=declared(path)))
+
+    def walk(node: Any, path: Path_, inherited: str | None) -> None:
+        if isinstance(node, dict):
+            source = node.get("source") or inherited
+            if "value" in node:
+                value = node["value"]
+                if _is_number(value):
+                    add(path, value, source)
+                elif isinstance(value, list):
+                    if len(value) == 1 and _is_number(value[0]):
+                        add(path, value[0], source)
+                    else:
+                        for i, item in enumerate(value):
+                            if _is_number(item):
+                                add(path + (i,), item, source)
+            for key, child in node.items():
+                if key in META_KEYS or key == "value" or (not path and key in SKIP_TOP):
+                    continue
+                walk(child, path + (key,), source)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, path + (i,), inherited)
+        elif _is_number(node) and path:
+            add(path, node, inherited)
+
+    walk(data, (), None)
+    return out
+
+
+class KeyError_(ValueError):
+    """A key path or value that cannot be set; ``problems`` lists (key, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {m}" for k, m in problems))
+
+
+def set_values(resolved: dict, values: dict[str, Any], known: list[NumericInput],
+               note: str = "changed by the user") -> dict:
+    """A deep copy of ``resolved`` with each key path set to its new value.
+
+    Only keys in ``known`` (from :func:`numeric_inputs`) may be set, with finite
+    numbers; a figure that cited evidence becomes a plain value whose source says it
+    was ``note``. Raises :class:`KeyError_` listing every bad key or value.
+    """
+    import difflib
+
+    by_key = {item.key: item for item in known}
+    problems: list[tuple[str, str]] = []
+    data = copy.deepcopy(resolved)
+    for key, value in values.items():
+        if key not in by_key:
+            near = difflib.get_close_matches(str(key), list(by_key), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            problems.append((str(key), f"not a number of this set{hint}"))
+            continue
+        if not _is_number(value) or not math.isfinite(value):
+            problems.append((key, "must be a finite number"))
+            continue
+        _write(data, parse_key(key), value, note)
+    if problems:
+        raise KeyError_(problems)
+    return data
+
+
+def _write(data: dict, path: Path_, value: float, note: str) -> None:
+    node: Any = data
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, list):
+            if last:
+                node[part] = value
+                return
+            node = node[part]
+            continue
+        current = node.get(part) if isinstance(node, dict) else None
+        if last:
+            if isinstance(current, dict) and "evidence" in current:
+                node[part] = {"value": value, "source": f"{note} (the set cited evidence "
+                              f"{current['evidence']!r})"}
+            elif isinstance(current, dict):
+                current["value"] = value
+            else:
+                node[part] = value
+            return
+        if isinstance(current, dict) and "value" in current and isinstance(path[i + 1], int):
+            # a per-year list held in ``value``: one number for every year is widened
+            values = current["value"]
+            if not isinstance(values, list):
+                values = [values]
+            index = path[i + 1]
+            if len(values) == 1 and index > 0:
+                values = values * (index + 1)
+            values = list(values)
+            while len(values) <= index:
+                values.append(values[-1])
+            values[index] = value
+            current["value"] = values
+            return
+        if current is None:
+            current = [] if isinstance(path[i + 1], int) else {}
+            node[part] = current
+        node = current
