@@ -7,7 +7,7 @@ registers the core commands (:mod:`modeller.cli.commands`) and the uncertainty c
 
 from __future__ import annotations
 
-from . import analysis, commands  # noqa: F401  (registers the commands)
+from . import analysis, commands, workbook  # noqa: F401  (registers the commands)
 from .common import cli
 
 __all__ = ["cli", "main"]

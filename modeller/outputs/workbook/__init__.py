@@ -27,8 +27,9 @@ DOCUMENT_DATE = _dt.datetime(2000, 1, 1)
 
 
 def workbook_bytes(loaded, scenarios=()) -> bytes:
-    """The workbook of a loaded set (a :class:`~modeller.inputs.loader.LoadedSet`);
-    ``scenarios`` are other loaded sets offered through the selector on the Cover."""
+    """The workbook of a set (a :class:`~modeller.inputs.loader.LoadedSet` or the API's
+    ``AssumptionSet``); ``scenarios`` are other sets offered through the selector on the
+    Cover when their inputs line up with this set's."""
     import xlsxwriter
 
     from ...model import engine
@@ -40,11 +41,13 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     from .layout import Formats
     from .results_sheet import SHEET as RESULTS, write_results
 
+    loaded = getattr(loaded, "loaded", loaded)
+    scenarios = [getattr(s, "loaded", s) for s in scenarios]
     spec = loaded.spec
     d = engine.run(loaded).to_dict()
     x, ids, labels = engine.inputs_from(spec)
     arrays = engine.compute(x)
-    entries = catalogue.entries(spec)
+    entries = catalogue.entries(spec, loaded.resolved)
     kept, excluded = _scenario_columns(entries, spec, scenarios)
 
     buffer = io.BytesIO()
@@ -79,7 +82,7 @@ def _scenario_columns(entries, spec, scenarios):
     kept, excluded = [], []
     for other in scenarios:
         o = other.spec
-        others = catalogue.entries(o)
+        others = catalogue.entries(o, other.resolved)
         if ([(e.key, e.role, e.integer) for e in others] != shape
                 or o.horizon_years.value != horizon
                 or o.outcomes.savings_apply_to != spec.outcomes.savings_apply_to):
