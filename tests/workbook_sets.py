@@ -1,0 +1,74 @@
+"""Assumption sets for the workbook tests: random valid sets that vary what the
+workbook's formulas must follow (conditions, horizon, volumes per year, fixed costs,
+a priced booster, a discount schedule, per-condition rates, the savings basis, the
+benefit duration as terms, fractional months)."""
+
+from __future__ import annotations
+
+import random
+
+import yaml
+
+
+def generated(seed: int) -> dict:
+    rng = random.Random(seed)
+    horizon = rng.choice([1, 2, 3, 5, 7, 10, 12])
+    n = rng.randint(1, 4)
+    raw = [rng.uniform(0.1, 1.0) for _ in range(n)]
+    shares = [round(v / sum(raw), 6) for v in raw]
+    shares[-1] = round(1 - sum(shares[:-1]), 6)
+    conditions = {}
+    for i in range(n):
+        cond = {"label": f"Condition {i + 1} =SUM(A1) <b>", "share": shares[i],
+                "annual_saving": {"value": round(rng.uniform(100, 3000), 2),
+                                  "source": "+generated test figure"}}
+        if rng.random() < 0.4:
+            cond["recovery_rate"] = round(rng.uniform(0.3, 0.7), 3)
+        if rng.random() < 0.3:
+            cond["completion_rate"] = round(rng.uniform(0.4, 0.9), 3)
+        conditions[f"c{i}"] = cond
+    if rng.random() < 0.5:
+        volumes = [round(rng.uniform(0, 1500), 1) for _ in range(horizon)]
+    else:
+        volumes = round(rng.uniform(50, 1500), 1)
+    if rng.random() < 0.5:
+        steps = [{"from_year": 1, "rate": round(rng.uniform(0, 0.08), 4)}]
+        if horizon > 2:
+            steps.append({"from_year": rng.randint(2, horizon),
+                          "rate": round(rng.uniform(0, 0.08), 4)})
+        # The long form: with_values cannot yet edit the list shorthand's steps.
+        discount = {"schedule": steps}
+    else:
+        discount = round(rng.uniform(0, 0.1), 4)
+    if rng.random() < 0.5:
+        duration = {"months": round(rng.uniform(0, 40), 2)}
+    else:
+        duration = {"components": [
+            {"label": "a", "share": 0.6, "months": round(rng.uniform(1, 36), 1)},
+            {"label": "b", "share": 0.4, "months": round(rng.uniform(1, 36), 1)}]}
+    costs = {"per_person_entering": round(rng.uniform(200, 1200), 2),
+             "fixed": [{"label": f"Fixed {j + 1}", "amount": round(rng.uniform(0, 9e4), 2),
+                        "year": rng.randint(1, horizon)}
+                       for j in range(rng.randint(0, 3))]}
+    if rng.random() < 0.5:
+        costs["per_completer"] = round(rng.uniform(0, 300), 2)
+    if rng.random() < 0.7:
+        costs["booster"] = {"share_of_recovered": round(rng.uniform(0, 0.5), 3),
+                            "cost_per_person": round(rng.uniform(50, 400), 2),
+                            "months_after_entry": rng.randint(0, 14 * horizon)}
+    return {
+        "schema_version": 1, "name": f"generated-{seed}", "currency": "GBP",
+        "price_year": None, "horizon_years": horizon, "discount_rate": discount,
+        "activity": {"entering_treatment": volumes,
+                     "treatment_months": rng.randint(0, 6)},
+        "outcomes": {"completion_rate": round(rng.uniform(0.4, 0.9), 3),
+                     "recovery_rate": round(rng.uniform(0.3, 0.7), 3),
+                     "savings_apply_to": rng.choice(["recovered", "recovered",
+                                                     "completed", "entering"])},
+        "benefit_duration": duration, "conditions": conditions, "costs": costs}
+
+
+def write(tmp_path, data: dict):
+    path = tmp_path / f"{data['name']}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
