@@ -5,8 +5,9 @@ dotted key paths that ``modeller grid --vary`` and ``with_values`` accept (list 
 as ``[i]``), with label, value, unit, source and allowed range. Each :class:`Entry` adds
 its *role* here: ``model`` inputs feed the formulas and are editable; ``layout`` inputs
 (the horizon) fix the number of year columns and are shown locked; ``record`` inputs
-(care-category splits, duration terms when the set states the duration) are shown for
-the reader and not used by the arithmetic.
+(care-category splits, duration terms when the set states the duration, a national
+rate that every condition overrides) are shown for the reader and not used by the
+arithmetic.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def role_of(key: str, spec) -> str:
     shape = _shape(key)
     if shape.startswith("benefit_duration.components"):
         return "model" if spec.benefit_duration.months is None else "record"
+    if shape in ("outcomes.completion_rate", "outcomes.recovery_rate"):
+        # read only by the conditions that do not give their own rate
+        own = shape.split(".")[1]
+        if all(getattr(c, own) is not None for c in spec.conditions.values()):
+            return "record"
     return "model" if _MODEL.fullmatch(shape) else "record"
 
 
