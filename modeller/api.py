@@ -103,13 +103,14 @@ class AssumptionSet:
                               for p in exc.problems]) from None
 
     def to_yaml(self) -> str:
-        """The resolved set as YAML text; :func:`loads` of it gives the same hash."""
+        """The resolved set as YAML text; :func:`loads` of it gives the same hash, and
+        saved anywhere it loads to the same hash (local evidence folders absolute)."""
         import yaml
 
         from . import __version__
 
-        body = yaml.safe_dump(self.loaded.resolved, sort_keys=False, allow_unicode=True,
-                              width=100)
+        body = yaml.safe_dump(loader.standalone(self.loaded), sort_keys=False,
+                              allow_unicode=True, width=100)
         return (f"# Resolved from {Path(self.file).name}\n# sha256: {self.hash}\n"
                 f"# modeller {__version__}\n{body}")
 

@@ -27,3 +27,43 @@ def extending(tmp_path, base: str, body: str, name: str = "set.yaml"):
     path.write_text(f"schema_version: 1\nextends: {parent}\nname: x\n"
                     + textwrap.dedent(body), encoding="utf-8")
     return path
+
+
+def write_local_evidence(folder):
+    """A local evidence folder with one record, ``local-copd-audit`` (GBP 900 a year)."""
+    import textwrap
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "audit.yaml").write_text(textwrap.dedent("""\
+        records:
+          - id: local-copd-audit
+            label: Local COPD service audit
+            conditions: [copd]
+            measure: saving
+            value: 900
+            currency: GBP
+            price_year: 2024
+            period_months: 12
+            unit: per_person_per_year
+            basis: gross
+            care: secondary
+            design: local audit
+            country: England
+            population: people in the local COPD pathway
+            citation: Local audit 2024 (illustrative test record)
+            source: "local-audit.pdf:3"
+            quote: "900"
+        """), encoding="utf-8")
+    return folder
+
+
+def citing_local_evidence(folder):
+    """A set in ``folder`` extending the national set, whose one condition cites
+    ``local-copd-audit`` from a local evidence folder beside it."""
+    write_local_evidence(folder / "local-evidence")
+    return extending(folder, "national-faq-2017", """\
+        evidence_library: [local-evidence]
+        conditions:
+          all_ltc_mus:
+            annual_saving: {evidence: local-copd-audit}
+        """)

@@ -60,16 +60,50 @@ def test_run_table_shows_which_population_and_convention():
     assert "Excel" in out
 
 
-def test_run_csv_has_both_tables():
-    out = invoke("run", "example-area", "--format", "csv").stdout
-    by_year, by_condition = out.split("\n\n")
-    years = list(csv.DictReader(io.StringIO(by_year)))
-    conditions = list(csv.DictReader(io.StringIO(by_condition)))
+def test_run_csv_prints_one_table_chosen_with_table():
+    def table(name=None):
+        args = ["run", "example-area", "--format", "csv"] + (["--table", name] if name else [])
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        assert "\n\n" not in result.stdout  # one table per stream
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+
+    years = table()
+    assert years == table("by_year")
     assert [r["year"] for r in years] == ["1", "2", "3", "4", "5"]
+    conditions = table("by_condition")
     assert {r["id"] for r in conditions} == {"diabetes", "copd", "cardiovascular", "msk",
                                              "mus"}
     d = json.loads(invoke("run", "example-area", "--format", "json").stdout)
     assert sum(float(r["cost"]) for r in years) == pytest.approx(d["totals"]["cost"])
+    holders = table("by_budget_holder")
+    assert sum(float(r["net_within_horizon"]) for r in holders) == pytest.approx(
+        d["totals"]["net_within_horizon"])
+    holder_years = table("by_budget_holder_year")
+    assert len(holder_years) == len(holders) * 5
+    assert sum(float(r["cost"]) for r in holder_years) == pytest.approx(d["totals"]["cost"])
+    categories = table("by_care_category")
+    assert {r["id"] for r in categories} >= {"emergency_admissions", "prescribing"}
+    months = table("by_month")
+    assert len(months) == 60
+    assert float(months[-1]["cumulative_cost"]) == pytest.approx(d["totals"]["cost"])
+    lines = table("cost_lines")
+    assert sum(float(r["total"]) for r in lines) == pytest.approx(d["totals"]["cost"])
+
+
+def test_run_table_option_needs_csv():
+    result = CliRunner().invoke(cli, ["run", "example-area", "--table", "by_month"])
+    assert result.exit_code == 2 and "--format csv" in result.output
+
+
+def test_every_csv_table_is_documented():
+    from pathlib import Path
+
+    from modeller.outputs.text import CSV_TABLES
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "commands.md").read_text()
+    for name in CSV_TABLES:
+        assert f"`{name}`" in docs, name
 
 
 def test_out_writes_file_atomically(tmp_path):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from modeller.inputs import loader as assumptions
 from modeller import model
-from conftest import extending, load_problems
+from conftest import citing_local_evidence, extending, load_problems
 from modeller.cli import cli
 
 
@@ -117,33 +117,6 @@ def test_evidence_command_unknown_condition():
 
 def test_local_evidence_library(tmp_path):
     """A set can add its own records (e.g. a local audit) beside the bundled library."""
-    folder = tmp_path / "local-evidence"
-    folder.mkdir()
-    (folder / "audit.yaml").write_text(textwrap.dedent("""\
-        records:
-          - id: local-copd-audit
-            label: Local COPD service audit
-            conditions: [copd]
-            measure: saving
-            value: 900
-            currency: GBP
-            price_year: 2024
-            period_months: 12
-            unit: per_person_per_year
-            basis: gross
-            care: secondary
-            design: local audit
-            country: England
-            population: people in the local COPD pathway
-            citation: Local audit 2024 (illustrative test record)
-            source: "local-audit.pdf:3"
-            quote: "900"
-        """))
-    path = extending(tmp_path, "national-faq-2017", """\
-        evidence_library: [local-evidence]
-        conditions:
-          all_ltc_mus:
-            annual_saving: {evidence: local-copd-audit}
-        """)
+    path = citing_local_evidence(tmp_path)
     loaded = assumptions.load(path)
     assert loaded.spec.conditions["all_ltc_mus"].annual_saving.value == 900

@@ -151,7 +151,7 @@ def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
         raise NoDistributions(
             f"{base.spec.name}: no parameter declares a distribution, so every draw "
             "would be the same; add `distribution:` to the uncertain figures (see "
-            "docs/uncertainty.md, or the bundled set national-faq-2017-psa)")
+            "`modeller help uncertainty`, or the bundled set national-faq-2017-psa)")
     chunk = int(chunk or chunk_size(base.horizon))
     workers = int(workers or default_workers())
     values = {k: np.empty(draws) for k in SUMMARY_KEYS}

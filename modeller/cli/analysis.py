@@ -13,7 +13,7 @@ import time
 
 import click
 
-from .common import _emit, _load, cli
+from .common import _emit, _fail, _load, cli
 
 #: Show a progress bar by default when stderr is a terminal and the run is this long.
 PROGRESS_DRAWS = 200_000
@@ -42,11 +42,6 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
-
-
 @cli.command()
 @click.argument("file")
 @click.option("--param", "params", multiple=True, metavar="PATH",
@@ -56,7 +51,8 @@ def _fail(message: str) -> None:
               default=0.2, show_default=True,
               help="Relative move (-/+) for parameters without a declared range.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="table for people; json (every figure, unrounded) for tools.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
 def sensitivity(file, params, default_range, fmt, out) -> None:
@@ -88,7 +84,8 @@ def sensitivity(file, params, default_range, fmt, out) -> None:
 @click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
               help="Random seed: the same seed gives the same result.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="table for people; json (every summary, unrounded) for tools.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
 @click.option("--progress/--no-progress", default=None,
@@ -126,7 +123,8 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
               help="A parameter and its values: low:high:step (inclusive), a comma "
               "list, or one number; repeat for each parameter.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+              show_default=True, help="csv: one row per combination; json: the same "
+              "rows with the set's hash.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
 def grid(file, varies, fmt, out) -> None:

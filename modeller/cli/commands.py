@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from ..outputs.text import CSV_TABLES
 from .common import FORMATS, _emit, _exit_with, _load, cli
 
 
@@ -22,24 +23,41 @@ def validate(files) -> None:
 @cli.command()
 @click.argument("file")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
-              help="table for people; json (the stable contract) or csv for tools.")
+              help="table for people; json (the stable contract, `modeller schema "
+              "--results`) or csv (one table, chosen with --table) for tools.")
+@click.option("--table", "table_name", type=click.Choice(list(CSV_TABLES)),
+              default=None, help="With --format csv: which table to print "
+              "[default: by_year].")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here (atomically) "
               "instead of standard output.")
-def run(file, fmt, out) -> None:
-    """Run the cost-offset model on one assumption set."""
+def run(file, fmt, table_name, out) -> None:
+    """Run the cost-offset model on one assumption set.
+
+    With --format csv, --table picks one table: by_year (default), by_condition,
+    by_budget_holder, by_budget_holder_year, by_care_category, by_month (cumulative
+    cost and savings at each month's end) or cost_lines.
+    """
     from .. import api
     from ..outputs import text as render
 
+    if table_name and fmt != "csv":
+        raise click.UsageError("--table chooses a CSV table; add --format csv")
     (loaded,) = _load([file])
     d = api.run(loaded).to_dict()
-    text = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt](d)
+    if fmt == "csv":
+        text = render.table_csv(d, table_name or "by_year")
+    else:
+        text = {"table": render.table, "json": render.to_json}[fmt](d)
     _emit(text, out)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table for people; json (headlines, differences and every run's "
+              "full results) or csv (the headline figures) for tools.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of standard output.")
 def compare(files, fmt, out) -> None:
     """Compare scenarios side by side, with differences from the first."""
     from .. import api
@@ -56,27 +74,39 @@ def compare(files, fmt, out) -> None:
 
 @cli.command()
 @click.argument("file")
-@click.option("--out", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the resolved set here (atomically) instead of standard output.")
 def resolve(file, out) -> None:
     """Print the fully merged set (extends resolved) as YAML, with its hash.
 
-    The output is itself a valid set that validates, runs and hashes the same.
+    The output is itself a valid set that validates, runs and hashes the same from
+    any folder (local evidence_library folders are written as absolute paths).
     """
     (loaded,) = _load([file], show_warnings=False)
     _emit(loaded.to_yaml(), out)
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False))
-def schema(out) -> None:
-    """Print the JSON Schema of an assumption set (for editor completion and checks)."""
+@click.option("--results", "of_results", is_flag=True,
+              help="The schema of the JSON results (`modeller run --format json`) "
+              "instead of an assumption set's.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the schema here (atomically) instead of standard output.")
+def schema(of_results, out) -> None:
+    """Print the JSON Schema of an assumption set (for editor completion and checks),
+    or with --results the JSON Schema of the results of `modeller run --format json`."""
     import json
 
-    from ..inputs.schema import AssumptionSet
+    if of_results:
+        from ..model.contract import results_schema
 
-    doc = AssumptionSet.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "IAPT-LTC modeller assumption set (schema_version 1)"
+        doc = results_schema()
+    else:
+        from ..inputs.schema import AssumptionSet
+
+        doc = AssumptionSet.model_json_schema()
+        doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        doc["title"] = "IAPT-LTC modeller assumption set (schema_version 1)"
     _emit(json.dumps(doc, indent=2, sort_keys=True) + "\n", out)
 
 
@@ -111,6 +141,12 @@ def _analysis_options(command):
 def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Run a set and write everything into reports/<set name>/: the logic model,
     business case and board summary as PDF, and the JSON, CSV and text of the same run.
+
+    Prints the path of each file written.
+
+    \b
+    FILE  a YAML assumption set or a bundled set's name
+          [default: national-faq-2017]
     """
     from .. import api
 
@@ -142,8 +178,10 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs)
 @cli.command("evidence")
 @click.argument("condition", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False))
+              show_default=True, help="table for people; json (every record key) for "
+              "tools.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of standard output.")
 def evidence_command(condition, fmt, out) -> None:
     """List the evidence library: every published figure in the seeds, with its value,
     annual value, period, basis (gross/net), care covered, caveats and seed citation.

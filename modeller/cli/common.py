@@ -58,6 +58,12 @@ def _exit_with(problems) -> None:
     sys.exit(2)
 
 
+def _fail(message: str) -> None:
+    """Print one error on stderr and exit with status 2 (bad input)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
     from .. import api

@@ -1,7 +1,8 @@
 """Where the package's bundled files live, installed or in a checkout.
 
-In a wheel, ``assumptions/`` and ``templates/`` are copied to ``modeller/_bundled/``
-(see ``pyproject.toml``); in a source checkout they sit beside the package.
+In a wheel, ``assumptions/``, ``templates/`` and ``docs/`` (for ``modeller help``) are
+copied to ``modeller/_bundled/`` (see ``pyproject.toml``); in a source checkout they sit
+beside the package.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def bundled_dir(name: str) -> Path:
-    """The bundled ``assumptions`` or ``templates`` directory."""
+    """The bundled ``assumptions``, ``templates`` or ``docs`` directory."""
     installed = _PACKAGE / "_bundled" / name
     if installed.is_dir():
         return installed

@@ -225,4 +225,25 @@ def warnings(data: dict) -> list[str]:
             "booster, but no booster cost is given, so boosters are not priced (as in the "
             "FAQ's own calculation); give costs.booster.cost_per_person and "
             "months_after_entry to price them.")
+    marked = _marked_for_replacement(data)
+    if marked:
+        out.append(f"{len(marked)} figure(s) still marked REPLACE (as `modeller new` wrote "
+                   f"them): {', '.join(marked)}; replace each with your local figure and "
+                   "its source.")
     return out
+
+
+def _marked_for_replacement(data: Any, path: str = "") -> list[str]:
+    """Dotted paths whose ``note``, ``source`` or ``description`` starts with REPLACE."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        if any(isinstance(data.get(k), str) and data[k].startswith("REPLACE")
+               for k in ("note", "source", "description")):
+            found.append(path or "description")
+        for key, value in data.items():
+            if isinstance(value, (dict, list)):
+                found += _marked_for_replacement(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            found += _marked_for_replacement(item, f"{path}[{i}]")
+    return found

@@ -212,6 +212,17 @@ def _allowed_keys(model: type[BaseModel], loc: Path_) -> list[str] | None:
     return None
 
 
+def _percent_hint(kind: str, ctx: dict, value: Any) -> str:
+    """For a percentage written where a fraction belongs (``55`` for a rate), the
+    fraction it probably means: ``; a rate is a fraction: for 55% write 0.55``."""
+    bound = ctx.get("le", ctx.get("lt"))
+    if kind not in ("less_than_equal", "less_than") or bound != 1 \
+            or isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not 2 <= value <= 100:  # 1.5 is likelier a slip than 1.5%
+        return ""
+    return f"; a rate is a fraction: for {value:g}% write {value / 100:g}"
+
+
 def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -236,6 +247,7 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
             msg += " (write it without quotes)"
     if kind in ("dict_type", "model_type"):
         msg = "must be a mapping of keys"
+    msg += _percent_hint(kind, err.get("ctx") or {}, value)
     shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
     return loc, f"{shown}{msg}"
 
@@ -318,13 +330,29 @@ def load_located(located: Located, file: str, problems: list[Problem] | None = N
     if found:
         raise AssumptionsError(found)
     records = {c["record"]: c["record_data"] for c in conversions.values()}
-    digest = hash_resolved(resolved if not records
-                           else {"assumptions": resolved, "evidence": records})
+    # Where local evidence folders are does not change the results (the records cited
+    # are hashed), so a set resolved with absolute folders hashes the same anywhere.
+    hashed = {k: v for k, v in resolved.items() if k != "evidence_library"}
+    digest = hash_resolved(hashed if not records
+                           else {"assumptions": hashed, "evidence": records})
     notes = [f"conditions.{cid}.annual_saving: {note}"
              for cid, c in conversions.items() for note in c["notes"]]
     return LoadedSet(file=file, resolved=resolved, spec=spec, hash=digest,
                      warnings=tuple(warnings + notes), lines=located.lines,
                      evidence=conversions)
+
+
+def standalone(loaded: LoadedSet) -> dict:
+    """The resolved data of ``loaded`` as a set that validates and runs to the same hash
+    from any folder: each ``evidence_library`` folder, written relative to the file that
+    named it, becomes an absolute path (the only paths a resolved set holds)."""
+    data = dict(loaded.resolved)
+    if data.get("evidence_library"):
+        data["evidence_library"] = [
+            str((Path(locate(loaded.lines, ("evidence_library", i), loaded.file)[0])
+                 .parent / folder).resolve())
+            for i, folder in enumerate(data["evidence_library"])]
+    return data
 
 
 def _resolve_evidence(spec: AssumptionSet, located: Located, file: str

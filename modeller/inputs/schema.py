@@ -18,9 +18,11 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict,
-                      ValidationInfo, field_validator, model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
+                      Strict, ValidationInfo, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
+
+from .evidence.records import _price_year
 
 Number = Annotated[float, Strict()]
 WholeNumber = Annotated[int, Strict()]
@@ -49,7 +51,7 @@ class Distribution(_Model):
     ``lognormal`` (money, months, people): ``mean`` and ``sd`` of the figure itself;
     ``triangular``: ``low``, ``mode``, ``high``; ``uniform``: ``low``, ``high``;
     ``fixed``: no uncertainty (the quantity's ``value`` is used in every draw).
-    Documented in ``docs/uncertainty.md``.
+    Documented in ``modeller help uncertainty``.
     """
 
     type: Literal["beta", "gamma", "lognormal", "triangular", "uniform", "fixed"]
@@ -222,6 +224,31 @@ def _as_list(raw: Any) -> Any:
     return raw if isinstance(raw, list) else [raw]
 
 
+Share = _quantity("Share", _rate, "A share of a whole, in [0, 1]. [fraction]",
+                  uncertain=False)
+
+
+def _set_price_year(raw: Any) -> int | str:
+    """A set's price year: a calendar year (``2017``) or a financial year (``"2010/11"``),
+    parsed as the evidence library parses its records' price years."""
+    try:
+        year = _price_year(raw)
+    except ValueError as exc:
+        detail = str(exc).split(": ", 1)[-1] if "financial year runs" in str(exc) else (
+            "must be a calendar year such as 2017 or a financial year such as 2010/11")
+        raise _problem("price_year", detail) from None
+    if isinstance(year, str) and "-" in year:
+        raise _problem("price_year", "a set's prices are in one year: give a calendar "
+                       "year such as 2017 or a financial year such as 2010/11")
+    return year
+
+
+#: A calendar year (kept as a whole number) or a financial year (kept as "2010/11").
+PriceYear = Annotated[int | str, PlainValidator(
+    _set_price_year, json_schema_input_type=Annotated[int, Field(ge=1900, le=2200)]
+    | Annotated[str, Field(pattern=r"^\d{4}/\d{2}$")])]
+
+
 People = _quantity(
     "People", Annotated[list[_people], BeforeValidator(_as_list)],
     "People per year: one number for every year or a list, one per year. [people/year]",
@@ -313,9 +340,9 @@ class Condition(_Model):
     annual_saving: AnnualSaving
     completion_rate: Rate | None = None
     recovery_rate: Rate | None = None
-    savings_split: dict[Text, _rate] | None = Field(
+    savings_split: dict[Text, Share] | None = Field(
         None, description="Share of this condition's saving by care category "
-        "(ids from care_categories); sums to 1.")
+        "(ids from care_categories); sums to 1. Each share may carry a source.")
     source: Text | None = None
     note: Text | None = None
 
@@ -363,7 +390,7 @@ class AssumptionSet(_Model):
     description: Text | None = None
     extends: Text | None = None
     currency: Literal["GBP"]
-    price_year: Annotated[int, Strict(), Field(ge=1900, le=2200)] | None
+    price_year: PriceYear | None
     horizon_years: Horizon
     discount_rate: Discount = Field(
         default_factory=lambda: DiscountRate(
@@ -383,4 +410,4 @@ class AssumptionSet(_Model):
         "read together with the bundled library; ids must not repeat.")
     conversion: dict[Text, Any] | None = Field(
         None, description="Price index and exchange rates for converting cited evidence "
-        "(see docs/evidence.md); checked by modeller.inputs.evidence.")
+        "(see `modeller help evidence`); checked by modeller.inputs.evidence.")

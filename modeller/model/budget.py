@@ -69,7 +69,8 @@ def split(spec, arrays, ids: list[str], draw: int = 0
             saving[NOT_SPLIT] = saving[NOT_SPLIT] + by_year_c[:, c]
             lifetime[NOT_SPLIT] += float(lifetime_c[c])
             continue
-        for category, share in shares.items():
+        for category, quantity in shares.items():
+            share = quantity.value
             holder = categories[category].budget_holder
             saving[holder] = saving[holder] + share * by_year_c[:, c]
             lifetime[holder] += share * float(lifetime_c[c])

@@ -107,7 +107,7 @@ class Results:
     hash: str
     tool_version: str
     currency: str
-    price_year: int | None
+    price_year: int | str | None   # calendar year, or financial year "2010/11"
     horizon_years: int
     savings_apply_to: str
     benefit_months: float

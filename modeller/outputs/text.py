@@ -157,9 +157,48 @@ def by_condition_csv(d: dict) -> str:
     return csv_table(d["by_condition"], CONDITION_COLUMNS)
 
 
-def to_csv(d: dict) -> str:
-    """Both tables in one stream: by year, a blank line, then by condition."""
-    return by_year_csv(d) + "\n" + by_condition_csv(d)
+BUDGET_COLUMNS = ["id", "label", "cost", "gross_savings_within_horizon",
+                  "gross_savings_lifetime", "net_within_horizon"]
+BUDGET_YEAR_COLUMNS = ["id", "label", "year", "cost", "gross_savings", "net"]
+CATEGORY_COLUMNS = ["id", "label", "budget_holder", "gross_savings_within_horizon",
+                    "gross_savings_lifetime"]
+
+
+def _by_budget_holder_year(d: dict) -> list[dict]:
+    return [dict(row, id=b["id"], label=b["label"]) for b in d["by_budget_holder"]
+            for row in b["by_year"]]
+
+
+def _by_month(d: dict) -> list[dict]:
+    m = d["by_month"]
+    return [{"month": i + 1, "cumulative_cost": cost, "cumulative_gross_savings": saving}
+            for i, (cost, saving) in enumerate(zip(m["cumulative_cost"],
+                                                   m["cumulative_gross_savings"]))]
+
+
+#: The tables ``modeller run --format csv --table NAME`` can print, one per stream:
+#: name -> (rows of a run's ``to_dict()``, columns, what one row is).
+CSV_TABLES = {
+    "by_year": (lambda d: d["by_year"], YEAR_COLUMNS, "one row per year"),
+    "by_condition": (lambda d: d["by_condition"], CONDITION_COLUMNS,
+                     "one row per condition, within the horizon unless lifetime"),
+    "by_budget_holder": (lambda d: d["by_budget_holder"], BUDGET_COLUMNS,
+                         "one row per budget holder (empty when the set declares none)"),
+    "by_budget_holder_year": (_by_budget_holder_year, BUDGET_YEAR_COLUMNS,
+                              "one row per budget holder and year"),
+    "by_care_category": (lambda d: d["by_care_category"], CATEGORY_COLUMNS,
+                         "one row per care category (empty when the set declares none)"),
+    "by_month": (_by_month, ["month", "cumulative_cost", "cumulative_gross_savings"],
+                 "one row per month: cumulative cost and gross savings at its end"),
+    "cost_lines": (lambda d: d["cost_lines"], ["label", "total"],
+                   "one row per cost line, within the horizon"),
+}
+
+
+def table_csv(d: dict, name: str) -> str:
+    """One table of a run as CSV (see :data:`CSV_TABLES`)."""
+    rows, columns, _ = CSV_TABLES[name]
+    return csv_table(rows(d), columns)
 
 
 def compare_dict(runs: list[dict]) -> dict:
