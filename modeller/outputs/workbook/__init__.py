@@ -32,7 +32,7 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     Cover when their inputs line up with this set's."""
     import xlsxwriter
 
-    from ...model import engine
+    from ... import model as engine
     from . import catalogue
     from .calc import ANNUAL, MONTHLY, write_calc
     from .cover import SHEET as COVER, write_cover
