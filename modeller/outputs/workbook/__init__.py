@@ -34,11 +34,12 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
 
     from ... import model as engine
     from . import catalogue
-    from .calc import ANNUAL, MONTHLY, write_calc
+    from .calc import ANNUAL, write_annual
     from .cover import SHEET as COVER, write_cover
     from .derived import SHEET as DERIVED, write_derived
     from .inputs_sheet import SHEET as INPUTS, write_inputs
     from .layout import Formats
+    from .monthly import MONTHLY, write_monthly
     from .results_sheet import SHEET as RESULTS, write_results
 
     loaded = getattr(loaded, "loaded", loaded)
@@ -64,8 +65,10 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     names = write_inputs(wb, sheets[INPUTS], fmt, entries, kept)
     dv = write_derived(wb, sheets[DERIVED], fmt, spec, x, ids, labels, names.names,
                        names.taken)
-    calc = write_calc(sheets[ANNUAL], sheets[MONTHLY], fmt, spec, x, arrays, ids,
-                      labels, names.names, names.lists, dv)
+    annual = write_annual(sheets[ANNUAL], fmt, spec, x, arrays, ids, labels, names.names,
+                          names.lists, dv)
+    calc = write_monthly(sheets[MONTHLY], fmt, spec, x, ids, labels, names.names, dv,
+                         annual)
     write_results(sheets[RESULTS], fmt, d, calc, dv, names.names)
     write_cover(wb, sheets[COVER], fmt, d, spec,
                 [d["name"]] + [name for name, _ in kept] if kept else [], excluded)

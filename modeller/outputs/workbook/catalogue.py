@@ -42,6 +42,10 @@ MODEL_KEYS = [
     r"costs\.(per_person_entering|per_completer)",
     r"costs\.booster\.(share_of_recovered|cost_per_person|months_after_entry)",
     r"costs\.fixed\[i\]\.(amount|year)",
+    r"outcomes\.counterfactual_recovery_rate",
+    r"conditions\.\*\.counterfactual_recovery_rate",
+    r"optimism_bias\.(cost_uplift|savings_reduction|benefit_delay_months)",
+    r"care_categories\.\*\.cash_releasing\.share",
 ]
 _MODEL = re.compile("|".join(f"(?:{p})" for p in MODEL_KEYS))
 
@@ -49,10 +53,12 @@ _MODEL = re.compile("|".join(f"(?:{p})" for p in MODEL_KEYS))
 def _shape(key: str) -> str:
     """``conditions.copd.share`` -> ``conditions.*.share``; ``[3]`` -> ``[i]``."""
     key = re.sub(r"\[\d+\]", "[i]", key)
-    if key.startswith("conditions."):
-        parts = key.split(".")
-        key = ".".join(["conditions", "*", *parts[2:]])
-    return key
+    parts = key.split(".")
+    if parts[0] in ("conditions", "care_categories") and len(parts) > 2:
+        parts[1] = "*"
+    if len(parts) > 3 and parts[2] == "savings_split":
+        parts[3] = "*"
+    return ".".join(parts)
 
 
 def role_of(key: str, spec) -> str:
@@ -62,6 +68,11 @@ def role_of(key: str, spec) -> str:
     shape = _shape(key)
     if shape.startswith("benefit_duration.components"):
         return "model" if spec.benefit_duration.months is None else "record"
+    if shape == "conditions.*.savings_split.*":
+        # read by the cash-releasing share, when care categories state one
+        cats = spec.care_categories or {}
+        return "model" if any(getattr(c, "cash_releasing", None) for c in cats.values()) \
+            else "record"
     if shape in ("outcomes.completion_rate", "outcomes.recovery_rate"):
         # read only by the conditions that do not give their own rate
         own = shape.split(".")[1]

@@ -1,15 +1,18 @@
-"""The Derived sheet: constants, the benefit duration, per-condition rates in use and
+"""The Derived sheet: constants, the benefit duration, the years the calculation
+covers, the costs and optimism-bias adjustments in use, per-condition rates in use and
 the fixed-cost table, each a named cell the calculation sheets read.
 
-Anything a set leaves out (no per-completer cost, no priced booster, no fixed costs) is
-a labelled 0 or an empty row here, so the calculation sheets keep the same rows and
-formulas for every set.
+Anything a set leaves out (no per-completer cost, no priced booster, no fixed costs, no
+counterfactual, no optimism bias) is a labelled 0 or an empty row here, so the
+calculation sheets keep the same rows and formulas for every set.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -61,6 +64,26 @@ class _Writer:
         return self.name(key, r, 1)
 
 
+def scalar(x, name: str) -> float:
+    """A per-draw input of the model's :class:`Inputs` (0 where the model has none)."""
+    value = getattr(x, name, None)
+    return 0.0 if value is None else float(np.asarray(value).reshape(-1)[0])
+
+
+def per_condition(x, name: str) -> np.ndarray:
+    """A (C,) per-condition input of :class:`Inputs` (zeros where the model has none)."""
+    value = getattr(x, name, None)
+    return np.zeros(x.share.shape[1]) if value is None else np.asarray(value)[0]
+
+
+def lifetime_years(x) -> int:
+    """Years of columns: the horizon and every year in which its cohorts still save or
+    have boosters, as the model counts them (one year to spare)."""
+    delay = x.treatment_months + int(scalar(x, "benefit_delay_months"))
+    longest = math.ceil(float(x.benefit_months[0]))
+    return x.horizon + math.ceil(max(delay + longest, x.booster_months) / 12) + 1
+
+
 def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[str],
                   names: dict[str, str], taken: set[str]) -> Derived:
     """Write the Derived sheet. ``x`` is the model's deterministic :class:`Inputs`."""
@@ -97,8 +120,7 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
                         f"{d['b']}-{d['bfull']}", b - math.floor(b), "ratio", "-",
                         "a fractional last month saves pro rata")
 
-    w.section("Costs in use (0 where the set has none)")
-    costs, booster = spec.costs, spec.costs.booster
+    w.section("Costs and optimism-bias adjustments in use (0 where the set has none)")
 
     def in_use(key, label, value, kind, unit, input_key):
         if input_key in names:
@@ -116,53 +138,103 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
     d["booster_months"] = in_use("booster_months_in_use", "Months from entry to the "
                                  "booster", float(x.booster_months), "count", "months",
                                  "costs.booster.months_after_entry")
-    del costs, booster
+    d["cost_uplift"] = in_use("cost_uplift_in_use", "Optimism bias: uplift on every "
+                              "cost", scalar(x, "cost_uplift"), "fraction", "fraction",
+                              "optimism_bias.cost_uplift")
+    d["savings_reduction"] = in_use("savings_reduction_in_use", "Optimism bias: "
+                                    "reduction of every saving",
+                                    scalar(x, "savings_reduction"), "fraction",
+                                    "fraction", "optimism_bias.savings_reduction")
+    d["benefit_delay"] = in_use("benefit_delay_in_use", "Optimism bias: extra months "
+                                "before savings start", scalar(x, "benefit_delay_months"),
+                                "count", "months", "optimism_bias.benefit_delay_months")
+    w.section("Timing and the years the calculation covers")
+    years = lifetime_years(x)
+    d["horizon_months"] = w.line("horizon_months", "Months in the horizon",
+                                 f"{names['horizon_years']}*{d['mpy']}", 12 * x.horizon,
+                                 "count", "months")
+    d["delay"] = w.line("savings_delay_months", "Months from entry until savings can "
+                        "start", f"{names['activity.treatment_months']}+{d['benefit_delay']}",
+                        x.treatment_months + scalar(x, "benefit_delay_months"), "count",
+                        "months", "treatment months + the optimism-bias delay")
+    d["years"] = w.line("years_covered", "Year columns in this workbook", None, years,
+                        "count", "years", "the horizon and the years after it in which "
+                        "its cohorts still save or have boosters")
+    d["years_needed"] = w.line(
+        "years_needed", "Year columns the inputs need", f"{names['horizon_years']}+"
+        f"ROUNDUP(MAX({d['delay']}+ROUNDUP({d['b']},0),{d['booster_months']})/{d['mpy']},0)"
+        "+1", years, "count", "years", "if this exceeds the columns, the lifetime "
+        "figures miss the last savings: write a new workbook")
 
-    w.section(f"Conditions (savings apply to the {spec.outcomes.savings_apply_to})")
+    w.section(f"Conditions (savings apply to the {spec.outcomes.savings_apply_to}; "
+              "the counterfactual recoveries save nothing)")
     head = ["Condition", "Share", "Completion rate", "Recovery rate",
-            "Share x completion x recovery", "P(benefit)", "Annual saving [GBP/year]",
+            "Would recover anyway (of entering)", "Share x completion x recovery",
+            "Share x attributable recovery", "P(benefit), net of the counterfactual",
+            "Cash-releasing share of the saving", "Annual saving [GBP/year]",
             "Lifetime saving per person entering [GBP]"]
+    keys = ["label", "share", "comp", "rec", "cf", "prec", "pattr", "pben", "cash",
+            "saving", "pp"]
     for c, text in enumerate(head):
         ws.write_string(w.r, c, text, fmt.header)
     w.r += 1
     apply_to = spec.outcomes.savings_apply_to
+    cfs, cash = per_condition(x, "counterfactual"), per_condition(x, "cash_share")
+    reduction = scalar(x, "savings_reduction")
+    b = float(x.benefit_months[0])
+    first = w.r
     for c, cid in enumerate(ids):
         r, cond = w.r, spec.conditions[cid]
-        cells = {k: xl_rowcol_to_cell(r, i) for i, k in enumerate(
-            ["label", "share", "comp", "rec", "prec", "pben", "saving", "pp"])}
-        comp = names.get(f"conditions.{cid}.completion_rate", names["outcomes.completion_rate"])
-        rec = names.get(f"conditions.{cid}.recovery_rate", names["outcomes.recovery_rate"])
+        at = {k: xl_rowcol_to_cell(r, i) for i, k in enumerate(keys)}
+        col = {k: i for i, k in enumerate(keys)}
+
+        def put(key, formula, value, kind="fraction"):
+            if formula is None:
+                ws.write_number(r, col[key], value, fmt.number(kind))
+            else:
+                ws.write_formula(r, col[key], "=" + formula, fmt.number(kind), value)
+        comp = names.get(f"conditions.{cid}.completion_rate", names.get(
+            "outcomes.completion_rate"))
+        rec = names.get(f"conditions.{cid}.recovery_rate", names.get(
+            "outcomes.recovery_rate"))
+        cf = names.get(f"conditions.{cid}.counterfactual_recovery_rate",
+                       names.get("outcomes.counterfactual_recovery_rate"))
         xs, xc, xr, xa = (float(v[0, c]) for v in (x.share, x.completion, x.recovery,
                                                    x.annual_saving))
-        pben = {"recovered": xc * xr, "completed": xc, "entering": 1.0}[apply_to]
+        base = {"recovered": (f"{at['comp']}*{at['rec']}", xc * xr),
+                "completed": (at["comp"], xc),
+                "entering": ("1", 1.0)}[apply_to]
+        pben = max(base[1] - cfs[c], 0.0)
         ws.write_string(r, 0, safe_text(cond.label), fmt.wrap)
-        ws.write_formula(r, 1, "=" + names[f"conditions.{cid}.share"],
-                         fmt.number("fraction"), xs)
-        ws.write_formula(r, 2, "=" + comp, fmt.number("fraction"), xc)
-        ws.write_formula(r, 3, "=" + rec, fmt.number("fraction"), xr)
-        ws.write_formula(r, 4, f"={cells['share']}*{cells['comp']}*{cells['rec']}",
-                         fmt.number("fraction"), xs * xc * xr)
-        if apply_to == "recovered":
-            ws.write_formula(r, 5, f"={cells['comp']}*{cells['rec']}",
-                             fmt.number("fraction"), pben)
-        elif apply_to == "completed":
-            ws.write_formula(r, 5, f"={cells['comp']}", fmt.number("fraction"), pben)
-        else:
-            ws.write_number(r, 5, 1.0, fmt.number("fraction"))
-        ws.write_formula(r, 6, "=" + names[f"conditions.{cid}.annual_saving"],
-                         fmt.number("money"), xa)
-        ws.write_formula(r, 7, f"={cells['share']}*{cells['pben']}*{cells['saving']}*"
-                         f"{d['b']}/{d['mpy']}", fmt.number("money"),
-                         xs * pben * xa * b / 12.0)
+        put("share", names[f"conditions.{cid}.share"], xs)
+        put("comp", comp, xc)
+        put("rec", rec, xr)
+        put("cf", cf, cfs[c])
+        put("prec", f"{at['share']}*{at['comp']}*{at['rec']}", xs * xc * xr)
+        put("pattr", f"{at['share']}*MAX({at['comp']}*{at['rec']}-{at['cf']},0)",
+            xs * max(xc * xr - cfs[c], 0.0))
+        put("pben", f"MAX({base[0]}-{at['cf']},0)", pben)
+        terms = []
+        for cat, _ in (cond.savings_split or {}).items():
+            split = names.get(f"conditions.{cid}.savings_split.{cat}")
+            share = names.get(f"care_categories.{cat}.cash_releasing.share")
+            if split and share:
+                terms.append(f"{split}*{share}")
+        put("cash", "+".join(terms) or None, float(cash[c]))
+        put("saving", names[f"conditions.{cid}.annual_saving"], xa, "money")
+        put("pp", f"{at['share']}*{at['pben']}*{at['saving']}*{d['b']}/{d['mpy']}*"
+            f"(1-{d['savings_reduction']})", xs * pben * xa * b / 12.0 * (1 - reduction),
+            "money")
         out.condition[cid] = {
-            "completion": w.name(f"completion_in_use.{cid}", r, 2),
-            "recovery": w.name(f"recovery_in_use.{cid}", r, 3),
-            "prec": f"{quote(SHEET)}!{xl_rowcol_to_cell(r, 4, True, True)}",
-            "pp": f"{quote(SHEET)}!{xl_rowcol_to_cell(r, 7, True, True)}"}
+            "completion": w.name(f"completion_in_use.{cid}", r, col["comp"]),
+            "recovery": w.name(f"recovery_in_use.{cid}", r, col["rec"]),
+            "counterfactual": w.name(f"counterfactual_in_use.{cid}", r, col["cf"]),
+            "cash": w.name(f"cash_share_in_use.{cid}", r, col["cash"])}
         w.r += 1
-    first, last = w.r - len(ids), w.r - 1
-    d["prec_range"] = f"{quote(SHEET)}!$E${first + 1}:$E${last + 1}"
-    d["pp_range"] = f"{quote(SHEET)}!$H${first + 1}:$H${last + 1}"
+    last = w.r
+    for key in ("prec", "pattr", "pp"):
+        letter = xl_rowcol_to_cell(0, keys.index(key))[:-1]
+        d[f"{key}_range"] = f"{quote(SHEET)}!${letter}${first + 1}:${letter}${last}"
 
     w.section("Fixed costs (each in the year it falls in)")
     for c, text in enumerate(["Fixed cost", "Year", "Amount [GBP]"]):
@@ -183,7 +255,7 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
     out.fixed_amounts = f"{quote(SHEET)}!$C${first + 1}:$C${w.r}"
 
     ws.set_column(0, 0, 52)
-    ws.set_column(1, 7, 16)
+    ws.set_column(1, 10, 16)
     ws.set_column(3, 3, 40)
     ws.freeze_panes(3, 0)
     ws.set_paper(9)

@@ -1,12 +1,14 @@
 """Cell formats and the row writer that every calculation sheet uses.
 
 A calculation sheet is a financial model's usual grid: one quantity per row (label in
-column A, unit in B, row total in C, a blank spacer in D) and time running left to
-right from column E. :meth:`TimeSheet.row` writes one formula copied across every time
+column A, unit in B, the total within the horizon in C, the total over every column in
+D, a blank spacer in E) and time running left to right from column F: the horizon's
+periods, then those after it in which the horizon's cohorts still save or have
+boosters (for the lifetime figures). :meth:`TimeSheet.row` writes one formula copied across every time
 column, with the model's own figure cached in each cell so that a viewer that never
 recalculates still shows the right numbers. In a formula template ``@`` stands for the
 current column's letter, ``#`` for the previous column's and ``~`` for this row's
-number: a running total is ``SUM(#~,@x)`` (column D is blank, so it starts at 0).
+number: a running total is ``SUM(#~,@x)`` (column E is blank, so it starts at 0).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..cells import safe_text
 
-FIRST = 4  # column E: the first time column
+FIRST = 5  # column F: the first time column
 
 #: Number formats by kind of figure.
 NUMBER_FORMATS = {
@@ -109,8 +111,13 @@ class Row:
 
     @property
     def total(self) -> str:
-        """The row total in column C, qualified with the sheet name."""
+        """The row's total within the horizon (column C), qualified."""
         return f"{quote(self.sheet)}!$C${self.r}"
+
+    @property
+    def life(self) -> str:
+        """The row's total over every column (column D), qualified."""
+        return f"{quote(self.sheet)}!$D${self.r}"
 
     def cell(self, i: int) -> str:
         """Time column ``i`` of this row, qualified and absolute."""
@@ -118,21 +125,24 @@ class Row:
 
 
 class TimeSheet:
-    """A calculation sheet with ``n`` time columns (years or months)."""
+    """A calculation sheet with ``n`` time columns (years or months), the first ``h``
+    of them within the horizon."""
 
-    def __init__(self, ws, name: str, n: int, fmt: Formats, title: str, period: str):
-        self.ws, self.name, self.n, self.fmt = ws, name, n, fmt
+    def __init__(self, ws, name: str, n: int, h: int, fmt: Formats, title: str,
+                 period: str):
+        self.ws, self.name, self.n, self.h, self.fmt = ws, name, n, h, fmt
         ws.write_string(0, 0, safe_text(title), fmt.title)
-        for c, text in enumerate(["", "Unit", "Total", ""]):
+        for c, text in enumerate(["", "Unit", "Within the horizon", "All columns"]):
             if text:
                 ws.write_string(2, c, text, fmt.header)
         ws.write_string(2, 0, period, fmt.header)
         for i in range(n):  # plain text: the period numbers below count these cells
-            ws.write_string(2, FIRST + i, f"{period} {i + 1}", fmt.header)
+            ws.write_string(2, FIRST + i, f"{period} {i + 1}"
+                            + (" (after the horizon)" if i >= h else ""), fmt.header)
         ws.set_column(0, 0, 58)
         ws.set_column(1, 1, 14)
-        ws.set_column(2, 2, 16)
-        ws.set_column(3, 3, 2)
+        ws.set_column(2, 3, 16)
+        ws.set_column(4, 4, 2)
         ws.set_column(FIRST, FIRST + n - 1, 13)
         ws.freeze_panes(4, FIRST)
         ws.repeat_rows(2, 3)
@@ -160,10 +170,14 @@ class TimeSheet:
                     .replace("#", xl_col_to_name(FIRST + i - 1)))
             ws.write_formula(r0, FIRST + i, "=" + text, fmt, float(values[i]))
         row = Row(self.name, r0 + 1, self.n, values)
+        h = self.h
         if total == "sum":
-            ws.write_formula(r0, 2, f"=SUM({row.rng})", fmt, float(values.sum()))
+            ws.write_formula(r0, 2, f"=SUM({col(0)}{row.r}:{col(h - 1)}{row.r})", fmt,
+                             float(values[:h].sum()))
+            ws.write_formula(r0, 3, f"=SUM({row.rng})", fmt, float(values.sum()))
         elif total == "last":
-            ws.write_formula(r0, 2, f"={col(self.n - 1)}{row.r}", fmt, float(values[-1]))
+            ws.write_formula(r0, 2, f"={col(h - 1)}{row.r}", fmt, float(values[h - 1]))
+            ws.write_formula(r0, 3, f"={col(self.n - 1)}{row.r}", fmt, float(values[-1]))
         return row
 
     def period_row(self, label: str) -> Row:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..cells import safe_text
-from .calc import Calc
 from .derived import Derived
+from .monthly import Calc
 from .layout import Formats
 
 SHEET = "Results"
@@ -58,7 +58,56 @@ TOTALS = {
     "pv_cost": ("Present value of costs", "GBP", "money", "{pv_cost}"),
     "pv_gross_savings": ("Present value of gross savings", "GBP", "money",
                          "{pv_savings}"),
+    # Over every year the horizon's cohorts save in, discounted the same way.
+    "npv_lifetime": ("Net present value over the cohorts' lifetime", "GBP", "money",
+                     "{totals.pv_gross_savings_lifetime}-{totals.pv_cost_lifetime}"),
+    "pv_cost_lifetime": ("Present value of costs over the lifetime", "GBP", "money",
+                         "{pv_cost_life}"),
+    "pv_gross_savings_lifetime": ("Present value of gross savings over the lifetime",
+                                  "GBP", "money", "{pv_savings_life}"),
+    "benefit_cost_ratio_lifetime": ("Benefit-cost ratio over the lifetime (PV savings / "
+                                    "PV cost)", "-", "ratio",
+                                    'IF({totals.pv_cost_lifetime}>0,'
+                                    '{totals.pv_gross_savings_lifetime}/'
+                                    '{totals.pv_cost_lifetime},"")'),
+    "benefit_cost_ratio_undiscounted": ("Benefit-cost ratio, undiscounted (savings / "
+                                        "cost within the horizon)", "-", "ratio",
+                                        'IF({totals.cost}>0,'
+                                        '{totals.gross_savings_within_horizon}/'
+                                        '{totals.cost},"")'),
+    "attributable_recovered": ("Recoveries credited to the service (net of the "
+                               "counterfactual)", "people", "people", "{attributable}"),
+    "pv_attributable_recovered": ("Discounted recoveries credited to the service",
+                                  "people", "people", "{pv_attr}"),
+    "cost_per_attributable_recovery": ("Cost per recovery credited (PV lifetime cost / "
+                                       "discounted recoveries)", "GBP/person", "money",
+                                       'IF({totals.pv_attributable_recovered}>0,'
+                                       '{totals.pv_cost_lifetime}/'
+                                       '{totals.pv_attributable_recovered},"")'),
+    "net_cost_per_attributable_recovery": ("Net cost per recovery credited (-lifetime "
+                                           "NPV / discounted recoveries)", "GBP/person",
+                                           "money",
+                                           'IF({totals.pv_attributable_recovered}>0,'
+                                           '({totals.pv_cost_lifetime}-'
+                                           '{totals.pv_gross_savings_lifetime})/'
+                                           '{totals.pv_attributable_recovered},"")'),
+    "pv_cash_releasing_savings_lifetime": ("Present value of cash-releasing savings over "
+                                           "the lifetime", "GBP", "money",
+                                           "{pv_cash_life}"),
+    "pv_non_cash_releasing_savings_lifetime": ("Present value of non-cash-releasing "
+                                               "savings over the lifetime", "GBP",
+                                               "money",
+                                               "{totals.pv_gross_savings_lifetime}-"
+                                               "{totals.pv_cash_releasing_savings_lifetime}"),
+    "npv_cash_releasing_lifetime": ("Net present value counting cash-releasing savings "
+                                    "only (lifetime)", "GBP", "money",
+                                    "{totals.pv_cash_releasing_savings_lifetime}-"
+                                    "{totals.pv_cost_lifetime}"),
 }
+
+#: The benefit-cost ratio as present values (the model with lifetime discounting).
+BCR_PV = ("Benefit-cost ratio (PV gross savings / PV cost, within the horizon)", "-",
+          "ratio", 'IF({totals.pv_cost}>0,{totals.pv_gross_savings}/{totals.pv_cost},"")')
 
 PER_PERSON = {
     "probability_recovered": ("Probability of recovery per person entering", "fraction",
@@ -76,6 +125,9 @@ PER_PERSON = {
                        'IF({per_person_entering.cost}<={per_person_entering.gross_saving},'
                        '{treatment}+{per_person_entering.cost}*{b}/'
                        f'{{per_person_entering.gross_saving}},"{NEVER}"),"{NEVER}")'),
+    "probability_attributable": ("Probability of a recovery credited to the service, "
+                                 "per person entering", "fraction", "fraction",
+                                 "SUM({pattr_range})"),
 }
 
 BY_YEAR = {
@@ -96,20 +148,31 @@ NULL_AS = {"break_even_month": NEVER, "payback_months": NEVER}
 
 def rows(d: dict, calc: Calc, dv: Derived, names: dict[str, str]) -> list[tuple]:
     """(key, label, unit, kind, formula template, cached value) for every figure."""
-    refs = {"entering": calc.entering.total, "completed": calc.completed.total,
-            "recovered": calc.recovered.total, "cost": calc.cost.total,
-            "savings": calc.savings.total, "lifetime": calc.lifetime.total,
+    an = calc.annual
+    refs = {"entering": an.entering.total, "completed": an.completed.total,
+            "recovered": an.recovered.total, "cost": calc.cost.total,
+            "savings": calc.savings.total, "lifetime": an.lifetime.total,
             "discounted_net": calc.discounted_net.total, "reached": calc.reached.xrng,
-            "booster_entry": calc.booster_entry.total,
+            "booster_entry": an.booster_entry.total,
             "booster_fall": calc.booster_fall.total, "pv_cost": calc.pv_cost.total,
-            "pv_savings": calc.pv_savings.total, "prec_range": dv.names["prec_range"],
+            "pv_savings": calc.pv_savings.total, "pv_cost_life": calc.pv_cost.life,
+            "pv_savings_life": calc.pv_savings.life, "pv_cash_life": calc.pv_cash.life,
+            "attributable": an.attributable.total, "pv_attr": calc.pv_attributable.total,
+            "prec_range": dv.names["prec_range"], "pattr_range": dv.names["pattr_range"],
             "pp_range": dv.names["pp_range"], "b": dv.names["b"],
             "treatment": names["activity.treatment_months"]}
+    by_year = {"year": an.year, "factor": an.factor, "entering": an.entering,
+               "completed": an.completed, "recovered": an.recovered, "cost": calc.cost,
+               "savings": calc.savings, "net": calc.net, "cumulative": calc.cumulative,
+               "discounted_net": calc.discounted_net}
+    # With lifetime discounting the model's headline ratio is PV / PV.
+    pv_ratio = "benefit_cost_ratio_undiscounted" in d["totals"]
     out = []
     for group, table in (("totals", TOTALS), ("per_person_entering", PER_PERSON)):
         for key, value in d[group].items():
             if key in table:
-                label, unit, kind, template = table[key]
+                label, unit, kind, template = (BCR_PV if pv_ratio and key ==
+                                               "benefit_cost_ratio" else table[key])
                 out.append((f"{group}.{key}", label, unit, kind, template,
                             NULL_AS.get(key, "") if value is None else value, refs))
     for y in d["by_year"]:
@@ -118,7 +181,7 @@ def rows(d: dict, calc: Calc, dv: Derived, names: dict[str, str]) -> list[tuple]
             if key in BY_YEAR:
                 label, unit, kind, row = BY_YEAR[key]
                 out.append((f"by_year.{t}.{key}", f"Year {t}: {label}", unit, kind,
-                            getattr(calc, row).cell(t - 1), value, refs))
+                            by_year[row].cell(t - 1), value, refs))
     return out
 
 
