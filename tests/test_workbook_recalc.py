@@ -39,7 +39,10 @@ def _edits(s) -> dict:
               "benefit_duration.months": 17.25,
               "benefit_duration.components[0].months": 30.5,
               "discount_rate.schedule[0].rate": 0.05, "discount_rate": 0.015,
-              "conditions.c0.recovery_rate": 0.55, "costs.per_completer": 99.0}
+              "conditions.c0.recovery_rate": 0.55, "costs.per_completer": 99.0,
+              "outcomes.counterfactual_recovery_rate": 0.05,
+              "optimism_bias.cost_uplift": 0.2, "optimism_bias.savings_reduction": 0.1,
+              "optimism_bias.benefit_delay_months": 3}
     edits.update({k: v for k, v in wanted.items() if k in keys})
     return edits
 

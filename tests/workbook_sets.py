@@ -9,6 +9,12 @@ import random
 
 import yaml
 
+from modeller.inputs.schema import AssumptionSet
+
+#: The finance rules (counterfactual, optimism bias, cash-releasing), where the schema
+#: has them.
+FINANCE = "optimism_bias" in AssumptionSet.model_fields
+
 
 def generated(seed: int) -> dict:
     rng = random.Random(seed)
@@ -56,7 +62,7 @@ def generated(seed: int) -> dict:
         costs["booster"] = {"share_of_recovered": round(rng.uniform(0, 0.5), 3),
                             "cost_per_person": round(rng.uniform(50, 400), 2),
                             "months_after_entry": rng.randint(0, 14 * horizon)}
-    return {
+    data = {
         "schema_version": 1, "name": f"generated-{seed}", "currency": "GBP",
         "price_year": None, "horizon_years": horizon, "discount_rate": discount,
         "activity": {"entering_treatment": volumes,
@@ -66,6 +72,33 @@ def generated(seed: int) -> dict:
                      "savings_apply_to": rng.choice(["recovered", "recovered",
                                                      "completed", "entering"])},
         "benefit_duration": duration, "conditions": conditions, "costs": costs}
+    if FINANCE:
+        _finance(rng, data)
+    return data
+
+
+def _finance(rng: random.Random, data: dict) -> None:
+    """Counterfactual recovery, optimism bias and cash-releasing savings, at random."""
+    if rng.random() < 0.6:
+        data["outcomes"]["counterfactual_recovery_rate"] = round(rng.uniform(0, 0.1), 3)
+    first = data["conditions"]["c0"]
+    if rng.random() < 0.3:
+        first["counterfactual_recovery_rate"] = round(rng.uniform(0, 0.11), 3)
+    if rng.random() < 0.5:
+        data["optimism_bias"] = {"cost_uplift": round(rng.uniform(0, 0.5), 3),
+                                 "savings_reduction": round(rng.uniform(0, 0.4), 3),
+                                 "benefit_delay_months": rng.randint(0, 6),
+                                 "source": "generated"}
+    if rng.random() < 0.5:
+        data["budget_holders"] = {"icb": "ICB", "acute": "Acute trust"}
+        data["costs"]["budget_holder"] = "icb"
+        data["care_categories"] = {
+            "admissions": {"label": "Admissions", "budget_holder": "acute",
+                           "cash_releasing": {"share": round(rng.uniform(0, 1), 3),
+                                              "mechanism": "tariff, capacity removed"}},
+            "primary": {"label": "Primary care", "budget_holder": "icb"}}
+        split = round(rng.uniform(0, 1), 3)
+        first["savings_split"] = {"admissions": split, "primary": round(1 - split, 3)}
 
 
 def write(tmp_path, data: dict):

@@ -61,7 +61,7 @@ def _shape(key: str) -> str:
     return ".".join(parts)
 
 
-def role_of(key: str, spec) -> str:
+def role_of(key: str, spec, keys: frozenset = frozenset()) -> str:
     """``model`` (the formulas read it), ``layout`` (the horizon) or ``record``."""
     if key == "horizon_years":
         return "layout"
@@ -69,10 +69,10 @@ def role_of(key: str, spec) -> str:
     if shape.startswith("benefit_duration.components"):
         return "model" if spec.benefit_duration.months is None else "record"
     if shape == "conditions.*.savings_split.*":
-        # read by the cash-releasing share, when care categories state one
-        cats = spec.care_categories or {}
-        return "model" if any(getattr(c, "cash_releasing", None) for c in cats.values()) \
-            else "record"
+        # read by the condition's cash-releasing share, when its category states one
+        category = key.split(".")[3]
+        return ("model" if f"care_categories.{category}.cash_releasing.share" in keys
+                else "record")
     if shape in ("outcomes.completion_rate", "outcomes.recovery_rate"):
         # read only by the conditions that do not give their own rate
         own = shape.split(".")[1]
@@ -88,13 +88,15 @@ def entries(spec, resolved: dict | None = None) -> list[Entry]:
     from ...inputs.keys import numeric_inputs
 
     out = []
-    for item in numeric_inputs(spec, resolved):
+    items = numeric_inputs(spec, resolved)
+    keys = frozenset(item.key for item in items)
+    for item in items:
         maximum = INF if item.maximum is None else float(item.maximum)
         if item.key.startswith("discount_rate") and item.unit == "fraction/year":
             maximum = min(maximum, 0.99)  # the schema's rate is below 1
         out.append(Entry(item.key, item.label, float(item.value), item.unit,
                          item.source, float(item.minimum), maximum, bool(item.integer),
-                         role_of(item.key, spec), item.group.replace("_", " ")))
+                         role_of(item.key, spec, keys), item.group.replace("_", " ")))
     return out
 
 
