@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..cells import safe_text
 from .inputs_sheet import SELECTOR
-from .layout import Formats
+from .layout import Formats, fit_row
 
 SHEET = "Cover"
 
@@ -50,6 +50,7 @@ def write_cover(wb, ws, fmt: Formats, d: dict, spec, scenarios: list[str],
     for label, text in facts:
         ws.write_string(r, 0, label, fmt.header)
         ws.write_string(r, 1, safe_text(text), fmt.wrap)
+        fit_row(ws, r, [(text, 100)])
         r += 1
     if scenarios:
         r += 1
@@ -68,17 +69,20 @@ def write_cover(wb, ws, fmt: Formats, d: dict, spec, scenarios: list[str],
     for text in excluded:
         ws.write_string(r, 0, "Not included", fmt.header)
         ws.write_string(r, 1, safe_text(text), fmt.wrap)
+        fit_row(ws, r, [(text, 100)])
         r += 1
     r += 1
     ws.write_string(r, 0, "How to use", fmt.header)
     for text in HOW_TO_USE:
         ws.write_string(r, 1, text, fmt.wrap)
+        fit_row(ws, r, [(text, 100)])
         r += 1
     if d["warnings"]:
         r += 1
         ws.write_string(r, 0, "Warnings", fmt.header)
         for text in d["warnings"]:
             ws.write_string(r, 1, safe_text(text), fmt.wrap)
+            fit_row(ws, r, [(text, 100)])
             r += 1
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..cells import safe_text
 from .catalogue import defined_name
-from .layout import Formats, quote
+from .layout import Formats, fit_row, quote
 
 SHEET = "Derived"
 
@@ -60,6 +60,7 @@ class _Writer:
         ws.write_string(r, 2, unit, self.fmt.text)
         if note:
             ws.write_string(r, 3, safe_text(note), self.fmt.note)
+        fit_row(ws, r, [(label, 52), (note, 40)])
         self.r += 1
         return self.name(key, r, 1)
 
@@ -177,6 +178,7 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
             "saving", "pp"]
     for c, text in enumerate(head):
         ws.write_string(w.r, c, text, fmt.header)
+    fit_row(ws, w.r, [(text, 16) for text in head[1:]])
     w.r += 1
     apply_to = spec.outcomes.savings_apply_to
     cfs, cash = per_condition(x, "counterfactual"), per_condition(x, "cash_share")

@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..cells import safe_text
 from .catalogue import Entry, defined_name
-from .layout import UNIT_KINDS, Formats
+from .layout import UNIT_KINDS, Formats, fit_row
 
 SHEET = "Inputs"
 HEADER = ["key", "label", "value", "unit", "source", "minimum", "maximum", "group",
@@ -27,6 +27,7 @@ USE = {"model": "input: edit it and the calculation follows",
                  "to change it",
        "record": "recorded for the reader; the arithmetic does not use it"}
 SELECTOR = "scenario_selected"
+WIDTHS = [36, 48, 14, 13, 60, 11, 11, 24, 34]
 
 
 @dataclass
@@ -82,6 +83,8 @@ def write_inputs(wb, ws, fmt: Formats, entries: list[Entry],
             ws.write_number(r, 6, entry.maximum, fmt.number(kind))
         ws.write_string(r, 7, safe_text(entry.group), fmt.text)
         ws.write_string(r, 8, USE[entry.role], fmt.note)
+        fit_row(ws, r, [(entry.label, WIDTHS[1]), (entry.source or "", WIDTHS[4]),
+                        (USE[entry.role], WIDTHS[8])])
         if editable:
             ws.data_validation(r, VALUE, r, VALUE, _validation(entry))
         if scenarios:
@@ -107,8 +110,7 @@ def write_inputs(wb, ws, fmt: Formats, entries: list[Entry],
         letter = xl_col_to_name(live)
         wb.define_name(name, f"={SHEET}!${letter}${rs[0]}:${letter}${rs[-1]}")
         out.lists[key] = name
-    widths = [36, 48, 14, 13, 60, 11, 11, 24, 34]
-    for c, w in enumerate(widths):
+    for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
     if scenarios:
         ws.set_column(IN_USE, FIRST_SCENARIO + len(scenarios) - 1, 16)

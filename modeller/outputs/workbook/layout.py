@@ -76,6 +76,22 @@ class Formats:
         return self._cache[key]
 
 
+LINE_HEIGHT = 15  # points per line of wrapped text
+
+
+def fit_row(ws, r: int, cells: list[tuple[str, float]]) -> None:
+    """Make row ``r`` tall enough for its wrapped texts: (text, column width) pairs.
+
+    Spreadsheets do not grow a row for wrapped text written by a program, so the
+    height is set from an estimate of the lines each text needs (a column of width w
+    holds about 1.15 w characters a line)."""
+    lines = max([1] + [sum(max(1, -(-len(part) // max(1, int(width * 1.15))))
+                           for part in str(text).split("\n"))
+                       for text, width in cells])
+    if lines > 1:
+        ws.set_row(r, LINE_HEIGHT * lines)
+
+
 def col(i: int) -> str:
     """Column letter of the 0-based time index ``i``."""
     return xl_col_to_name(FIRST + i)
@@ -139,6 +155,7 @@ class TimeSheet:
         for i in range(n):  # plain text: the period numbers below count these cells
             ws.write_string(2, FIRST + i, f"{period} {i + 1}"
                             + (" (after the horizon)" if i >= h else ""), fmt.header)
+        ws.set_row(2, 2 * LINE_HEIGHT)
         ws.set_column(0, 0, 58)
         ws.set_column(1, 1, 14)
         ws.set_column(2, 3, 16)
@@ -164,6 +181,7 @@ class TimeSheet:
             raise ValueError(f"{label}: {values.shape[0]} values for {self.n} columns")
         ws, fmt = self.ws, self.fmt.number(kind, bold=bold)
         ws.write_string(r0, 0, safe_text(label), self.fmt.wrap)
+        fit_row(ws, r0, [(label, 58)])
         ws.write_string(r0, 1, unit, self.fmt.text)
         for i in range(self.n):
             text = (template.replace("~", str(r0 + 1)).replace("@", col(i))

@@ -14,7 +14,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..cells import safe_text
 from .derived import Derived
 from .monthly import Calc
-from .layout import Formats
+from .layout import Formats, fit_row
 
 SHEET = "Results"
 HEADER = ["key", "label", "value", "unit"]
@@ -198,6 +198,7 @@ def write_results(ws, fmt: Formats, d: dict, calc: Calc, dv: Derived,
             formula = formula.replace("{" + name + "}", ref)
         ws.write_string(r, 0, key, fmt.text)
         ws.write_string(r, 1, safe_text(label), fmt.wrap)
+        fit_row(ws, r, [(label, 62)])
         ws.write_formula(r, 2, "=" + formula, fmt.number(kind, bold=key.startswith(
             "totals.")), value)
         ws.write_string(r, 3, unit, fmt.text)
