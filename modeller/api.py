@@ -291,7 +291,7 @@ def workbook(s: AssumptionSet | str | Path, *, scenarios: Sequence = ()) -> byte
     """The model of ``s`` as an Excel workbook (.xlsx bytes) with live formulas: Inputs,
     calculation sheets and Results (every JSON figure as a formula); ``scenarios``
     whose inputs line up with ``s`` become columns chosen by a selector cell."""
-    from .outputs.workbook import workbook_bytes
+    from .outputs.excel import workbook_bytes
 
     return workbook_bytes(_loaded(s), [_loaded(x) for x in scenarios])
 

@@ -15,7 +15,7 @@ import pytest
 import modeller
 import workbook_sets
 from modeller.outputs.cells import safe_text
-from modeller.outputs.workbook import catalogue
+from modeller.outputs.excel import catalogue
 
 #: Functions that Excel 2010 and LibreOffice 7.4 both have, and that the workbook uses.
 PORTABLE = {"SUM", "SUMIF", "INDEX", "MATCH", "IF", "AND", "MAX", "ABS", "INT",
