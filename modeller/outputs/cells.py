@@ -1,30 +1,41 @@
-"""Text that user files supply, made safe to put in a spreadsheet cell or CSV field.
+"""User text made safe for spreadsheet cells.
 
-A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
-read as a formula by Excel and LibreOffice when a CSV is opened or a cell is edited
-("formula injection", OWASP: CSV Injection). :func:`safe_text` prefixes such text with
-an apostrophe, the spreadsheet convention for "this is text", drops control characters
-that XML cannot hold, and caps the length at what one Excel cell can hold. Every
-renderer that puts a user's words (labels, sources, notes, names) into a cell uses it.
+:func:`cell` protects a CSV (or XLSX) cell against formula injection the way
+spreadsheet exporters do (OWASP "CSV injection"): text starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return gets a leading apostrophe, so Excel and LibreOffice
+show it as text instead of running it. Numbers stay numbers. :func:`safe_text` is the
+same for the Excel workbook's text cells, which also drop control characters that
+XML cannot hold and keep to what one cell holds.
+
+Standard library only.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-#: Characters that make a spreadsheet treat a cell's text as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """``value`` as a safe spreadsheet cell: numbers (and None, booleans) unchanged;
+    text starting with one of :data:`FORMULA_START` prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 #: The most characters one Excel cell holds.
 MAX_CELL_CHARS = 32_767
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def safe_text(text: object) -> str:
-    """``text`` as a string that no spreadsheet evaluates, within one cell's size."""
-    value = _CONTROL.sub("", "" if text is None else str(text))
-    if value.startswith(FORMULA_STARTS):
-        value = "'" + value
+    """``text`` as a workbook text cell: control characters dropped, protected by
+    :func:`cell`, and cut to what one Excel cell holds."""
+    value = cell(_CONTROL.sub("", "" if text is None else str(text)))
     if len(value) > MAX_CELL_CHARS:
         value = value[:MAX_CELL_CHARS - 1] + "…"
     return value
