@@ -109,6 +109,9 @@ def _expected(d: dict) -> dict:
         out.update({f"{group}.{k}": v for k, v in d[group].items()})
     for y in d["by_year"]:
         out.update({f"by_year.{y['year']}.{k}": v for k, v in y.items()})
+    for c in d["by_condition"]:
+        out.update({f"by_condition.{c['id']}.{k}": v for k, v in c.items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
     return out
 
 

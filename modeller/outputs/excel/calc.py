@@ -171,6 +171,7 @@ def write_annual(ws, fmt: Formats, spec, x, arrays, ids, labels, names: dict,
             f"(1-{d['savings_reduction']})",
             ben.values * x.annual_saving[0, c] * x.benefit_months[0] / 12.0
             * (1 - reduction), "money", total="sum"))
+        cond[cid]["lifetime"] = life_rows[-1]
     lifetime = A.row("All conditions: lifetime gross savings", "GBP",
                      _sum_refs(life_rows), sum(r.values for r in life_rows), "money",
                      total="sum", bold=True)

@@ -1,13 +1,15 @@
 """The Results sheet: every figure of the JSON results as a formula of the inputs.
 
-One row per ``totals.*``, ``per_person_entering.*`` and ``by_year.<year>.<field>``
-figure of ``modeller run --format json``, keyed as there (header: key, label, value,
-unit). Each value cell is a formula reading the calculation sheets; a JSON null is a
+One row per ``totals.*``, ``per_person_entering.*``, ``by_condition.<id>.<field>``
+(the numeric fields) and ``by_year.<year>.<field>`` figure of ``modeller run --format
+json``, keyed as there (header: key, label, value, unit). Each value cell is a formula reading the calculation sheets; a JSON null is a
 formula giving "" (an undefined ratio) or "never" (no break-even, no payback). The
 model's own figure is cached in each cell.
 """
 
 from __future__ import annotations
+
+import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -143,6 +145,23 @@ BY_YEAR = {
     "discounted_net": ("Discounted net", "GBP", "money", "discounted_net"),
 }
 
+#: by_condition.<id>.<key> -> (label, unit, kind, formula); {row} is the condition's
+#: Annual row of that name, {total:row} an all-conditions one.
+BY_CONDITION = {
+    "entering": ("People entering treatment", "people", "people", "{entering}"),
+    "completed": ("People completing", "people", "people", "{completed}"),
+    "recovered": ("People recovering", "people", "people", "{recovered}"),
+    "cost": ("Cost within the horizon (fixed costs shared by case mix, boosters by "
+             "recoveries)", "GBP", "money",
+             "({entering}*{ppe}+{completed}*{pc})*(1+{uplift})+IF({total:recovered}>0,"
+             "{booster_fall}*{recovered}/{total:recovered},0)+{fixed}*{share}"),
+    "gross_savings_within_horizon": ("Gross savings within the horizon", "GBP", "money",
+                                     "{saving_year}"),
+    "gross_savings_lifetime": ("Gross savings over the lifetime", "GBP", "money",
+                               "{lifetime}"),
+    "annual_saving": ("Annual saving per beneficiary", "GBP/year", "money", "{saving}"),
+}
+
 NULL_AS = {"break_even_month": NEVER, "payback_months": NEVER}
 
 
@@ -175,6 +194,24 @@ def rows(d: dict, calc: Calc, dv: Derived, names: dict[str, str]) -> list[tuple]
                                                "benefit_cost_ratio" else table[key])
                 out.append((f"{group}.{key}", label, unit, kind, template,
                             NULL_AS.get(key, "") if value is None else value, refs))
+    for item in d.get("by_condition", []):
+        cid = item["id"]
+        rows_c = calc.annual.condition.get(cid)
+        if rows_c is None:
+            continue
+        here = {k: rows_c[k].total for k in ("entering", "completed", "recovered",
+                                              "saving_year", "lifetime")}
+        here.update({"total:recovered": an.recovered.total, "fixed": an.fixed.total,
+                     "booster_fall": calc.booster_fall.total,
+                     "ppe": names["costs.per_person_entering"],
+                     "pc": dv.names["per_completer"], "uplift": dv.names["cost_uplift"],
+                     "share": names[f"conditions.{cid}.share"],
+                     "saving": names[f"conditions.{cid}.annual_saving"]})
+        for key, value in item.items():
+            if key in BY_CONDITION:
+                label, unit, kind, template = BY_CONDITION[key]
+                out.append((f"by_condition.{cid}.{key}", f"{item['label']}: {label}",
+                            unit, kind, template, value, {**refs, **here}))
     for y in d["by_year"]:
         t = y["year"]
         for key, value in y.items():
@@ -193,9 +230,8 @@ def write_results(ws, fmt: Formats, d: dict, calc: Calc, dv: Derived,
     for c, text in enumerate(HEADER):
         ws.write_string(0, c, text, fmt.header)
     for r, (key, label, unit, kind, template, value, refs) in enumerate(items, start=1):
-        formula = template
-        for name, ref in list(where.items()) + list(refs.items()):
-            formula = formula.replace("{" + name + "}", ref)
+        formula = re.sub(r"\{([^{}]+)\}",
+                         lambda m: where.get(m.group(1)) or refs[m.group(1)], template)
         ws.write_string(r, 0, key, fmt.text)
         ws.write_string(r, 1, safe_text(label), fmt.wrap)
         fit_row(ws, r, [(label, 62)])
