@@ -10,6 +10,7 @@ and a workbook whose scenario selector was switched.
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -87,6 +88,14 @@ def cases(tmp_path_factory):
         _edit_workbook(src, dst, values)
         expected = modeller.run(s.with_values(values)).to_dict()
         todo.append((f"{label} edited {sorted(values)}", expected, dst))
+    # The same edits made in a YAML file and run by the command line.
+    s = modeller.load("national-faq-2017")
+    edited = tmp / "edited.yaml"
+    edited.write_text(s.with_values(_edits(s)).to_yaml(), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "modeller", "run", str(edited), "--format",
+                          "json"], capture_output=True, text=True, check=True)
+    todo.append(("national edited, modeller run", json.loads(run.stdout),
+                 tmp / "national-faq-2017-edited.xlsx"))
     # Scenarios: the selector switched to the second scenario.
     base = modeller.load("national-faq-2017")
     others = [modeller.load("scenarios/optimistic"), modeller.load("scenarios/pessimistic")]
