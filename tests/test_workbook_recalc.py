@@ -73,6 +73,14 @@ def cases(tmp_path_factory):
         s = modeller.load(name)
         path = modeller.write_workbook(s, tmp / f"{name.replace('/', '-')}.xlsx")
         todo.append((name, modeller.run(s).to_dict(), path))
+    # Nobody enters: every ratio undefined, no break-even, no payback (JSON nulls).
+    empty = workbook_sets.generated(4)
+    empty.update(name="nobody")
+    empty["activity"]["entering_treatment"] = 0.0
+    empty["costs"]["fixed"] = []
+    s = modeller.load(str(workbook_sets.write(tmp, empty)))
+    todo.append(("nobody", modeller.run(s).to_dict(),
+                 modeller.write_workbook(s, tmp / "nobody.xlsx")))
     sets = {}
     for seed in GENERATED:
         s = modeller.load(str(workbook_sets.write(tmp, workbook_sets.generated(seed))))
@@ -156,6 +164,9 @@ def test_cases_cover_what_the_formulas_must_follow(cases):
     some = [d for _, d, _, _ in cases if d["totals"]["break_even_month"] is not None]
     beyond = [d for _, d, _, _ in cases if d["totals"]["cost_beyond_horizon"] > 0]
     assert never and some and beyond
+    nobody = next(d for label, d, _, _ in cases if label == "nobody")
+    assert nobody["totals"]["benefit_cost_ratio"] is None
+    assert nobody["per_person_entering"]["payback_months"] is None
     sets = [workbook_sets.generated(s) for s in GENERATED]
     assert any(isinstance(s["discount_rate"], dict) for s in sets)
     assert any(isinstance(s["activity"]["entering_treatment"], list) for s in sets)
