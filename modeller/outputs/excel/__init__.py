@@ -7,7 +7,8 @@
 - *Inputs*: one row per numeric input (key, label, value, unit, source, allowed range),
   input cells unlocked, validated and named (:mod:`.inputs_sheet`);
 - *Derived*, *Annual*, *Monthly*: the model's arithmetic as formulas
-  (:mod:`.derived`, :mod:`.calc`);
+  (:mod:`.derived`, :mod:`.calc`, :mod:`.monthly`), time running left to right past
+  the horizon for the lifetime figures;
 - *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`).
 
 Every formula cell caches the model's own figure, so a viewer that never recalculates
@@ -32,7 +33,7 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     Cover when their inputs line up with this set's."""
     import xlsxwriter
 
-    from ... import model as engine
+    from ... import model
     from . import catalogue
     from .calc import ANNUAL, write_annual
     from .cover import SHEET as COVER, write_cover
@@ -45,9 +46,9 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     loaded = getattr(loaded, "loaded", loaded)
     scenarios = [getattr(s, "loaded", s) for s in scenarios]
     spec = loaded.spec
-    d = engine.run(loaded).to_dict()
-    x, ids, labels = engine.inputs_from(spec)
-    arrays = engine.compute(x)
+    d = model.run(loaded).to_dict()
+    x, ids, labels = model.inputs_from(spec)
+    arrays = model.compute(x)
     entries = catalogue.entries(spec, loaded.resolved)
     kept, excluded = _scenario_columns(entries, spec, scenarios)
 
