@@ -219,6 +219,9 @@ def test_workbook_command_writes_a_workbook(tmp_path):
                      if c.value)
     assert "1: national-faq-2017" in cover and "2: national-faq-2017-optimistic" in cover
     assert "Scenario example-area: its inputs do not line up" in cover
+    piped = subprocess.run([sys.executable, "-m", "modeller", "workbook",
+                            "national-faq-2017", "-o", "-"], capture_output=True)
+    assert piped.returncode == 0 and piped.stdout == modeller.workbook("national-faq-2017")
     bad = subprocess.run([sys.executable, "-m", "modeller", "workbook", "no-such-set",
                           "-o", str(tmp_path / "x.xlsx")], capture_output=True, text=True)
     assert bad.returncode == 2 and not (tmp_path / "x.xlsx").exists()

@@ -9,8 +9,9 @@ from .common import _load, cli
 
 @cli.command()
 @click.argument("file")
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
-              help="The .xlsx file to write (atomically; folders are created).")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The .xlsx file to write (atomically; folders are created); - for "
+              "standard output.")
 @click.option("--scenario", "scenarios", multiple=True, metavar="FILE",
               help="Another set to offer as a scenario column, chosen by the selector "
               "on the Cover sheet (repeatable; its inputs must line up with FILE's).")
@@ -23,4 +24,7 @@ def workbook(file, out, scenarios) -> None:
 
     (loaded,) = _load([file])
     others = _load(scenarios) if scenarios else []
+    if out == "-":
+        click.get_binary_stream("stdout").write(api.workbook(loaded, scenarios=others))
+        return
     click.echo(str(api.write_workbook(loaded, out, scenarios=others)))
