@@ -120,18 +120,6 @@ def cases(tmp_path_factory):
     return [(label, d, p, out) for (label, d, p), out in zip(todo, done)]
 
 
-def _expected(d: dict) -> dict:
-    out = {}
-    for group in ("totals", "per_person_entering"):
-        out.update({f"{group}.{k}": v for k, v in d[group].items()})
-    for y in d["by_year"]:
-        out.update({f"by_year.{y['year']}.{k}": v for k, v in y.items()})
-    for c in d["by_condition"]:
-        out.update({f"by_condition.{c['id']}.{k}": v for k, v in c.items()
-                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
-    return out
-
-
 def _close(key: str, got, want) -> bool:
     if want is None:
         return got in ("", None, "never")
@@ -148,7 +136,7 @@ def test_every_results_figure_equals_the_model_after_recalculation(cases):
     failures = []
     for label, d, _, out in cases:
         got = recalc.results(out)
-        want = _expected(d)
+        want = workbook_sets.expected(d)
         missing = sorted(set(want) - set(got))
         if missing:
             failures.append(f"{label}: no Results row for {missing[:5]}")

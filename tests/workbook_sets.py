@@ -72,13 +72,35 @@ def generated(seed: int) -> dict:
                      "savings_apply_to": rng.choice(["recovered", "recovered",
                                                      "completed", "entering"])},
         "benefit_duration": duration, "conditions": conditions, "costs": costs}
+    if seed % 3 == 0 or rng.random() < 0.3:
+        _budget(rng, data)
     if FINANCE:
         _finance(rng, data)
     return data
 
 
+def _budget(rng: random.Random, data: dict) -> None:
+    """Budget holders and care categories, the first condition's saving split between
+    two of them, a fixed cost paid by the second holder."""
+    data["budget_holders"] = {"icb": "ICB", "acute": "Acute trust"}
+    data["costs"]["budget_holder"] = "icb"
+    data["care_categories"] = {
+        "admissions": {"label": "Admissions", "budget_holder": "acute"},
+        "primary": {"label": "Primary care", "budget_holder": "icb"}}
+    if FINANCE:
+        data["care_categories"]["admissions"]["cash_releasing"] = {
+            "share": round(rng.uniform(0, 1), 3), "mechanism": "tariff, capacity removed"}
+    split = round(rng.uniform(0, 1), 3)
+    data["conditions"]["c0"]["savings_split"] = {"admissions": split,
+                                                 "primary": round(1 - split, 3)}
+    if data["costs"]["fixed"]:
+        data["costs"]["fixed"][0]["budget_holder"] = "acute"
+    if "booster" in data["costs"] and rng.random() < 0.5:
+        data["costs"]["booster"]["budget_holder"] = "acute"
+
+
 def _finance(rng: random.Random, data: dict) -> None:
-    """Counterfactual recovery, optimism bias and cash-releasing savings, at random."""
+    """Counterfactual recovery and optimism bias, at random."""
     if rng.random() < 0.6:
         data["outcomes"]["counterfactual_recovery_rate"] = round(rng.uniform(0, 0.1), 3)
     first = data["conditions"]["c0"]
@@ -89,19 +111,32 @@ def _finance(rng: random.Random, data: dict) -> None:
                                  "savings_reduction": round(rng.uniform(0, 0.4), 3),
                                  "benefit_delay_months": rng.randint(0, 6),
                                  "source": "generated"}
-    if rng.random() < 0.5:
-        data["budget_holders"] = {"icb": "ICB", "acute": "Acute trust"}
-        data["costs"]["budget_holder"] = "icb"
-        data["care_categories"] = {
-            "admissions": {"label": "Admissions", "budget_holder": "acute",
-                           "cash_releasing": {"share": round(rng.uniform(0, 1), 3),
-                                              "mechanism": "tariff, capacity removed"}},
-            "primary": {"label": "Primary care", "budget_holder": "icb"}}
-        split = round(rng.uniform(0, 1), 3)
-        first["savings_split"] = {"admissions": split, "primary": round(1 - split, 3)}
 
 
 def write(tmp_path, data: dict):
     path = tmp_path / f"{data['name']}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def expected(d: dict) -> dict:
+    """Every figure the Results sheet must hold, by its key there."""
+    out = {}
+    for group in ("totals", "per_person_entering"):
+        out.update({f"{group}.{k}": v for k, v in d[group].items()})
+    for y in d["by_year"]:
+        out.update({f"by_year.{y['year']}.{k}": v for k, v in y.items()})
+    for c in d["by_condition"]:
+        out.update({f"by_condition.{c['id']}.{k}": v for k, v in c.items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    for b in d["by_budget_holder"]:
+        for k in ("cost", "gross_savings_within_horizon", "gross_savings_lifetime",
+                  "net_within_horizon"):
+            out[f"by_budget_holder.{b['id']}.{k}"] = b[k]
+        for y in b["by_year"]:
+            for k in ("cost", "gross_savings", "net"):
+                out[f"by_budget_holder.{b['id']}.by_year.{y['year']}.{k}"] = y[k]
+    for c in d["by_care_category"]:
+        for k in ("gross_savings_within_horizon", "gross_savings_lifetime"):
+            out[f"by_care_category.{c['id']}.{k}"] = c[k]
+    return out

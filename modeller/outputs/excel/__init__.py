@@ -8,7 +8,7 @@
   input cells unlocked, validated and named (:mod:`.inputs_sheet`);
 - *Derived*, *Annual*, *Monthly*: the model's arithmetic as formulas
   (:mod:`.derived`, :mod:`.calc`, :mod:`.monthly`), time running left to right past
-  the horizon for the lifetime figures;
+  the horizon for the lifetime figures, and who pays and who saves (:mod:`.budget`);
 - *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`).
 
 Every formula cell caches the model's own figure, so a viewer that never recalculates
@@ -35,6 +35,7 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
 
     from ... import model
     from . import catalogue
+    from .budget import result_rows, write_budget
     from .calc import ANNUAL, write_annual
     from .cover import SHEET as COVER, write_cover
     from .derived import SHEET as DERIVED, write_derived
@@ -70,7 +71,9 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
                           names.lists, dv)
     calc = write_monthly(sheets[MONTHLY], fmt, spec, x, ids, labels, names.names, dv,
                          annual)
-    write_results(sheets[RESULTS], fmt, d, calc, dv, names.names)
+    budget = write_budget(annual, calc, spec, x, ids, names.names, dv)
+    write_results(sheets[RESULTS], fmt, d, calc, dv, names.names,
+                  extra=result_rows(d, budget))
     write_cover(wb, sheets[COVER], fmt, d, spec,
                 [d["name"]] + [name for name, _ in kept] if kept else [], excluded)
     sheets[COVER].activate()

@@ -5,8 +5,8 @@ dotted key paths that ``modeller grid --vary`` and ``with_values`` accept (list 
 as ``[i]``), with label, value, unit, source and allowed range. Each :class:`Entry` adds
 its *role* here: ``model`` inputs feed the formulas and are editable; ``layout`` inputs
 (the horizon) fix the number of year columns and are shown locked; ``record`` inputs
-(care-category splits, duration terms when the set states the duration, a national
-rate that every condition overrides) are shown for the reader and not used by the
+(care-category splits when no budget holders are declared, duration terms when the
+set states the duration, a national rate that every condition overrides) are shown for the reader and not used by the
 arithmetic.
 """
 
@@ -69,9 +69,11 @@ def role_of(key: str, spec, keys: frozenset = frozenset()) -> str:
     if shape.startswith("benefit_duration.components"):
         return "model" if spec.benefit_duration.months is None else "record"
     if shape == "conditions.*.savings_split.*":
-        # read by the condition's cash-releasing share, when its category states one
+        # read by the budget-holder rows, and by the cash-releasing share when the
+        # category states one
         category = key.split(".")[3]
-        return ("model" if f"care_categories.{category}.cash_releasing.share" in keys
+        return ("model" if spec.budget_holders
+                or f"care_categories.{category}.cash_releasing.share" in keys
                 else "record")
     if shape in ("outcomes.completion_rate", "outcomes.recovery_rate"):
         # read only by the conditions that do not give their own rate

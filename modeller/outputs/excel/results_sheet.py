@@ -1,8 +1,9 @@
 """The Results sheet: every figure of the JSON results as a formula of the inputs.
 
 One row per ``totals.*``, ``per_person_entering.*``, ``by_condition.<id>.<field>``
-(the numeric fields) and ``by_year.<year>.<field>`` figure of ``modeller run --format
-json``, keyed as there (header: key, label, value, unit). Each value cell is a formula reading the calculation sheets; a JSON null is a
+(the numeric fields), ``by_year.<year>.<field>``, and the budget holders' and care
+categories' figures of ``modeller run --format json``, keyed as there (header: key,
+label, value, unit). Each value cell is a formula reading the calculation sheets; a JSON null is a
 formula giving "" (an undefined ratio) or "never" (no break-even, no payback). The
 model's own figure is cached in each cell.
 """
@@ -223,8 +224,10 @@ def rows(d: dict, calc: Calc, dv: Derived, names: dict[str, str]) -> list[tuple]
 
 
 def write_results(ws, fmt: Formats, d: dict, calc: Calc, dv: Derived,
-                  names: dict[str, str]) -> None:
-    items = rows(d, calc, dv, names)
+                  names: dict[str, str], extra: list[tuple] = ()) -> None:
+    """Write the sheet; ``extra`` rows (key, label, unit, kind, formula, value) follow
+    (the budget holders and care categories)."""
+    items = rows(d, calc, dv, names) + [(*row, {}) for row in extra]
     where = {key: xl_rowcol_to_cell(r, 2, True, True)
              for r, (key, *_) in enumerate(items, start=1)}
     for c, text in enumerate(HEADER):
