@@ -8,7 +8,7 @@
   input cells unlocked, validated and named (:mod:`.inputs_sheet`);
 - *Derived*, *Annual*, *Monthly*: the model's arithmetic as formulas
   (:mod:`.derived`, :mod:`.calc`, :mod:`.monthly`), time running left to right past
-  the horizon for the lifetime figures, and who pays and who saves (:mod:`.budget`);
+  the horizon for the lifetime figures, and who pays and who saves (:mod:`.payers`);
 - *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`).
 
 Every formula cell caches the model's own figure, so a viewer that never recalculates
@@ -35,7 +35,7 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
 
     from ... import model
     from . import catalogue
-    from .budget import result_rows, write_budget
+    from .payers import result_rows, write_budget
     from .calc import ANNUAL, write_annual
     from .cover import SHEET as COVER, write_cover
     from .derived import SHEET as DERIVED, write_derived
