@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from modeller import assumptions, psa  # noqa: E402
+from modeller.analyses import psa  # noqa: E402
+from modeller.inputs import loader as assumptions  # noqa: E402
 from modeller.analyses.parameters import base_from  # noqa: E402
 
 

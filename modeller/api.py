@@ -138,9 +138,9 @@ def _loaded(s: AssumptionSet | str | Path) -> loader.LoadedSet:
 def run(s: AssumptionSet | str | Path) -> Results:
     """Run the cost-offset model; :meth:`Results.to_dict` is the JSON contract and
     :meth:`Results.frames` gives pandas DataFrames."""
-    from .model import engine
+    from .model import runner
 
-    return engine.run(_loaded(s))
+    return runner.run(_loaded(s))
 
 
 def compare(sets: Sequence[AssumptionSet | str | Path]):

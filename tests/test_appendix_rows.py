@@ -23,3 +23,25 @@ def test_cited_evidence_appears_converted():
     assert copd["value"] == "1674"
     assert copd["source"].startswith("evidence: hillingdon-copd-secondary")
     assert rows["conditions.mus.savings_split.emergency_admissions"]["unit"] == "fraction"
+
+
+def test_finance_fields_are_listed_with_units_and_sources(tmp_path):
+    """Issue 10's new fields reach the appendix: the counterfactual with its honest
+    source, the price-year acknowledgement, the first financial year, optimism bias."""
+    rows = {r["field"]: r for r in assumption_rows(assumptions.load("national-faq-2017"))}
+    cf = rows["outcomes.counterfactual_recovery_rate"]
+    assert cf["value"] == "0" and cf["unit"] == "fraction"
+    assert "credits every recovery" in cf["source"]
+    assert rows["financial_case.first_year"]["value"] == "2016/17"
+    assert "no price year" in rows["price_years_acknowledged"]["value"]
+    from conftest import extending
+    path = extending(tmp_path, "national-faq-2017", """\
+        optimism_bias:
+          cost_uplift: 0.2
+          benefit_delay_months: 3
+          source: a local review
+        """)
+    rows = {r["field"]: r for r in assumption_rows(assumptions.load(path))}
+    assert rows["optimism_bias.cost_uplift"]["unit"] == "fraction"
+    assert rows["optimism_bias.cost_uplift"]["source"] == "a local review"
+    assert rows["optimism_bias.benefit_delay_months"]["unit"] == "months"

@@ -23,8 +23,12 @@ def test_example_area_cites_evidence_for_every_condition():
     # RA: the seed's £1,295 (2014) over five years is £259 a year, not its "£323"
     assert spec.conditions["msk"].annual_saving.value == pytest.approx(259)
     assert any("323" in w for w in loaded.warnings)
+    # Diabetes: the seeds' only IAPT figure (£372, Berkshire West) is net of the
+    # treatment cost (000_531557c98ba51688.txt:988-992), so the example uses the FAQ's
+    # gross middle figure instead and never nets a net figure again.
     assert spec.conditions["diabetes"].annual_saving.source.startswith(
-        "evidence: berkshire-west-diabetes")
+        "evidence: faq-middle-figure-1000")
+    assert not any("count them twice" in w for w in loaded.warnings)
 
 
 def test_conversion_steps_reach_the_json():

@@ -29,6 +29,9 @@ def inputs(draw, draws: int = 1) -> model.Inputs:
                                       max_size=int(np.prod(shape))))).reshape(shape)
 
     rate = draw(st.floats(0.0, 0.1))
+    step = draw(st.floats(0.0, 0.1))
+    years = h + draw(st.integers(1, 3))
+    factors = model.discount_factors(years, [(1, rate), (min(h + 1, years), step)])
     return model.Inputs(
         entering=arr(st.floats(0.0, 3000.0), (draws, h)),
         share=np.tile(share, (draws, 1)),
@@ -41,10 +44,15 @@ def inputs(draw, draws: int = 1) -> model.Inputs:
         booster_share=arr(rates, (draws,)),
         booster_cost=arr(st.floats(0.0, 400.0), (draws,)),
         fixed=arr(st.floats(0.0, 1e5), (draws, h)),
-        discount_factor=np.tile(model.discount_factors(h, [(1, rate)]), (draws, 1)),
+        discount_factor=np.tile(factors, (draws, 1)),
+        counterfactual=arr(st.floats(0.0, 0.5), (draws, c)),
+        cash_share=arr(rates, (draws, c)),
+        cost_uplift=arr(st.floats(0.0, 2.0), (draws,)),
+        savings_reduction=arr(rates, (draws,)),
         treatment_months=draw(st.integers(0, 14)),
         booster_months=draw(st.integers(0, 30)),
         savings_apply_to=draw(st.sampled_from(["recovered", "completed", "entering"])),
+        benefit_delay_months=draw(st.integers(0, 18)),
     )
 
 
@@ -69,6 +77,15 @@ def test_fast_model_equals_reference(x):
                  ref["npv"])
     expected_break_even = ref["break_even_month"] or 0
     assert int(a.break_even_month[0]) == expected_break_even
+    hl = {k: v[0] for k, v in model.headlines(a).items()}
+    for key in ("npv", "npv_lifetime", "pv_cost", "pv_cost_lifetime",
+                "pv_cash_releasing_savings_lifetime", "attributable_recovered",
+                "pv_attributable_recovered"):
+        assert close(hl[key], ref[key]), key
+    assert close(hl["pv_gross_savings"], ref["pv_savings"])
+    assert close(hl["pv_gross_savings_lifetime"], ref["pv_savings_lifetime"])
+    assert close(hl["gross_savings_lifetime"], ref["savings_lifetime"])
+    assert close(a.cost_all[0].sum(), ref["cost_within"] + ref["cost_beyond"])
 
 
 @settings(max_examples=15, deadline=None)

@@ -167,7 +167,7 @@ def test_headline_figures_equal_results(national, texts):
 def test_conventions_perspective_price_year_and_warnings(national, texts):
     r = national["results"]
     ratio = (f"{fmt.per_pound(r['totals']['benefit_cost_ratio'])} saved per £1 over "
-             f"{r['horizon_years']} years, NHS healthcare perspective")
+             f"{r['horizon_years']} years in present values, NHS healthcare perspective")
     for kind, text in texts.items():
         assert "Green Book" in text, kind
         assert "price year not stated in the source" in text, kind

@@ -144,30 +144,32 @@ def test_threshold_table_equals_the_dict_after_display_rounding(full, case_text)
     rows = {
         "Recovery rate": (param_value(cur["recovery_rate"], "rate"),
                           param_value(th["recovery_rate"]["within_horizon"], "rate"),
-                          param_value(th["recovery_rate"]["lifetime"], "rate")),
+                          param_value(th["recovery_rate"]["npv_lifetime"], "rate")),
         "Annual savings (factor on every condition’s saving)": (
             f"×{fmt.number(cur['annual_saving'], 2)}",
             f"×{fmt.number(th['annual_saving']['within_horizon'], 2)}",
-            f"×{fmt.number(th['annual_saving']['lifetime'], 2)}"),
+            f"×{fmt.number(th['annual_saving']['npv_lifetime'], 2)}"),
         "Benefit duration": (fmt.months(cur["benefit_months"]),
                              fmt.months(th["benefit_months"]["within_horizon"]),
-                             fmt.months(th["benefit_months"]["lifetime"])),
+                             fmt.months(th["benefit_months"]["npv_lifetime"])),
         "Cost per person entering treatment": (
             fmt.money(cur["cost_per_person_entering"]),
             fmt.money(th["cost_per_person_entering"]["within_horizon"]),
-            fmt.money(th["cost_per_person_entering"]["lifetime"])),
+            fmt.money(th["cost_per_person_entering"]["npv_lifetime"])),
     }
     for label, values in rows.items():
         assert f"{label} {' '.join(values)}" in section, label
-    # The hand-worked lifetime thresholds of the FAQ's arithmetic.
+    # The hand-worked (undiscounted) lifetime threshold of the FAQ's arithmetic stays
+    # in the JSON; the report shows the discounted one (Green Book, issue 10).
     assert th["recovery_rate"]["lifetime"] == pytest.approx(650 / (0.6 * 1000 * 26.5 / 12))
-    assert "Recovery rate 50% 64.8% 49.1%" in section
-    assert "Cost per person entering treatment £650 £501.76 £662.50" in section
-    assert "Benefit duration 26.5 months 41.0 months 26.0 months" in section
-    # The plain sentences: NPV is negative, the lifetime net positive.
+    assert "Recovery rate 50% 64.8% 51%" in section
+    assert "Cost per person entering treatment £650 £501.76 £637.10" in section
+    assert "Benefit duration 26.5 months 41.0 months 27.1 months" in section
+    # The plain sentences: NPV is negative within the horizon and over the lifetime.
     assert "The case does not break even within 5 years (NPV below zero)" in section
     assert "a recovery rate of 64.8% (50% in this case)" in section
-    assert "The case breaks even over the lifetime of the benefit" in section
+    assert ("The case does not break even over the lifetime of the benefit "
+            "(lifetime NPV below zero)") in section
 
 
 def test_null_threshold_is_said_in_words(full):
@@ -177,7 +179,8 @@ def test_null_threshold_is_said_in_words(full):
     row = re.search(r"<th scope=\"row\">Recovery rate</th><td class=\"num\">50%</td>"
                     r"<td class=\"num none\">([^<]*)</td>", html)
     assert row and row.group(1) == "no value in the allowed range breaks even"
-    assert "No allowed value of the recovery rate alone breaks even within 5 years" in html
+    assert ("No allowed value of the recovery rate or counterfactual recovery alone "
+            "breaks even within 5 years") in html
 
 
 def test_psa_probabilities_summary_draws_and_seed(full, case_text):
@@ -189,7 +192,7 @@ def test_psa_probabilities_summary_draws_and_seed(full, case_text):
     assert f"random seed {SEED}" in section
     assert f"Headline figures across {fmt.people(DRAWS)} simulations (seed {SEED})" in section
     for figure, where in ((pn["within_horizon"], "saves more than it costs over 5 years"),
-                          (pn["lifetime"], "lifetime savings of the people treated")):
+                          (pn["npv_lifetime"], "lifetime NPV of the people treated")):
         i = section.index(where)
         assert _plain(fmt.percent(figure)) in section[i - 40:i], where
     assert "NHS healthcare perspective" in section
@@ -198,7 +201,7 @@ def test_psa_probabilities_summary_draws_and_seed(full, case_text):
                         + [_plain(fmt.money(npv[k])) for k in ("mean", "p5", "p50", "p95")])
     assert expected in section
     bcr = p["summary"]["benefit_cost_ratio"]
-    assert " ".join(["Saved per £1 over 5 years, NHS healthcare perspective"]
+    assert " ".join(["Saved per £1 over 5 years in present values, NHS healthcare perspective"]
                     + [fmt.per_pound(bcr[k]) for k in ("mean", "p5", "p50", "p95")]) in section
     # Probability of having broken even by each year: the chart's bar labels.
     for year, prob in zip(p["years"], p["probability_broken_even_by_year"]):
@@ -216,7 +219,7 @@ def test_executive_summary_carries_the_psa_probability(full, case_pages):
     assert (f"Chance that the NPV over 5 years is above zero, NHS healthcare perspective "
             f"({fmt.people(DRAWS)} simulations, seed {SEED}; section 9) {chance}") in summary[0]
     # The executive summary still ends on its own page.
-    assert "Money in GBP" in summary[0] and "Recommendation:" in summary[0]
+    assert "Money in GBP" in summary[0] and "The decision" in summary[0]
 
 
 def test_grid_heat_map_cells_equal_the_grid(full, full_html, case_text):
@@ -298,8 +301,8 @@ def test_board_summary_psa_line_and_one_page(full, plain, tmp_path):
     text = _text(data)
     assert (f"Uncertainty: In {fmt.people(DRAWS)} simulations, a "
             f"{fmt.percent(p['within_horizon'])} chance that the NPV over 5 years is above "
-            f"zero and {fmt.percent(p['lifetime'])} that lifetime savings exceed costs "
-            f"(NHS healthcare perspective).") in text
+            f"zero and {fmt.percent(p['npv_lifetime'])} that the lifetime NPV "
+            f"(discounted) is above zero (NHS healthcare perspective).") in text
     assert "Uncertainty:" not in render_html("board-summary", plain)
 
 

@@ -64,7 +64,12 @@ def test_faq_lifetime_thresholds_by_hand(faq):
     assert t["benefit_months"]["lifetime"] == pytest.approx(26.0, rel=1e-12)
     assert t["cost_per_person_entering"]["lifetime"] == pytest.approx(662.5, rel=1e-12)
     assert list(t) == ["recovery_rate", "annual_saving", "benefit_months",
-                       "cost_per_person_entering"]
+                       "cost_per_person_entering", "counterfactual_recovery_rate"]
+    # Counterfactual: 1000 * (0.3 - c) * 26.5 / 12 = 650 -> c = 0.3 - 650 * 12 / 26500;
+    # discounted, the NPVs are below zero even with no counterfactual.
+    assert t["counterfactual_recovery_rate"]["lifetime"] == pytest.approx(
+        0.3 - 650 * 12 / 26_500, rel=1e-12)
+    assert t["counterfactual_recovery_rate"]["npv_lifetime"] is None
 
 
 def test_tiny_thresholds_by_hand(tiny):
@@ -82,6 +87,12 @@ def test_tiny_thresholds_by_hand(tiny):
     assert t["cost_per_person_entering"]["within_horizon"] == pytest.approx(5.5)
     assert t["cost_per_person_entering"]["lifetime"] == pytest.approx(26.5)
     assert t["annual_saving"]["within_horizon"] == pytest.approx(24 / 66)
+    # Undiscounted, the lifetime NPV is the lifetime net: the same thresholds.
+    for key, pair in t.items():
+        if pair["lifetime"] is not None:
+            assert pair["npv_lifetime"] == pytest.approx(pair["lifetime"], rel=1e-9), key
+    # Counterfactual c: lifetime 12 * 26.5 * (1 - c) = 24 -> c = 1 - 24 / 318.
+    assert t["counterfactual_recovery_rate"]["lifetime"] == pytest.approx(1 - 24 / 318)
 
 
 def _run_modified(loaded, edit):
@@ -93,7 +104,8 @@ def _run_modified(loaded, edit):
     spec = AssumptionSet.model_validate(data)
     x, ids, labels = model.inputs_from(spec)
     totals = model.results_from(model.compute(x), x, ids, labels)["totals"]
-    return totals.npv, totals.net_lifetime, totals.pv_cost, totals.cost_lifetime
+    return (totals.npv, totals.net_lifetime, totals.pv_cost, totals.cost_lifetime,
+            totals.npv_lifetime, totals.pv_cost_lifetime)
 
 
 def _set_value(data, path, value):
@@ -114,6 +126,10 @@ def _editor(key, value):
                 cond["annual_saving"]["value"] *= value
         elif key == "benefit_months":
             data["benefit_duration"]["months"] = {"value": value}
+        elif key == "counterfactual_recovery_rate":
+            _set_value(data, ("outcomes", "counterfactual_recovery_rate"), value)
+            for cond in data["conditions"].values():
+                cond.pop("counterfactual_recovery_rate", None)
         else:
             _set_value(data, ("costs", "per_person_entering"), value)
     return edit
@@ -125,6 +141,7 @@ extends: {base}
 name: priced
 activity: {{entering_treatment: [500, 700, 900, 900], treatment_months: 3}}
 horizon_years: 4
+outcomes: {{counterfactual_recovery_rate: 0.05}}
 conditions:
   all_ltc_mus: null
   a: {{label: A, share: 0.6, annual_saving: 900, recovery_rate: 0.55}}
@@ -152,10 +169,12 @@ def test_npv_is_zero_at_every_threshold(which, faq, area, tmp_path):
             if value is None:
                 continue
             found += 1
-            npv, net_lifetime, pv_cost, cost_lifetime = _run_modified(
-                loaded, _editor(key, value))
+            npv, net_lifetime, pv_cost, cost_lifetime, npv_life, pv_cost_life = \
+                _run_modified(loaded, _editor(key, value))
             if measure == "within_horizon":
                 assert abs(npv) <= 1e-6 * pv_cost, (key, value, npv)
+            elif measure == "npv_lifetime":
+                assert abs(npv_life) <= 1e-6 * pv_cost_life, (key, value, npv_life)
             else:
                 assert abs(net_lifetime) <= 1e-6 * cost_lifetime, (key, value)
     assert found >= 6
@@ -231,9 +250,10 @@ def test_cli_sensitivity_json_contract(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data["thresholds"]) == {"recovery_rate", "annual_saving",
-                                       "benefit_months", "cost_per_person_entering"}
+                                       "benefit_months", "cost_per_person_entering",
+                                       "counterfactual_recovery_rate"}
     for pair in data["thresholds"].values():
-        assert set(pair) == {"within_horizon", "lifetime"}
+        assert set(pair) == {"within_horizon", "npv_lifetime", "lifetime"}
     assert data["tornado"][0]["parameter"] == "conditions.only.annual_saving"
     table = CliRunner().invoke(cli, ["sensitivity", str(path)])
     assert table.exit_code == 0 and "-/+20%" in table.stdout

@@ -20,7 +20,8 @@ from .parameters import Base, base_from, evaluate, finite
 #: Headline columns written after the varied parameters.
 COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
            "gross_savings_within_horizon", "gross_savings_lifetime", "benefit_cost_ratio",
-           "roi", "cost_per_recovery", "break_even_month", "per_person_net"]
+           "roi", "cost_per_recovery", "break_even_month", "per_person_net",
+           "npv_lifetime"]
 MAX_COMBINATIONS = 1_000_000
 MAX_VALUES = 10_000
 #: Combinations when a varied number is not one of the vectorised parameters (each is
@@ -122,7 +123,7 @@ def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
     from ..inputs.keys import KeyError_, numeric_inputs, set_values
     from ..inputs.loader import AssumptionsError, load_located
     from ..inputs.yamlsource import Located
-    from ..model import engine
+    from ..model import runner
 
     loaded = getattr(obj, "loaded", obj)
     known = numeric_inputs(loaded.spec, loaded.resolved)
@@ -139,7 +140,7 @@ def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
                     else str(first))
             raise VaryError(f"the combination {values} is not a valid set: {text}") \
                 from None
-        d = engine.run(edited).to_dict()
+        d = runner.run(edited).to_dict()
         t = d["totals"]
         row = dict(values)
         for c in COLUMNS:

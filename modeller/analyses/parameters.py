@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..model import engine as model
+from .. import model
 
 INF = math.inf
 
@@ -35,7 +35,7 @@ INF = math.inf
 #: [0, 1200] (the schema's bounds), the discount rate [0, 1).
 BOUNDS = {"rate": (0.0, 1.0), "money": (0.0, INF), "people": (0.0, INF),
           "months": (0.0, 1200.0), "whole months": (0.0, 1200.0),
-          "discount rate": (0.0, 0.99), "factor": (0.0, INF)}
+          "discount rate": (0.0, 0.99), "factor": (0.0, INF), "uplift": (0.0, 10.0)}
 
 #: Headline figures per scenario (see :func:`headlines`), in output order.
 HEADLINE_KEYS = [
@@ -44,6 +44,11 @@ HEADLINE_KEYS = [
     "pv_gross_savings", "benefit_cost_ratio", "roi", "cost_per_recovery",
     "break_even_month", "entering", "completed", "recovered", "per_person_gross_saving",
     "per_person_cost", "per_person_net",
+    "npv_lifetime", "pv_cost_lifetime", "pv_gross_savings_lifetime",
+    "pv_cash_releasing_savings_lifetime", "npv_cash_releasing_lifetime",
+    "benefit_cost_ratio_lifetime", "benefit_cost_ratio_undiscounted",
+    "cost_per_attributable_recovery", "net_cost_per_attributable_recovery",
+    "attributable_recovered", "pv_attributable_recovered",
 ]
 
 #: Draws (scenarios) per call of ``model.compute``: the model builds (D, H, 12H)
@@ -113,7 +118,7 @@ class Base:
 
 _ARRAY_FIELDS = [f.name for f in dataclasses.fields(model.Inputs)
                  if f.name not in ("treatment_months", "booster_months",
-                                   "savings_apply_to")]
+                                   "savings_apply_to", "benefit_delay_months")]
 
 
 def _spec(obj):
@@ -144,9 +149,11 @@ def base_from(obj) -> Base:
 
     rate = spec.discount_rate
     if rate.schedule is None and rate.value is not None:
-        def discount(fields, values, h=h):
+        def discount(fields, values):
+            width = fields["discount_factor"].shape[1]
             unique, inverse = np.unique(values, return_inverse=True)
-            table = np.stack([model.discount_factors(h, [(1, float(r))]) for r in unique])
+            table = np.stack([model.discount_factors(width, [(1, float(r))])
+                              for r in unique])
             fields["discount_factor"] = table[inverse.reshape(-1)]
         params.append(Param("discount_rate", "Discount rate", float(rate.value),
                             "discount rate", rate, apply=discount))
@@ -182,6 +189,19 @@ def base_from(obj) -> Base:
                             float(getattr(outcomes, key).value), "rate",
                             getattr(outcomes, key), apply=global_rate))
 
+    uses_global = [c for c, cond in enumerate(conds)
+                   if cond.counterfactual_recovery_rate is None]
+
+    def global_counterfactual(fields, values, cols=uses_global):
+        _columns(fields, "counterfactual", cols, values)
+    q = outcomes.counterfactual_recovery_rate
+    params.append(Param("outcomes.counterfactual_recovery_rate", "Counterfactual recovery "
+                        "(share of entrants who would recover anyway)"
+                        + (" (conditions without their own rate)"
+                           if len(uses_global) < len(conds) else ""),
+                        float(q.value) if q is not None else 0.0, "rate", q,
+                        declared=q is not None, apply=global_counterfactual))
+
     duration = spec.benefit_duration
 
     def benefit(fields, values):
@@ -203,7 +223,9 @@ def base_from(obj) -> Base:
                             "saving per beneficiary", float(x.annual_saving[0, c]),
                             "money", cond.annual_saving, apply=saving))
         for key, name, label in (("completion_rate", "completion", "completion rate"),
-                                 ("recovery_rate", "recovery", "recovery rate")):
+                                 ("recovery_rate", "recovery", "recovery rate"),
+                                 ("counterfactual_recovery_rate", "counterfactual",
+                                  "counterfactual recovery")):
             q = getattr(cond, key)
 
             def own_rate(fields, values, name=name, c=c):
@@ -247,15 +269,61 @@ def base_from(obj) -> Base:
                             f"{item.label} (year {item.year})",
                             float(item.amount.value), "money", item.amount,
                             apply=fixed))
+    params += _finance_params(spec, x, ids)
     return Base(spec=spec, inputs=x, ids=ids, labels=labels,
                 params={p.path: p for p in params})
+
+
+def _split_share(condition, category: str) -> float:
+    """The share of ``condition``'s saving in ``category`` (0 when none). [fraction]"""
+    share = (condition.savings_split or {}).get(category)
+    return float(share.value) if share is not None else 0.0
+
+
+def _finance_params(spec, x: model.Inputs, ids: list[str]) -> list[Param]:
+    """Optimism bias and cash-releasing shares, as parameters like any other."""
+    params: list[Param] = []
+    ob = spec.optimism_bias
+
+    def scalar(name):
+        def apply(fields, values):
+            fields[name] = values.astype(float).copy()
+        return apply
+    params.append(Param("optimism_bias.cost_uplift", "Optimism bias: cost uplift",
+                        float(x.cost_uplift[0]), "uplift",
+                        ob.cost_uplift if ob else None,
+                        declared=ob is not None and ob.cost_uplift is not None,
+                        apply=scalar("cost_uplift")))
+    params.append(Param("optimism_bias.savings_reduction", "Optimism bias: savings "
+                        "reduction", float(x.savings_reduction[0]), "rate",
+                        ob.savings_reduction if ob else None,
+                        declared=ob is not None and ob.savings_reduction is not None,
+                        apply=scalar("savings_reduction")))
+    params.append(Param("optimism_bias.benefit_delay_months", "Optimism bias: delay to "
+                        "savings (months)", float(x.benefit_delay_months), "whole months",
+                        ob.benefit_delay_months if ob else None,
+                        declared=ob is not None and ob.benefit_delay_months is not None,
+                        integer=True, apply=_set_whole("benefit_delay_months")))
+    for cat_id, cat in (spec.care_categories or {}).items():
+        if cat.cash_releasing is None:
+            continue
+        weights = np.array([_split_share(spec.conditions[c], cat_id) for c in ids])
+        base_share = float(cat.cash_releasing.share.value)
+
+        def cash(fields, values, w=weights, b=base_share):
+            fields["cash_share"] = fields["cash_share"] + (values - b)[:, None] * w[None, :]
+        params.append(Param(f"care_categories.{cat_id}.cash_releasing.share",
+                            f"{cat.label}: cash-releasing share", base_share, "rate",
+                            cat.cash_releasing.share, apply=cash))
+    return params
 
 
 def tile(x: model.Inputs, n: int) -> dict:
     """The fields of ``x`` (D = 1) repeated for ``n`` scenarios, as fresh arrays."""
     fields = {name: np.repeat(getattr(x, name), n, axis=0) for name in _ARRAY_FIELDS}
     fields.update(treatment_months=x.treatment_months, booster_months=x.booster_months,
-                  savings_apply_to=x.savings_apply_to)
+                  savings_apply_to=x.savings_apply_to,
+                  benefit_delay_months=x.benefit_delay_months)
     return fields
 
 

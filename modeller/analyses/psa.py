@@ -42,8 +42,18 @@ SUMMARY_KEYS = [
     "npv", "net_within_horizon", "net_lifetime", "cost", "gross_savings_within_horizon",
     "gross_savings_lifetime", "benefit_cost_ratio", "roi", "cost_per_recovery",
     "recovered", "per_person_gross_saving", "per_person_cost", "per_person_net",
-    "break_even_month",
+    "break_even_month", "npv_lifetime", "pv_cost", "pv_gross_savings",
+    "pv_cost_lifetime", "pv_gross_savings_lifetime", "benefit_cost_ratio_lifetime",
+    "npv_cash_releasing_lifetime", "attributable_recovered",
+    "cost_per_attributable_recovery",
 ]
+#: Point estimates compared with the PSA means, with their labels for sentences.
+COMPARED = {"npv": "NPV within the horizon", "npv_lifetime": "Lifetime NPV",
+            "pv_cost": "Present value of cost",
+            "pv_gross_savings": "Present value of gross savings",
+            "benefit_cost_ratio": "Benefit-cost ratio (PV/PV)"}
+#: A mean differs from its point estimate when they differ by more than this share.
+DIFFERS_RTOL = 0.05
 PERCENTILES = (5, 50, 95)
 
 
@@ -209,14 +219,14 @@ def _summary(values: np.ndarray, key: str) -> dict:
 
 def drivers(run: Run, target: int = 0) -> tuple[list[dict], float | None]:
     """Parameters ranked by how much of the variance of NPV (``target`` 0) or of the
-    lifetime net (1) they explain: Pearson correlation, standardised regression
+    lifetime NPV (1, discounted) they explain: Pearson correlation, standardised regression
     coefficient (SRC) from a linear regression on all sampled parameters, and SRC^2,
     the share of the variance each explains under that linear model. Also R^2."""
     p = len(run.params)
     if run.draws < 3 or p == 0:
         return [], None
     z = np.column_stack([run.samples[q.path] for q in run.params]
-                        + [run.values["npv" if target == 0 else "net_lifetime"]])
+                        + [run.values["npv" if target == 0 else "npv_lifetime"]])
     z = z - z.mean(axis=0)
     cov = (z.T @ z) / (run.draws - 1)
     del z
@@ -241,6 +251,79 @@ def drivers(run: Run, target: int = 0) -> tuple[list[dict], float | None]:
     return rows, r2
 
 
+def point_vs_mean(run: Run) -> list[dict]:
+    """Each headline's deterministic point estimate beside its PSA mean, with a plain
+    sentence where they differ by more than :data:`DIFFERS_RTOL`."""
+    point = evaluate(run.base, {}, 1)
+    rows = []
+    for key, label in COMPARED.items():
+        p = finite(point[key][0])
+        ok = run.values[key][np.isfinite(run.values[key])]
+        m = float(ok.mean()) if ok.size else None
+        differs = (p is not None and m is not None
+                   and abs(m - p) > DIFFERS_RTOL * max(abs(p), abs(m), 1e-9))
+        sentence = None
+        if differs:
+            word = "lower" if m < p else "higher"
+            name = label if label.startswith("NPV") else label[0].lower() + label[1:]
+            sentence = (f"The expected {name} across the draws (the mean) is {word} than "
+                        "the point estimate: the central values are not the middle of "
+                        "their distributions, so the point estimate is "
+                        + ("optimistic." if (m < p) != (key == "pv_cost") else
+                           "cautious."))
+        rows.append({"key": key, "label": label, "point": p, "mean": m,
+                     "differs": bool(differs), "sentence": sentence})
+    return rows
+
+
+def point_vs_mean_sentence(rows: list[dict]) -> str | None:
+    """One plain sentence for the figures whose mean differs from the point estimate."""
+    lower = [r for r in rows if r["differs"] and r["mean"] < r["point"]]
+    higher = [r for r in rows if r["differs"] and r["mean"] > r["point"]]
+    if not lower and not higher:
+        return None
+
+    def names(group):
+        items = [r["label"] if r["label"].startswith("NPV") else
+                 r["label"][0].lower() + r["label"][1:] for r in group]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    parts = []
+    if lower:
+        parts.append(f"lower than the point estimate for the {names(lower)}")
+    if higher:
+        parts.append(f"higher for the {names(higher)}")
+    worse = any(r["key"] in ("npv", "npv_lifetime") for r in lower)
+    return ("The expected values across the simulations (their means) are "
+            + " and ".join(parts) + ": the central values of the inputs are not the "
+            "middle of their distributions"
+            + (", so the point estimate is optimistic." if worse else "."))
+
+
+def edge_warnings(base: Base) -> list[dict]:
+    """Declared figures whose central value sits at an end of their own range or
+    distribution: the point estimate then takes that end, not the middle."""
+    out = []
+    for p in base.params.values():
+        if not p.declared or p.share:
+            continue
+        spans = []
+        if p.range is not None:
+            spans.append(("range", p.range))
+        d = p.distribution
+        if d is not None and d.type in ("triangular", "uniform"):
+            spans.append(("distribution", (float(d.low), float(d.high))))
+        for what, (lo, hi) in spans:
+            if hi <= lo:
+                continue
+            end = ("low" if abs(p.value - lo) <= 1e-12 * max(1.0, abs(lo)) else
+                   "high" if abs(p.value - hi) <= 1e-12 * max(1.0, abs(hi)) else None)
+            if end:
+                out.append({"parameter": p.path, "label": p.label, "value": p.value,
+                            "low": lo, "high": hi, "end": end, "of": what, "unit": p.unit})
+                break
+    return out
+
+
 def summarise(run: Run) -> dict:
     """The ``modeller psa --format json`` contract (plus extra keys) of a run."""
     v = run.values
@@ -253,8 +336,12 @@ def summarise(run: Run) -> dict:
                 if p.declared and not p.share and p not in run.params]
     notes = ["Parameters without a distribution stay at their value in every draw.",
              "probability_net_positive.within_horizon is P(NPV > 0) (Green Book, "
-             "within the horizon); lifetime is P(undiscounted lifetime net of the "
-             "horizon's cohorts > 0).",
+             "within the horizon); npv_lifetime is P(lifetime NPV of the horizon's "
+             "cohorts > 0), discounted the same way; lifetime is P(their undiscounted "
+             "lifetime net > 0), for comparison only.",
+             "point_vs_mean: the deterministic point estimate beside the mean of the "
+             "draws; central_value_at_edge: figures whose central value is an end of "
+             "their own range or distribution.",
              "probability_broken_even_by_year[i] is P(break-even month <= 12 (i+1)), "
              "i.e. by the end of year i+1.",
              "Drivers: standardised coefficients of a linear regression of NPV on the "
@@ -268,8 +355,12 @@ def summarise(run: Run) -> dict:
         "draws": run.draws,
         "seed": run.seed,
         "summary": {k: _summary(v[k], k) for k in SUMMARY_KEYS},
+        "point_vs_mean": (compared := point_vs_mean(run)),
+        "point_vs_mean_sentence": point_vs_mean_sentence(compared),
+        "central_value_at_edge": edge_warnings(run.base),
         "probability_net_positive": {
             "within_horizon": float(np.mean(v["npv"] > 0)),
+            "npv_lifetime": float(np.mean(v["npv_lifetime"] > 0)),
             "lifetime": float(np.mean(v["net_lifetime"] > 0)),
             "within_horizon_undiscounted": float(np.mean(v["net_within_horizon"] > 0)),
         },
@@ -308,10 +399,19 @@ LABELS = {
     "npv": ("NPV within horizon (Green Book)", "money"),
     "net_within_horizon": ("Net within horizon", "money"),
     "net_lifetime": ("Net, lifetime (undiscounted)", "money"),
+    "npv_lifetime": ("NPV, lifetime (Green Book)", "money"),
+    "pv_cost": ("PV of cost within horizon", "money"),
+    "pv_gross_savings": ("PV of gross savings within horizon", "money"),
+    "pv_cost_lifetime": ("PV of cost, lifetime", "money"),
+    "pv_gross_savings_lifetime": ("PV of gross savings, lifetime", "money"),
+    "benefit_cost_ratio_lifetime": ("Benefit-cost ratio, lifetime (PV/PV)", "ratio"),
+    "npv_cash_releasing_lifetime": ("Cash-releasing NPV, lifetime", "money"),
+    "attributable_recovered": ("Attributable recoveries", "people"),
+    "cost_per_attributable_recovery": ("Cost per attributable recovery (PV)", "money"),
     "cost": ("Cost within horizon", "money"),
     "gross_savings_within_horizon": ("Gross savings within horizon", "money"),
     "gross_savings_lifetime": ("Gross savings, lifetime", "money"),
-    "benefit_cost_ratio": ("Benefit-cost ratio", "ratio"),
+    "benefit_cost_ratio": ("Benefit-cost ratio (PV/PV)", "ratio"),
     "roi": ("ROI", "percent"),
     "cost_per_recovery": ("Cost per recovery", "money"),
     "recovered": ("People recovering", "people"),

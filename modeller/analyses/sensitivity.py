@@ -30,14 +30,17 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import parameters
+from ..model.appraisal import THRESHOLD_METRICS as METRICS
+from ..model.appraisal import counterfactual_threshold, grid_thresholds
 from .parameters import Base, base_from, evaluate, finite
 
 DEFAULT_RANGE = 0.20
 METRIC = "npv"
 THRESHOLD_KEYS = ("recovery_rate", "annual_saving", "benefit_months",
-                  "cost_per_person_entering")
+                  "cost_per_person_entering", "counterfactual_recovery_rate")
 THRESHOLD_LABELS = {
     "recovery_rate": "Recovery rate (every condition)",
+    "counterfactual_recovery_rate": "Counterfactual recovery (every condition)",
     "annual_saving": "Annual saving (factor on every condition's saving)",
     "benefit_months": "Benefit duration (months)",
     "cost_per_person_entering": "Cost per person entering treatment",
@@ -133,7 +136,7 @@ def one_way(obj, params: Iterable[str] | None = None,
         })
     tornado.sort(key=lambda r: -r["swing"])
     return {"base": {k: finite(out[k][0]) for k in ("npv", "net_within_horizon",
-                                                       "net_lifetime")},
+                                                       "npv_lifetime", "net_lifetime")},
             "tornado": tornado, "not_varied": skipped + unchanged,
             "default_range": default_range}
 
@@ -171,11 +174,18 @@ def thresholds(obj) -> dict:
     def solve(key, x0, x1, transform, lo, hi):
         r = _pair(base, transform)
         out[key] = {m: _linear_root(x0, float(r[f][0]), x1, float(r[f][1]), lo, hi)
-                    for m, f in (("within_horizon", "npv"), ("lifetime", "net_lifetime"))}
+                    for m, f in METRICS}
 
-    def recovery(fields, idx):
-        fields["recovery"][:] = np.array([0.0, 1.0])[idx, None]
-    solve("recovery_rate", 0.0, 1.0, recovery, 0.0, 1.0)
+    # Recovery: linear until a condition's recoveries fall to its counterfactual
+    # (attributable share floored at 0), so solve on the grid of those kinks.
+    kinks = np.divide(x.counterfactual[0], x.completion[0],
+                      out=np.zeros_like(x.completion[0]), where=x.completion[0] > 0)
+    grid = np.unique(np.concatenate([[0.0, 1.0], np.clip(kinks, 0.0, 1.0)]))
+
+    def recovery(fields, g):
+        fields["recovery"][:] = g[:, None]
+    out["recovery_rate"] = grid_thresholds(x, grid, recovery)
+    out["counterfactual_recovery_rate"] = counterfactual_threshold(x)
 
     def saving(fields, idx):
         fields["annual_saving"] *= np.array([0.0, 1.0])[idx, None]
@@ -209,14 +219,23 @@ def _benefit_threshold(base: Base) -> dict:
                                                  grid[k], float(npv[k]), 0.0, 1200.0)
     lifetime = _linear_root(0.0, float(r["net_lifetime"][0]), 12.0,
                             float(r["net_lifetime"][12]), 0.0, 1200.0)
-    return {"within_horizon": within, "lifetime": lifetime}
+    # The lifetime NPV is piecewise linear in B with whole-month breakpoints (each
+    # month's saving is discounted by its own year) and never falls as B rises.
+    full = np.arange(1201, dtype=float)
+
+    def at_full(fields, g):
+        fields["benefit_months"] = g.copy()
+    npv_lifetime = grid_thresholds(base.inputs, full, at_full)["npv_lifetime"]
+    return {"within_horizon": within, "npv_lifetime": npv_lifetime, "lifetime": lifetime}
 
 
 def current_values(base: Base) -> dict:
     """The set's own values of the four threshold parameters."""
     x = base.inputs
     rec = np.unique(x.recovery[0])
+    cf = np.unique(x.counterfactual[0])
     return {"recovery_rate": float(rec[0]) if len(rec) == 1 else None,
+            "counterfactual_recovery_rate": float(cf[0]) if len(cf) == 1 else None,
             "annual_saving": 1.0,
             "benefit_months": float(x.benefit_months[0]),
             "cost_per_person_entering": float(x.per_person_entering[0])}
@@ -239,8 +258,10 @@ def analyse(obj, params: Iterable[str] | None = None,
         "values (rates [0, 1], money >= 0, months [0, 1200]); all others stay at "
         "their values.",
         "NPV is within the horizon, Green Book convention (year 1 undiscounted).",
-        "Thresholds are exact: within_horizon is the value at which NPV = 0; lifetime "
-        "the value at which the undiscounted lifetime net of the horizon's cohorts = 0; "
+        "Thresholds are exact: within_horizon is the value at which NPV = 0; "
+        "npv_lifetime the value at which the lifetime NPV of the horizon's cohorts "
+        "(every saving and cost, discounted by the same convention) = 0; lifetime the "
+        "value at which their undiscounted lifetime net = 0 (for comparison only); "
         "null when no allowed value breaks even.",
         "annual_saving thresholds are a factor applied to every condition's saving "
         "(1 = as in the set).",

@@ -150,6 +150,83 @@ def cross_field(data: Any) -> list[tuple[tuple, str]]:
         out.append((("costs", "booster", "months_after_entry"), "required when the "
                     "booster has a cost_per_person: when does the booster fall?"))
     out += _budget_rules(data)
+    out += _finance_rules(data)
+    return out
+
+
+def _finance_rules(data: dict) -> list[tuple[tuple, str]]:
+    """Counterfactual, net savings, cash-releasing, optimism bias, financial years."""
+    out: list[tuple[tuple, str]] = []
+    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), dict) else {}
+    basis = outcomes.get("savings_apply_to", "recovered")
+    conditions = data.get("conditions")
+    for cid, cond in (conditions.items() if isinstance(conditions, dict) else []):
+        cf = _num(_get(cond, "counterfactual_recovery_rate"))
+        path = ("conditions", cid, "counterfactual_recovery_rate")
+        if cf is None:
+            cf = _num(outcomes.get("counterfactual_recovery_rate"))
+            path = ("outcomes", "counterfactual_recovery_rate")
+        completion = _num(_get(cond, "completion_rate"))
+        if completion is None:
+            completion = _num(outcomes.get("completion_rate"))
+        recovery = _num(_get(cond, "recovery_rate"))
+        if recovery is None:
+            recovery = _num(outcomes.get("recovery_rate"))
+        if cf is not None and completion is not None and recovery is not None:
+            benefit = {"recovered": completion * recovery, "completed": completion,
+                       "entering": 1.0}.get(basis, completion * recovery)
+            what = {"recovered": f"recover with the service ({completion:g} x "
+                                 f"{recovery:g} = {benefit:g})",
+                    "completed": f"complete treatment ({benefit:g})",
+                    "entering": "enter treatment (1)"}.get(basis, "")
+            if cf > benefit + 1e-12:
+                out.append((path, f"{cf:g}: more people entering treatment would "
+                            f"recover without the service than {what} for condition "
+                            f"{cid!r}; the counterfactual may be at most {benefit:g} "
+                            "(the model would otherwise credit negative savings)"))
+        saving = _get(cond, "annual_saving")
+        if isinstance(saving, dict) and saving.get("basis") == "net":
+            out.append((("conditions", cid, "annual_saving", "basis"),
+                        "'net': a saving already net of the treatment cost cannot be "
+                        "used, because the model subtracts the treatment cost itself "
+                        "and would count it twice; give the gross saving (before the "
+                        "treatment cost) with its source"))
+
+    categories = data.get("care_categories")
+    for cat_id, cat in (categories.items() if isinstance(categories, dict) else []):
+        cash = _get(cat, "cash_releasing")
+        share = _num(_get(cash, "share"))
+        if isinstance(cash, dict) and share and not cash.get("mechanism"):
+            out.append((("care_categories", cat_id, "cash_releasing", "mechanism"),
+                        "required when a share of the saving is cash-releasing: by what "
+                        "mechanism is the cash released (e.g. activity-based tariff "
+                        "with capacity removed, a contract variation)?"))
+
+    ob = data.get("optimism_bias")
+    if isinstance(ob, dict) and all(ob.get(k) is None for k in
+                                   ("cost_uplift", "savings_reduction",
+                                    "benefit_delay_months")):
+        out.append((("optimism_bias",), "give at least one of cost_uplift, "
+                    "savings_reduction or benefit_delay_months (or remove the block)"))
+
+    inflation = _get(data, "financial_case", "inflation")
+    if isinstance(inflation, dict):
+        rate, index = inflation.get("rate"), inflation.get("index")
+        if (rate is None) == (index is None):
+            out.append((("financial_case", "inflation"), "give a `rate` (a number a "
+                        "year) or an `index` (one number per year), not " +
+                        ("both" if rate is not None else "neither")))
+        horizon = _num(data.get("horizon_years"))
+        if isinstance(index, list) and horizon is not None and len(index) != horizon:
+            out.append((("financial_case", "inflation", "index"), f"a list of "
+                        f"{len(index)} numbers; it must have one per year of the horizon "
+                        f"({horizon:g})"))
+    first = _get(data, "financial_case", "first_year")
+    if isinstance(first, str) and len(first) == 7 and first[:4].isdigit() \
+            and first[5:].isdigit() and (int(first[:4]) + 1) % 100 != int(first[5:]):
+        start = int(first[:4])
+        out.append((("financial_case", "first_year"), f"{first!r}: a financial year "
+                    f"runs into the next year (write '{start}/{(start + 1) % 100:02d}')"))
     return out
 
 
@@ -216,6 +293,12 @@ def warnings(data: dict) -> list[str]:
             f"({terms}) sum to {computed:g} months; the model uses the stated "
             f"{stated:g} months. (The FAQ prints the same formula with the answer 26.5, "
             "000_531557c98ba51688.txt:1333.)")
+    if _num(_get(data, "outcomes", "counterfactual_recovery_rate")) is None:
+        out.append(
+            "outcomes.counterfactual_recovery_rate: not stated, so every recovery is "
+            "credited to the service (as if nobody would have recovered without it); "
+            "state the share of people entering treatment who would have recovered "
+            "anyway, with its source, or 0 with the reason.")
     booster = _get(data, "costs", "booster")
     if isinstance(booster, dict) and booster.get("cost_per_person") is None:
         share = _num(booster.get("share_of_recovered"))

@@ -51,6 +51,9 @@ class LoadedSet:
     lines: dict = field(default_factory=dict, repr=False, compare=False)
     #: condition id -> how its cited evidence became an annual saving (steps, notes)
     evidence: dict = field(default_factory=dict, repr=False, compare=False)
+    #: the price year of each condition's saving and of the costs, and how mixing is
+    #: handled (see :func:`price_years`)
+    price_years: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def canonical_json(data: Any) -> str:
@@ -337,9 +340,44 @@ def load_located(located: Located, file: str, problems: list[Problem] | None = N
                            else {"assumptions": hashed, "evidence": records})
     notes = [f"conditions.{cid}.annual_saving: {note}"
              for cid, c in conversions.items() for note in c["notes"]]
+    years = price_years(spec, conversions)
+    if years["mixed"] and not years["acknowledged"]:
+        f, line = locate(located.lines, ("conditions",), file)
+        raise AssumptionsError([Problem(f, line, "conditions", (
+            "savings are in different price years (" + years["summary"] + ") and would "
+            "be added together: convert them to one price year (set price_year and a "
+            "conversion.price_index with its source), or state why they may be added "
+            "as they are in price_years_acknowledged"))])
+    if years["unknown"] and not years["acknowledged"]:
+        notes.append("price years: " + years["summary"] + "; figures with no stated "
+                     "price year are added as if in one price year. State why in "
+                     "price_years_acknowledged, or convert them.")
     return LoadedSet(file=file, resolved=resolved, spec=spec, hash=digest,
                      warnings=tuple(warnings + notes), lines=located.lines,
-                     evidence=conversions)
+                     evidence=conversions, price_years=years)
+
+
+def price_years(spec: AssumptionSet, conversions: dict) -> dict:
+    """The price year of each condition's saving (a converted citation's, else the
+    set's ``price_year``) and of the costs (the set's), and whether they mix.
+
+    ``mixed``: more than one stated price year; ``unknown``: some figure has none.
+    Either needs ``price_years_acknowledged`` (printed beside the totals) or a
+    conversion to one price year; mixing stated years without it is an error.
+    """
+    by_condition = {cid: (conversions[cid]["price_year"] if cid in conversions
+                          else spec.price_year) for cid in spec.conditions}
+    everything = list(by_condition.values()) + [spec.price_year]
+    known = sorted({str(y) for y in everything if y is not None})
+    unknown = [cid for cid, y in by_condition.items() if y is None]
+    parts = [f"{cid}: {y if y is not None else 'not stated'}"
+             for cid, y in by_condition.items()]
+    parts.append(f"costs: {spec.price_year if spec.price_year is not None else 'not stated'}")
+    return {"by_condition": by_condition, "costs": spec.price_year,
+            "stated": known, "mixed": len(known) > 1,
+            "unknown": bool(unknown) or spec.price_year is None,
+            "acknowledged": spec.price_years_acknowledged,
+            "summary": "; ".join(parts)}
 
 
 def standalone(loaded: LoadedSet) -> dict:
@@ -396,6 +434,14 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
         if not conv.ok:
             continue
         record = library.get(saving.evidence)
+        if record.basis == "net":
+            f, line = locate(located.lines, path, file)
+            problems.append(Problem(f, line, dotted(path), (
+                f"{record.id} is a saving net of the intervention's cost; the model "
+                "subtracts the treatment cost itself, so it would count that cost "
+                "twice. Cite a gross figure (e.g. faq-middle-figure-1000), or give a "
+                "gross value with its source")))
+            continue
         citation = f"evidence: {record.id} ({record.source})"
         conditions[cid] = cond.model_copy(update={"annual_saving": saving.model_copy(
             update={"value": conv.value, "source": saving.source or citation})})
@@ -403,6 +449,8 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
             "record": record.id, "record_data": record.model_dump(mode="json"),
             "original": conv.original, "value": conv.value,
             "currency": conv.currency, "price_year": conv.price_year,
+            "design": record.design, "comparison_group": record.comparison_group,
+            "caveats": list(record.caveats),
             "steps": [step.text for step in conv.steps],
             "by": [step.by for step in conv.steps],
             "notes": list(conv.notes), "explanation": conv.explain()}

@@ -217,6 +217,10 @@ Money = _quantity("Money", _money, "An amount of money, not negative. [currency 
 Months = _quantity("Months", _months, "A duration. [months]")
 WholeMonths = _quantity("WholeMonths", _whole_months, "A whole number of months. [months]",
                         uncertain=False)
+Factor = _quantity("Factor", Annotated[float, Strict(), Field(ge=0, le=10)],
+                   "A proportional uplift, 0 to 10 (2 = +200%). [fraction]")
+QalyGain = _quantity("QalyGain", Annotated[float, Strict(), Field(ge=0, le=50)],
+                     "Quality-adjusted life years gained. [QALY]")
 Horizon = _quantity("Horizon", _horizon, "Appraisal horizon, 1 to 100. [years]",
                     uncertain=False)
 def _as_list(raw: Any) -> Any:
@@ -269,6 +273,9 @@ class Saving(typing.get_args(Money)[0]):
     reason: Text | None = None
     assume_price_year: Annotated[int, Strict()] | Text | None = Field(
         None, description="Price year to assume for a figure whose source states none.")
+    basis: Literal["gross", "net", "unstated"] | None = Field(
+        None, description="Whether a `value` is gross or already net of the treatment "
+        "cost; a net figure is refused (the model subtracts the cost itself).")
 
 
 AnnualSaving = Annotated[Saving, BeforeValidator(
@@ -331,6 +338,11 @@ class Outcomes(_Model):
     completion_rate: Rate
     recovery_rate: Rate
     savings_apply_to: Literal["recovered", "completed", "entering"] = "recovered"
+    counterfactual_recovery_rate: Rate | None = Field(
+        None, description="Share of people entering treatment who would have recovered "
+        "without the service; only attributable recoveries save.")
+    qaly_gain_per_recovery: QalyGain | None = Field(
+        None, description="Cited QALY gain per attributable recovery (no default).")
     source: Text | None = None
 
 
@@ -340,9 +352,19 @@ class Condition(_Model):
     annual_saving: AnnualSaving
     completion_rate: Rate | None = None
     recovery_rate: Rate | None = None
+    counterfactual_recovery_rate: Rate | None = None
     savings_split: dict[Text, Share] | None = Field(
         None, description="Share of this condition's saving by care category "
         "(ids from care_categories); sums to 1. Each share may carry a source.")
+    source: Text | None = None
+    note: Text | None = None
+
+
+class CashReleasing(_Model):
+    """The share of a care category's saving that releases cash, and how."""
+
+    share: Rate
+    mechanism: Text | None = None
     source: Text | None = None
     note: Text | None = None
 
@@ -352,6 +374,9 @@ class CareCategory(_Model):
 
     label: Text
     budget_holder: Text
+    cash_releasing: CashReleasing | None = Field(
+        None, description="Whether (and how much of) this category's saving releases "
+        "cash, and by what mechanism; unstated = non-cash-releasing.")
     source: Text | None = None
 
 
@@ -369,6 +394,9 @@ class FixedCost(_Model):
     amount: Money
     year: Annotated[int, Strict(), Field(ge=1)]
     budget_holder: Text | None = None
+    recurrent: Annotated[bool, Strict()] = Field(
+        False, description="A running cost (true) or a one-off set-up, training or "
+        "recruitment cost (false).")
     source: Text | None = None
 
 
@@ -380,6 +408,45 @@ class Costs(_Model):
     budget_holder: Text | None = Field(
         None, description="Who pays the cost lines (unless a line names its own).")
     source: Text | None = None
+
+
+class OptimismBias(_Model):
+    """HM Treasury Green Book optimism-bias adjustment: explicit, with no default."""
+
+    cost_uplift: Factor | None = None
+    savings_reduction: Rate | None = None
+    benefit_delay_months: WholeMonths | None = None
+    source: Text | None = None
+    note: Text | None = None
+
+
+class Inflation(_Model):
+    """An index turning real-terms figures into cash terms: a constant annual ``rate``
+    [fraction/year] or an ``index`` with one value per year (year 1 = the set's
+    prices). [-]"""
+
+    rate: Annotated[float, Strict(), Field(ge=-0.5, le=1)] | None = None
+    index: list[Annotated[float, Strict(), Field(gt=0, le=1e6)]] | None = None
+    source: Text
+    note: Text | None = None
+
+
+class FinancialCase(_Model):
+    """Affordability: financial years, cash terms, funding."""
+
+    first_year: Annotated[str, Strict(), Field(pattern=r"^\d{4}/\d{2}$")] = Field(
+        description="The financial year of year 1, e.g. '2027/28'.")
+    inflation: Inflation | None = None
+    funding_source: Text | None = None
+    source: Text | None = None
+
+
+class Option(_Model):
+    """What this set is in an options appraisal (business as usual is implicit)."""
+
+    label: Text
+    kind: Literal["preferred", "do_minimum", "alternative"] = "alternative"
+    description: Text | None = None
 
 
 class AssumptionSet(_Model):
@@ -408,6 +475,15 @@ class AssumptionSet(_Model):
     evidence_library: list[Text] | None = Field(
         None, description="Folders of local evidence records (relative to this file), "
         "read together with the bundled library; ids must not repeat.")
+    optimism_bias: OptimismBias | None = None
+    financial_case: FinancialCase | None = None
+    option: Option | None = None
+    board_asked_to: Text | None = Field(
+        None, description="The decision the board is asked to take, in the set's own "
+        "words; the reports print it and never write a recommendation.")
+    price_years_acknowledged: Text | None = Field(
+        None, description="Why savings in different or unstated price years may be "
+        "added together; printed wherever the totals appear.")
     conversion: dict[Text, Any] | None = Field(
         None, description="Price index and exchange rates for converting cited evidence "
         "(see `modeller help evidence`); checked by modeller.inputs.evidence.")

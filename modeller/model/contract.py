@@ -27,7 +27,7 @@ SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
 #: Results fields that ``to_dict`` does not emit under their own name.
 _RESHAPED = {"cumulative_cost", "cumulative_savings", "annual_saving", "sources",
-             "cost_lines", "evidence"}
+             "cost_lines", "evidence", "outcomes", "appraisal", "financial"}
 
 _NUMBER = {"type": "number"}
 
@@ -121,6 +121,13 @@ _EVIDENCE = {
         "currency": {"type": "string"},
         "price_year": {**_PRICE_YEAR, "description": "Price year of value (null: as "
                        "published, none stated)."},
+        "design": {"type": "string", "description": "The study design, as the seed "
+                   "describes it."},
+        "comparison_group": {"type": "string", "enum": ["yes", "no", "not_stated"],
+                             "description": "Whether the study had an untreated "
+                             "comparison group (no: a before/after change, which "
+                             "includes recoveries that would have happened anyway)."},
+        "caveats": _strings("The record's caveats."),
         "steps": _strings("Each conversion step, in order."),
         "by": _strings("Whose each step is: seed, tool or set."),
         "notes": _strings("Caveats of the conversion."),
@@ -153,6 +160,57 @@ _TOP = {
 }
 
 
+def _closed(description: str, properties: dict) -> dict:
+    return {"type": "object", "description": description, "properties": properties,
+            "required": list(properties), "additionalProperties": False}
+
+
+_NUM_OR_NULL = {"anyOf": [dict(_NUMBER), {"type": "null"}]}
+_TEXT_OR_NULL = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+_OBJECT = {"type": "object"}
+_THRESHOLD = _closed("Counterfactual rate [fraction] at which each figure is zero; "
+                     "null when no rate in [0, 1] gives zero.", {
+                         "within_horizon": _NUM_OR_NULL, "npv_lifetime": _NUM_OR_NULL,
+                         "lifetime": _NUM_OR_NULL})
+
+#: ``outcomes``, ``appraisal`` and ``financial`` (built by :mod:`.appraisal`).
+FINANCE = {
+    "outcomes": _closed("The funnel's rates, the counterfactual and its threshold.", {
+        "completion_rate": dict(_NUMBER), "recovery_rate": dict(_NUMBER),
+        "savings_apply_to": {"type": "string"},
+        "counterfactual_recovery_rate": {**_NUMBER, "description": "Share of people "
+                                         "entering who would have recovered anyway "
+                                         "(0 when unstated) [fraction]."},
+        "counterfactual_stated": {"type": "boolean"},
+        "counterfactual_source": _TEXT_OR_NULL, "counterfactual_note": _TEXT_OR_NULL,
+        "probability_recovered": dict(_NUMBER), "probability_attributable": dict(_NUMBER),
+        "by_condition": {"type": "object", "additionalProperties": _OBJECT,
+                         "description": "Condition id -> its rates and attributable "
+                         "share per person entering."},
+        "counterfactual_threshold": _THRESHOLD}),
+    "appraisal": _closed("Options against business as usual, optimism bias, value for "
+                         "money, price years and the board's decision.", {
+        "options": {"type": "array", "items": _OBJECT, "description": "Business as "
+                    "usual first, then this set; each incremental to business as usual."},
+        "incremental_to": {"type": "string"},
+        "optimism_bias": {**_OBJECT, "description": "Results before and after the set's "
+                          "optimism-bias adjustment."},
+        "value_for_money": {**_OBJECT, "description": "Cost per attributable recovery "
+                            "and the QALY gain per recovery NICE's thresholds need."},
+        "price_years": {**_OBJECT, "description": "Price year of each saving and how "
+                        "mixing is acknowledged."},
+        "board_asked_to": _TEXT_OR_NULL}),
+    "financial": _closed("Affordability by financial year: recurrent and non-recurrent "
+                         "cost, cash-releasing savings, real or cash terms, steady "
+                         "state.", {
+        "first_financial_year": _TEXT_OR_NULL, "funding_source": _TEXT_OR_NULL,
+        "terms": {"type": "string", "enum": ["real", "cash"]},
+        "inflation": {"anyOf": [_OBJECT, {"type": "null"}]},
+        "by_year": {"type": "array", "items": _OBJECT},
+        "totals": _OBJECT, "steady_state": _OBJECT}),
+}
+
+
 def results_schema() -> dict:
     """The JSON Schema (draft 2020-12) of :meth:`Results.to_dict`."""
     money_series = {"type": "array", "items": dict(_NUMBER)}
@@ -182,6 +240,7 @@ def results_schema() -> dict:
     props["evidence"] = {"type": "object", "additionalProperties": _EVIDENCE,
                          "description": "Condition id -> how its cited evidence was "
                          "converted (empty when no condition cites the library)."}
+    props.update(FINANCE)
     for key, text in _TOP.items():
         if key in props:
             props[key].setdefault("description", text)

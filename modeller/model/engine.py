@@ -10,7 +10,8 @@ The logic generalises the NHS England IAPT-LTC FAQ (000_531557c98ba51688.txt:125
 - entering[t, c] = entering_treatment[t] * share[c]                       [people]
 - completed = entering * completion_rate[c]; recovered = completed * recovery_rate[c]
   ("30% (0.5*0.6) of people entering treatment recover", 000_...:1392-1396)
-- beneficiaries = recovered, completed or entering (``savings_apply_to``)
+- beneficiaries = recovered, completed or entering (``savings_apply_to``), less the
+  counterfactual: max(B - counterfactual[c] x entering, 0) (docs/method.md)
 - each beneficiary saves annual_saving[c] / 12 per month for ``B`` benefit months
   (a fractional last month pro rata), from the month after entry + treatment_months
   (FAQ Table 2, 000_...:1279-1333)
@@ -18,7 +19,11 @@ The logic generalises the NHS England IAPT-LTC FAQ (000_531557c98ba51688.txt:125
 Timing (all monthly; month 1 is the first month of year 1): entries are spread evenly
 over the 12 months of their year; per-person costs fall in the month of entry; fixed
 costs evenly over the months of their year; a booster ``k`` months after entry.
-Anything after month 12*H is outside the horizon and reported separately.
+Anything after month 12*H is outside the horizon and reported separately; the
+``*_all`` arrays carry every year in which the horizon's cohorts still save, so the
+lifetime NPV discounts them by the same convention. Optimism bias: every cost x (1 +
+cost_uplift), every saving x (1 - savings_reduction), savings ``benefit_delay_months``
+later.
 
 Discounting follows the HM Treasury Green Book: year 1 is undiscounted and year t is
 multiplied by prod_{s=2..t} 1/(1+r_s), i.e. 1/(1+r)^(t-1) for a constant rate. This
@@ -27,11 +32,11 @@ differs from Excel's NPV(), which discounts the first year as well.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .results import ConditionRow, PerPerson, Results, Totals, YearRow
 
 DISCOUNT_CONVENTION = (
     "HM Treasury Green Book convention: year 1 is undiscounted and year t is multiplied "
@@ -50,7 +55,10 @@ BREAK_EVEN_ATOL = 1e-9
 class Inputs:
     """Numeric model inputs. Arrays have a leading draw axis of length D.
 
-    Shapes: ``(D, H)`` per year, ``(D, C)`` per condition, ``(D,)`` scalars.
+    Shapes: ``(D, H)`` per year, ``(D, C)`` per condition, ``(D,)`` scalars;
+    ``discount_factor`` is ``(D, Y)`` with ``Y >= H``: years after the horizon are
+    used for the flows that fall after it (lifetime NPV); past the last given year the
+    rate implied by the last two factors continues (see :func:`extend_factors`).
     """
 
     entering: np.ndarray          # (D, H) people entering treatment per year [people/year]
@@ -64,10 +72,15 @@ class Inputs:
     booster_share: np.ndarray     # (D,) share of recovered needing a booster [fraction]
     booster_cost: np.ndarray      # (D,) [GBP/booster]; 0 when unpriced
     fixed: np.ndarray             # (D, H) fixed costs per year [GBP/year]
-    discount_factor: np.ndarray   # (D, H) Green Book factors [-]
+    discount_factor: np.ndarray   # (D, Y), Y >= H: Green Book factors [-]
+    counterfactual: np.ndarray    # (D, C) share of entrants who would recover anyway [fraction]
+    cash_share: np.ndarray        # (D, C) cash-releasing share of savings [fraction]
+    cost_uplift: np.ndarray       # (D,) optimism bias: every cost x (1 + this) [fraction]
+    savings_reduction: np.ndarray  # (D,) optimism bias: savings x (1 - this) [fraction]
     treatment_months: int = 0     # months from entry until savings can start [months]
     booster_months: int = 0       # months from entry to the booster [months]
     savings_apply_to: str = "recovered"
+    benefit_delay_months: int = 0  # optimism bias: extra months before savings [months]
 
     @property
     def draws(self) -> int:
@@ -80,11 +93,17 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Arrays:
-    """Everything :func:`compute` works out, as arrays with a leading draw axis."""
+    """Everything :func:`compute` works out, as arrays with a leading draw axis.
+
+    Money is after the optimism-bias adjustment of the inputs (none when they are 0).
+    ``*_all`` arrays run over Y years: the horizon and the years after it in which the
+    horizon's cohorts still save (or have boosters), so they hold every pound.
+    """
 
     entering: np.ndarray          # (D, H, C) [people]
     completed: np.ndarray         # (D, H, C) [people]
     recovered: np.ndarray         # (D, H, C) [people]
+    attributable: np.ndarray      # (D, H, C) recoveries net of the counterfactual [people]
     cost_by_year: np.ndarray      # (D, H) within the horizon [GBP]
     cost_by_condition: np.ndarray  # (D, C) within horizon; fixed shared by case mix [GBP]
     savings_by_year: np.ndarray   # (D, H) gross savings [GBP]
@@ -92,15 +111,23 @@ class Arrays:
     cost_entering_by_year: np.ndarray   # (D, H) per-person-entering cost line [GBP]
     cost_completer_by_year: np.ndarray  # (D, H) per-completer cost line [GBP]
     cost_booster_by_year: np.ndarray    # (D, H) boosters within the horizon [GBP]
+    cost_fixed_by_year: np.ndarray      # (D, H) fixed cost lines [GBP]
     savings_within_by_condition: np.ndarray  # (D, C) [GBP]
     savings_lifetime_by_condition: np.ndarray  # (D, C) [GBP]
     cost_beyond: np.ndarray       # (D,) boosters falling after the horizon [GBP]
     monthly_cost: np.ndarray      # (D, M) [GBP/month]
     cumulative_savings: np.ndarray  # (D, M) at the end of each month [GBP]
     break_even_month: np.ndarray  # (D,) first month cum. savings >= cum. costs; 0 = none
-    discount_factor: np.ndarray   # (D, H)
+    discount_factor: np.ndarray   # (D, H) factors of the horizon's years
+    discount_factor_all: np.ndarray  # (D, Y)
+    savings_all_condition: np.ndarray  # (D, Y, C) gross savings by year, lifetime [GBP]
+    cost_all: np.ndarray          # (D, Y) costs by year, lifetime [GBP]
+    cash_share: np.ndarray        # (D, C) cash-releasing share of each condition's saving
     per_person_saving: np.ndarray  # (D,) lifetime gross saving per person entering [GBP]
     probability_recovered: np.ndarray  # (D,) [fraction]
+    probability_attributable: np.ndarray  # (D,) attributable recoveries per entrant
+    cohort_savings: np.ndarray    # (D, H, C) each year's entrants' lifetime savings [GBP]
+    cohort_cost: np.ndarray       # (D, H) each year's entrants' own costs, incl. boosters [GBP]
 
 
 def discount_factors(horizon: int, steps: list[tuple[int, float]]) -> np.ndarray:
@@ -119,10 +146,52 @@ def discount_factors(horizon: int, steps: list[tuple[int, float]]) -> np.ndarray
     return factors
 
 
+def factor_years(horizon: int, steps: list[tuple[int, float]], months_after: float) -> int:
+    """How many years of factors :func:`inputs_from` gives: the horizon, every year a
+    flow can fall in ``months_after`` months after it, and at least one year past the
+    schedule's last step (so the rate implied by the last two factors is that step's)."""
+    last_step = max(y for y, _ in steps)
+    return int(max(horizon + math.ceil(months_after / 12.0), last_step) + 1)
+
+
+def extend_factors(factors: np.ndarray, years: int) -> np.ndarray:
+    """``factors`` (D, Y) continued to ``years`` columns at the rate implied by the
+    last two given factors: f_{y+1} = f_y / (1 + r), r = f_{Y-1} / f_Y - 1. [-]"""
+    d, y = factors.shape
+    if years <= y:
+        return factors[:, :years]
+    if y < 2:
+        raise ValueError("discount factors must cover at least two years to be "
+                         "continued past the horizon")
+    growth = factors[:, -1] / factors[:, -2]                  # 1 / (1 + r)
+    extra = factors[:, -1:] * growth[:, None] ** np.arange(1, years - y + 1)[None, :]
+    return np.concatenate([factors, extra], axis=1)
+
+
 def _months_of_saving(a: np.ndarray) -> np.ndarray:
     """sum_{j=0..11} max(a - j, 0), elementwise, for real a. [months]"""
     k = np.minimum(np.maximum(np.ceil(a), 0.0), 12.0)
     return k * a - k * (k - 1) / 2
+
+
+def _accrual_at(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """:func:`_accrual` at the month indices ``index`` only. (D, len(index))
+
+    Once every entry month's benefit is over (a >= B + 12) the value is B exactly, so
+    later years add exactly nothing (not rounding noise)."""
+    a = (index - delay).astype(float)
+    b = benefit_months[:, None]
+    value = (_months_of_saving(a[None]) - _months_of_saving(a[None] - b)) / 12.0
+    return np.where(a[None] >= b + 12.0, b, value)
+
+
+def _accrual(months: int, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """Average months of saving accrued by the end of each month i = 0..months-1
+    (counted from the first month of a cohort's entry year) per person entering in
+    that year: mean over its 12 entry months of clip(i + 1 - m - delay, 0, B). (D, M)"""
+    a = (np.arange(months) - delay).astype(float)
+    return (_months_of_saving(a[None])
+            - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
 
 
 def cumulative_kernel(horizon: int, treatment_months: int,
@@ -134,9 +203,7 @@ def cumulative_kernel(horizon: int, treatment_months: int,
     it is computed once and shifted for each year.
     """
     months = 12 * horizon
-    a = (np.arange(months) - treatment_months).astype(float)     # n - 12(t-1) - 1 - T
-    shape = (_months_of_saving(a[None])
-             - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
+    shape = _accrual(months, treatment_months, benefit_months)
     out = np.zeros((len(benefit_months), horizon, months))
     for t in range(horizon):
         out[:, t, 12 * t:] = shape[:, :months - 12 * t]
@@ -147,14 +214,20 @@ def compute(x: Inputs) -> Arrays:
     """Run the cost-offset model on :class:`Inputs`, vectorised over draws."""
     d, h = x.entering.shape
     months = 12 * h
+    delay = x.treatment_months + x.benefit_delay_months
+    uplift = 1.0 + x.cost_uplift                                         # (D,)
     entering = x.entering[:, :, None] * x.share[:, None, :]              # (D, H, C)
     completed = entering * x.completion[:, None, :]
     recovered = completed * x.recovery[:, None, :]
+    anyway = entering * x.counterfactual[:, None, :]
+    attributable = np.maximum(recovered - anyway, 0.0)
     beneficiaries = {"recovered": recovered, "completed": completed,
                      "entering": entering}[x.savings_apply_to]
-    flow = beneficiaries * x.annual_saving[:, None, :]                   # [GBP/year]
+    beneficiaries = np.maximum(beneficiaries - anyway, 0.0)
+    flow = (beneficiaries * x.annual_saving[:, None, :]
+            * (1.0 - x.savings_reduction)[:, None, None])              # [GBP/year]
 
-    kernel = cumulative_kernel(h, x.treatment_months, x.benefit_months)  # (D, H, M)
+    kernel = cumulative_kernel(h, delay, x.benefit_months)               # (D, H, M)
     cumulative_savings = np.einsum("dt,dtn->dn", flow.sum(axis=2) / 12.0, kernel)
     savings_within_c = np.einsum("dtc,dt->dc", flow / 12.0, kernel[:, :, -1])
     savings_lifetime_c = flow.sum(axis=1) * x.benefit_months[:, None] / 12.0
@@ -163,30 +236,50 @@ def compute(x: Inputs) -> Arrays:
     year_end_c = np.einsum("dtc,dty->dyc", flow / 12.0, kernel[:, :, 11::12])
     savings_by_year_c = np.diff(year_end_c, axis=1, prepend=0.0)        # (D, H, C)
 
+    # Every year in which the horizon's cohorts still save or have boosters. The count
+    # follows the longest benefit among the draws; every sum over years is a running
+    # (left-to-right) sum, so trailing years of zeros never change a draw's figures and
+    # results do not depend on how draws are chunked.
+    longest = float(np.ceil(np.max(x.benefit_months))) if d else 0.0
+    years = h + int(math.ceil((max(delay + longest, x.booster_months) + 1) / 12.0)) + 1
+    accrual = _accrual_at(12 * np.arange(years) + 11, delay, x.benefit_months)  # (D, Y)
+    lag = np.arange(years)[None, :] - np.arange(h)[:, None]              # (H, Y)
+    at_year_end = np.where(lag >= 0, accrual[:, np.maximum(lag, 0)], 0.0)  # (D, H, Y)
+    year_end_all = np.zeros((d, years, flow.shape[2]))
+    for t in range(h):      # a fixed order of additions: the same sums for any D
+        year_end_all += at_year_end[:, t, :, None] * (flow[:, t, None, :] / 12.0)
+    savings_all_c = np.diff(year_end_all, axis=1, prepend=0.0)          # (D, Y, C)
+
     # Costs: per person and per completer in the month of entry; fixed evenly.
-    variable_c = (entering * x.per_person_entering[:, None, None]
-                  + completed * x.per_completer[:, None, None])        # (D, H, C)
+    cost_entering = entering * (x.per_person_entering * uplift)[:, None, None]
+    cost_completer = completed * (x.per_completer * uplift)[:, None, None]
+    variable_c = cost_entering + cost_completer                          # (D, H, C)
     variable = variable_c.sum(axis=2)
-    monthly_cost = np.repeat((variable + x.fixed) / 12.0, 12, axis=1)    # (D, M)
+    fixed = x.fixed * uplift[:, None]
+    monthly_cost = np.repeat((variable + fixed) / 12.0, 12, axis=1)     # (D, M)
 
     # Boosters: recovered * share * cost, k months after each entry month.
-    booster_c = recovered * (x.booster_share * x.booster_cost)[:, None, None]  # (D,H,C)
+    booster_c = recovered * (x.booster_share * x.booster_cost * uplift)[:, None, None]
     k = x.booster_months
     entry_month = np.arange(1, months + 1)
     inside = (entry_month + k <= months).reshape(h, 12).mean(axis=1)      # (H,)
     booster_monthly_by_entry = np.repeat(booster_c.sum(axis=2) / 12.0, 12, axis=1)
-    booster_monthly = np.zeros_like(monthly_cost)
-    if k < months:
-        booster_monthly[:, k:] = booster_monthly_by_entry[:, :months - k]
+    span = 12 * int(math.ceil((months + k) / 12.0))
+    booster_all = np.zeros((d, span))
+    booster_all[:, k:k + months] = booster_monthly_by_entry
+    booster_monthly = booster_all[:, :months]
     monthly_cost = monthly_cost + booster_monthly
     booster_within_c = np.einsum("dtc,t->dc", booster_c, inside)
     cost_beyond = booster_c.sum(axis=(1, 2)) - booster_within_c.sum(axis=1)
     cost_by_year = monthly_cost.reshape(d, h, 12).sum(axis=2)
+    cost_all = np.zeros((d, years))
+    cost_all[:, :span // 12] = booster_all.reshape(d, span // 12, 12).sum(axis=2)
+    cost_all[:, :h] = cost_by_year
 
     # Fixed costs are shared between conditions by case-mix share (which is also
     # their share of people entering in any year with entrants).
     cost_by_condition = (variable_c.sum(axis=1) + booster_within_c
-                         + x.fixed.sum(axis=1)[:, None] * x.share)
+                         + fixed.sum(axis=1)[:, None] * x.share)
 
     cumulative_cost = np.cumsum(monthly_cost, axis=1)
     scale = np.maximum(np.abs(cumulative_cost), np.abs(cumulative_savings))
@@ -194,77 +287,36 @@ def compute(x: Inputs) -> Arrays:
     break_even = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, 0)
 
     probability_recovered = (x.share * x.completion * x.recovery).sum(axis=1)
+    probability_attributable = (x.share * np.maximum(
+        x.completion * x.recovery - x.counterfactual, 0.0)).sum(axis=1)
     benefit_probability = {"recovered": x.completion * x.recovery,
                            "completed": x.completion,
                            "entering": np.ones_like(x.completion)}[x.savings_apply_to]
+    benefit_probability = np.maximum(benefit_probability - x.counterfactual, 0.0)
     per_person_saving = ((x.share * benefit_probability * x.annual_saving).sum(axis=1)
-                         * x.benefit_months / 12.0)
+                         * x.benefit_months / 12.0 * (1.0 - x.savings_reduction))
+    factors = extend_factors(x.discount_factor, years)
     return Arrays(entering=entering, completed=completed, recovered=recovered,
+                  attributable=attributable,
                   cost_by_year=cost_by_year, cost_by_condition=cost_by_condition,
                   savings_by_year=savings_by_year,
                   savings_by_year_condition=savings_by_year_c,
-                  cost_entering_by_year=(entering * x.per_person_entering[:, None, None]
-                                         ).sum(axis=2),
-                  cost_completer_by_year=(completed * x.per_completer[:, None, None]
-                                          ).sum(axis=2),
+                  cost_entering_by_year=cost_entering.sum(axis=2),
+                  cost_completer_by_year=cost_completer.sum(axis=2),
                   cost_booster_by_year=booster_monthly.reshape(d, h, 12).sum(axis=2),
+                  cost_fixed_by_year=fixed,
                   savings_within_by_condition=savings_within_c,
                   savings_lifetime_by_condition=savings_lifetime_c,
                   cost_beyond=cost_beyond, monthly_cost=monthly_cost,
                   cumulative_savings=cumulative_savings, break_even_month=break_even,
-                  discount_factor=x.discount_factor,
+                  discount_factor=factors[:, :h], discount_factor_all=factors,
+                  savings_all_condition=savings_all_c, cost_all=cost_all,
+                  cash_share=x.cash_share,
                   per_person_saving=per_person_saving,
-                  probability_recovered=probability_recovered)
-
-
-def _value(q) -> float:
-    return float(q.value) if q is not None else 0.0
-
-
-def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
-    """Deterministic (D = 1) :class:`Inputs` from a validated AssumptionSet.
-
-    Returns the inputs, the condition ids and their labels, in file order.
-    """
-    h = int(spec.horizon_years.value)
-    entering = list(spec.activity.entering_treatment.value)
-    entering = np.array(entering * h if len(entering) == 1 else entering, float)
-    ids = list(spec.conditions)
-    conds = [spec.conditions[i] for i in ids]
-    completion = [(c.completion_rate or spec.outcomes.completion_rate).value for c in conds]
-    recovery = [(c.recovery_rate or spec.outcomes.recovery_rate).value for c in conds]
-    duration = spec.benefit_duration
-    if duration.months is not None:
-        months = duration.months.value
-    else:
-        months = sum(c.share * c.months for c in duration.components)
-    fixed = np.zeros(h)
-    for item in spec.costs.fixed:
-        fixed[item.year - 1] += item.amount.value
-    rate = spec.discount_rate
-    steps = ([(s.from_year, s.rate) for s in rate.schedule] if rate.schedule
-             else [(1, rate.value)])
-    booster = spec.costs.booster
-    one = np.ones(1)
-    inputs = Inputs(
-        entering=entering[None, :],
-        share=np.array([[c.share.value for c in conds]]),
-        completion=np.array([completion]),
-        recovery=np.array([recovery]),
-        annual_saving=np.array([[c.annual_saving.value for c in conds]]),
-        benefit_months=one * months,
-        per_person_entering=one * spec.costs.per_person_entering.value,
-        per_completer=one * _value(spec.costs.per_completer),
-        booster_share=one * (_value(booster.share_of_recovered) if booster else 0.0),
-        booster_cost=one * (_value(booster.cost_per_person) if booster else 0.0),
-        fixed=fixed[None, :],
-        discount_factor=discount_factors(h, steps)[None, :],
-        treatment_months=int(spec.activity.treatment_months.value),
-        booster_months=int(booster.months_after_entry.value)
-        if booster and booster.months_after_entry else 0,
-        savings_apply_to=spec.outcomes.savings_apply_to,
-    )
-    return inputs, ids, [c.label for c in conds]
+                  probability_recovered=probability_recovered,
+                  probability_attributable=probability_attributable,
+                  cohort_savings=flow * x.benefit_months[:, None, None] / 12.0,
+                  cohort_cost=variable + booster_c.sum(axis=2))
 
 
 def headlines(a: Arrays) -> dict[str, np.ndarray]:
@@ -272,7 +324,10 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
     break-even" is month 0. [GBP unless named]
 
     The one place the totals are aggregated: :func:`results_from` reads one draw of
-    it, and sensitivity, grid and PSA read all of them.
+    it, and sensitivity, grid and PSA read all of them. Present values (``pv_*``,
+    ``npv*``) follow the Green Book convention of :data:`DISCOUNT_CONVENTION`, within
+    the horizon unless named ``_lifetime`` (every year in which the horizon's cohorts
+    save or cost anything, discounted the same way).
     """
     cost = a.cost_by_year.sum(axis=1)
     within = a.savings_by_year.sum(axis=1)
@@ -280,14 +335,29 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
     cost_lifetime = cost + a.cost_beyond
     entering = a.entering.sum(axis=(1, 2))
     recovered = a.recovered.sum(axis=(1, 2))
+    attributable = a.attributable.sum(axis=(1, 2))
     df = a.discount_factor
+    df_all = a.discount_factor_all
+    savings_all = a.savings_all_condition.sum(axis=2)
+    cash_all = (a.savings_all_condition * a.cash_share[:, None, :]).sum(axis=2)
+    pv_cost = (a.cost_by_year * df).sum(axis=1)
+    pv_savings = (a.savings_by_year * df).sum(axis=1)
+
+    def running_total(v):          # left to right: trailing zeros change nothing
+        return np.cumsum(v, axis=1)[:, -1]
+    pv_cost_lifetime = running_total(a.cost_all * df_all)
+    pv_savings_lifetime = running_total(savings_all * df_all)
+    pv_cash_lifetime = running_total(cash_all * df_all)
+    pv_attributable = (a.attributable.sum(axis=2) * df).sum(axis=1)
 
     def ratio(num, den):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
     person_cost = ratio(cost_lifetime, entering)
     return {
-        "npv": ((a.savings_by_year - a.cost_by_year) * df).sum(axis=1),
+        "npv": pv_savings - pv_cost,
+        "npv_lifetime": pv_savings_lifetime - pv_cost_lifetime,
         "net_within_horizon": within - cost,
         "net_lifetime": lifetime - cost_lifetime,
         "cost": cost,
@@ -295,106 +365,29 @@ def headlines(a: Arrays) -> dict[str, np.ndarray]:
         "cost_beyond_horizon": a.cost_beyond,
         "gross_savings_within_horizon": within,
         "gross_savings_lifetime": lifetime,
-        "pv_cost": (a.cost_by_year * df).sum(axis=1),
-        "pv_gross_savings": (a.savings_by_year * df).sum(axis=1),
-        "benefit_cost_ratio": ratio(within, cost),
+        "pv_cost": pv_cost,
+        "pv_gross_savings": pv_savings,
+        "pv_cost_lifetime": pv_cost_lifetime,
+        "pv_gross_savings_lifetime": pv_savings_lifetime,
+        "pv_cash_releasing_savings_lifetime": pv_cash_lifetime,
+        "npv_cash_releasing_lifetime": pv_cash_lifetime - pv_cost_lifetime,
+        "benefit_cost_ratio": ratio(pv_savings, pv_cost),
+        "benefit_cost_ratio_lifetime": ratio(pv_savings_lifetime, pv_cost_lifetime),
+        "benefit_cost_ratio_undiscounted": ratio(within, cost),
         "roi": ratio(within - cost, cost),
         "cost_per_recovery": ratio(cost, recovered),
+        "cost_per_attributable_recovery": ratio(pv_cost_lifetime, pv_attributable),
+        "net_cost_per_attributable_recovery": ratio(pv_cost_lifetime - pv_savings_lifetime,
+                                                    pv_attributable),
         "break_even_month": a.break_even_month.astype(float),
         "entering": entering,
         "completed": a.completed.sum(axis=(1, 2)),
         "recovered": recovered,
+        "attributable_recovered": attributable,
+        "pv_attributable_recovered": pv_attributable,
         "per_person_gross_saving": a.per_person_saving,
         "per_person_cost": person_cost,
         "per_person_net": a.per_person_saving - person_cost,
     }
 
 
-def _one(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
-
-
-def results_from(arrays: Arrays, x: Inputs, ids: list[str], labels: list[str],
-                 draw: int = 0) -> dict:
-    """Plain per-year, per-condition and total figures for one draw (no rounding)."""
-    a = arrays
-    h = x.horizon
-    cost_t = a.cost_by_year[draw]
-    save_t = a.savings_by_year[draw]
-    net_t = save_t - cost_t
-    df = a.discount_factor[draw]
-    cumulative_net = np.cumsum(net_t)
-    years = [YearRow(year=t + 1, entering=float(a.entering[draw, t].sum()),
-                     completed=float(a.completed[draw, t].sum()),
-                     recovered=float(a.recovered[draw, t].sum()),
-                     cost=float(cost_t[t]), gross_savings=float(save_t[t]),
-                     net=float(net_t[t]), cumulative_net=float(cumulative_net[t]),
-                     discount_factor=float(df[t]), discounted_net=float(net_t[t] * df[t]))
-             for t in range(h)]
-    conditions = [ConditionRow(
-        id=ids[c], label=labels[c],
-        entering=float(a.entering[draw, :, c].sum()),
-        completed=float(a.completed[draw, :, c].sum()),
-        recovered=float(a.recovered[draw, :, c].sum()),
-        cost=float(a.cost_by_condition[draw, c]),
-        gross_savings_within_horizon=float(a.savings_within_by_condition[draw, c]),
-        gross_savings_lifetime=float(a.savings_lifetime_by_condition[draw, c]))
-        for c in range(len(ids))]
-    hl = {k: float(v[draw]) for k, v in headlines(a).items()}
-    totals = Totals(
-        entering=hl["entering"], completed=hl["completed"], recovered=hl["recovered"],
-        cost=hl["cost"], gross_savings_within_horizon=hl["gross_savings_within_horizon"],
-        gross_savings_lifetime=hl["gross_savings_lifetime"],
-        net_within_horizon=hl["net_within_horizon"], npv=hl["npv"],
-        benefit_cost_ratio=_one(hl["benefit_cost_ratio"]), roi=_one(hl["roi"]),
-        cost_per_recovery=_one(hl["cost_per_recovery"]),
-        break_even_month=int(hl["break_even_month"]) or None,
-        gross_savings_beyond_horizon=(hl["gross_savings_lifetime"]
-                                      - hl["gross_savings_within_horizon"]),
-        cost_beyond_horizon=hl["cost_beyond_horizon"], cost_lifetime=hl["cost_lifetime"],
-        net_lifetime=hl["net_lifetime"], pv_cost=hl["pv_cost"],
-        pv_gross_savings=hl["pv_gross_savings"])
-    gross_pp = hl["per_person_gross_saving"]
-    cost_pp = _one(hl["per_person_cost"])
-    months = float(x.benefit_months[draw])
-    payback = None
-    if cost_pp is not None and gross_pp > 0 and cost_pp <= gross_pp:
-        payback = x.treatment_months + cost_pp * months / gross_pp
-    person = PerPerson(
-        probability_recovered=float(a.probability_recovered[draw]),
-        gross_saving=gross_pp, cost=cost_pp,
-        net=None if cost_pp is None else hl["per_person_net"], payback_months=payback)
-    return dict(years=years, conditions=conditions, totals=totals, person=person,
-                cumulative_cost=tuple(np.cumsum(a.monthly_cost[draw]).tolist()),
-                cumulative_savings=tuple(a.cumulative_savings[draw].tolist()))
-
-
-def run(loaded) -> Results:
-    """Run the model on a :class:`~modeller.inputs.loader.LoadedSet`."""
-    from .. import __version__
-    from . import budget
-
-    spec = loaded.spec
-    x, ids, labels = inputs_from(spec)
-    arrays = compute(x)
-    parts = results_from(arrays, x, ids, labels)
-    by_holder, by_category = budget.split(spec, arrays, ids)
-    cost_lines = tuple((label, float(by_year.sum()))
-                       for label, _, by_year in budget.cost_lines_by_year(spec, arrays))
-    return Results(
-        name=spec.name, hash=loaded.hash, tool_version=__version__,
-        currency=spec.currency, price_year=spec.price_year,
-        horizon_years=x.horizon, savings_apply_to=x.savings_apply_to,
-        benefit_months=float(x.benefit_months[0]), treatment_months=x.treatment_months,
-        discount_convention=DISCOUNT_CONVENTION, warnings=tuple(loaded.warnings),
-        per_person_entering=parts["person"], totals=parts["totals"],
-        by_year=tuple(parts["years"]), by_condition=tuple(parts["conditions"]),
-        cumulative_cost=parts["cumulative_cost"],
-        cumulative_savings=parts["cumulative_savings"],
-        cost_lines=cost_lines,
-        annual_saving={i: float(spec.conditions[i].annual_saving.value) for i in ids},
-        sources={i: spec.conditions[i].annual_saving.source or spec.conditions[i].source
-                 for i in ids},
-        by_budget_holder=by_holder, by_care_category=by_category,
-        evidence=dict(loaded.evidence),
-    )

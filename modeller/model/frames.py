@@ -15,6 +15,9 @@ UNITS = {
     "GBP/year per beneficiary", "total": "GBP", "benefit_cost_ratio": "ratio",
     "roi": "ratio", "break_even_month": "month", "payback_months": "months",
     "probability_recovered": "fraction", "gross_saving": "GBP/person",
+    "attributable_recovered": "people", "pv_attributable_recovered": "people",
+    "probability_attributable": "fraction", "cash_terms_index": "factor",
+    "benefit_cost_ratio_lifetime": "ratio", "benefit_cost_ratio_undiscounted": "ratio",
 }
 
 
@@ -57,4 +60,6 @@ def to_frames(d: dict) -> dict:
         "by_budget_holder_year": _frame(holder_years),
         "by_care_category": _frame(d.get("by_care_category", []), "id"),
         "cost_lines": _frame(d.get("cost_lines", [])),
+        "financial_by_year": _frame((d.get("financial") or {}).get("by_year", []), "year"),
+        "options": _frame((d.get("appraisal") or {}).get("options", [])),
     }

@@ -46,7 +46,7 @@ class Totals:
     gross_savings_lifetime: float        # incl. savings after the horizon [GBP]
     net_within_horizon: float            # [GBP]
     npv: float                           # Green Book, within horizon [GBP]
-    benefit_cost_ratio: float | None     # gross savings / cost, within horizon [-]
+    benefit_cost_ratio: float | None     # PV gross savings / PV cost, within horizon [-]
     roi: float | None                    # (savings - cost) / cost, within horizon [-]
     cost_per_recovery: float | None      # cost / recovered, within horizon [GBP/person]
     break_even_month: int | None         # first month cum. savings >= cum. costs
@@ -56,6 +56,21 @@ class Totals:
     net_lifetime: float                  # undiscounted, horizon's cohorts [GBP]
     pv_cost: float                       # discounted cost within horizon [GBP]
     pv_gross_savings: float              # discounted savings within horizon [GBP]
+    # --- discounted over the cohorts' whole benefit (Green Book, same convention) ---
+    npv_lifetime: float = 0.0            # PV lifetime savings - PV lifetime cost [GBP]
+    pv_cost_lifetime: float = 0.0        # [GBP]
+    pv_gross_savings_lifetime: float = 0.0  # [GBP]
+    benefit_cost_ratio_lifetime: float | None = None  # PV/PV over the lifetime [-]
+    benefit_cost_ratio_undiscounted: float | None = None  # savings / cost, horizon [-]
+    # --- counterfactual and value for money ---
+    attributable_recovered: float = 0.0  # recoveries net of the counterfactual [people]
+    pv_attributable_recovered: float = 0.0  # discounted by year of entry [people]
+    cost_per_attributable_recovery: float | None = None  # PV lifetime cost / PV attr. [GBP]
+    net_cost_per_attributable_recovery: float | None = None  # -npv_lifetime / PV attr. [GBP]
+    # --- cash-releasing (lifetime, discounted) ---
+    pv_cash_releasing_savings_lifetime: float = 0.0  # [GBP]
+    pv_non_cash_releasing_savings_lifetime: float = 0.0  # [GBP]
+    npv_cash_releasing_lifetime: float = 0.0  # PV cash-releasing savings - PV cost [GBP]
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,9 @@ class BudgetYear:
     cost: float               # [GBP]
     gross_savings: float      # [GBP]
     net: float                # [GBP]
+    cash_releasing_savings: float = 0.0      # [GBP]
+    non_cash_releasing_savings: float = 0.0  # [GBP]
+    financial_year: str | None = None        # e.g. "2027/28"
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,9 @@ class BudgetRow:
     gross_savings_lifetime: float
     net_within_horizon: float
     by_year: tuple[BudgetYear, ...]
+    cash_releasing_savings_within_horizon: float = 0.0      # [GBP]
+    non_cash_releasing_savings_within_horizon: float = 0.0  # [GBP]
+    cash_releasing_mechanisms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +109,8 @@ class CategoryRow:
     budget_holder: str
     gross_savings_within_horizon: float
     gross_savings_lifetime: float
+    cash_releasing_share: float = 0.0     # [fraction]; 0 when unstated
+    cash_releasing_mechanism: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,7 @@ class PerPerson:
     cost: float | None                   # lifetime total cost / people entering [GBP]
     net: float | None                    # [GBP/person]
     payback_months: float | None         # months after the month of entry [months]
+    probability_attributable: float = 0.0  # recoveries net of the counterfactual [fraction]
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,9 @@ class Results:
     by_budget_holder: tuple[BudgetRow, ...] = ()
     by_care_category: tuple[CategoryRow, ...] = ()
     evidence: dict = field(default_factory=dict)  # condition id -> conversion record
+    outcomes: dict = field(default_factory=dict)  # rates, counterfactual and threshold
+    appraisal: dict = field(default_factory=dict)  # options, optimism bias, VfM, prices
+    financial: dict = field(default_factory=dict)  # affordability by financial year
 
     def frames(self) -> dict:
         """The results as pandas DataFrames (pandas is imported here, on first use).
@@ -168,4 +195,7 @@ class Results:
             "by_care_category": [asdict(c) for c in self.by_care_category],
             "evidence": {cid: {k: v for k, v in conv.items() if k != "record_data"}
                          for cid, conv in self.evidence.items()},
+            "outcomes": dict(self.outcomes),
+            "appraisal": dict(self.appraisal),
+            "financial": dict(self.financial),
         }

@@ -30,7 +30,8 @@ def sensitivity_table(result: dict, currency: str = "GBP") -> str:
     from ..analyses.sensitivity import THRESHOLD_KEYS, THRESHOLD_LABELS
 
     lines = [f"One-way sensitivity of NPV: {result['name']}",
-             f"Base case NPV {money(result['base']['npv'], currency)}; lifetime net "
+             f"Base case NPV {money(result['base']['npv'], currency)}; lifetime NPV "
+             f"{money(result['base'].get('npv_lifetime'), currency)}; lifetime net "
              f"(undiscounted) {money(result['base']['net_lifetime'], currency)}.",
              f"Each parameter moves to its declared range, else -/+"
              f"{result['default_range']:.0%} of its value (clipped to allowed values).",
@@ -52,7 +53,7 @@ def sensitivity_table(result: dict, currency: str = "GBP") -> str:
     lines += ["", "Break-even thresholds (solved exactly; 'none' = no allowed value "
               "breaks even)", ""]
     header = ["Parameter", "Set's value", "NPV = 0 (within horizon)",
-              "Lifetime net = 0"]
+              "Lifetime NPV = 0", "Lifetime net = 0 (undiscounted)"]
     rows = []
     for key in THRESHOLD_KEYS:
         t = result["thresholds"][key]
@@ -60,6 +61,7 @@ def sensitivity_table(result: dict, currency: str = "GBP") -> str:
         rows.append([THRESHOLD_LABELS[key],
                      "by condition" if current is None else _value_text(current, key),
                      _value_text(t["within_horizon"], key),
+                     _value_text(t.get("npv_lifetime"), key),
                      _value_text(t["lifetime"], key)])
     lines += _grid(rows, header)
     lines.append("")

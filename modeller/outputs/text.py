@@ -26,10 +26,13 @@ HEADLINES = [
     (("totals", "npv"), "NPV within horizon (Green Book)", "money"),
     (("totals", "gross_savings_lifetime"), "Gross savings, lifetime", "money"),
     (("totals", "net_lifetime"), "Net, lifetime (undiscounted)", "money"),
-    (("totals", "benefit_cost_ratio"), "Benefit-cost ratio", "ratio"),
-    (("totals", "roi"), "ROI", "percent"),
-    (("totals", "cost_per_recovery"), "Cost per recovery", "money"),
-    (("totals", "break_even_month"), "Break-even month", "month"),
+    (("totals", "npv_lifetime"), "NPV, lifetime (Green Book)", "money"),
+    (("totals", "benefit_cost_ratio"), "Benefit-cost ratio (PV/PV)", "ratio"),
+    (("totals", "attributable_recovered"), "Recoveries attributable to the service",
+     "people"),
+    (("totals", "roi"), "ROI (undiscounted)", "percent"),
+    (("totals", "cost_per_recovery"), "Cost per recovery (undiscounted)", "money"),
+    (("totals", "break_even_month"), "Break-even month (undiscounted)", "month"),
     (("per_person_entering", "net"), "Net per person entering", "money"),
     (("per_person_entering", "payback_months"), "Cohort payback (months)", "months"),
 ]
@@ -129,6 +132,9 @@ def table(d: dict) -> str:
         out.append(_grid(rows, ["budget holder", "cost", "gross savings", "net",
                                 "lifetime savings"]))
     out += ["", "NPV: " + d["discount_convention"]]
+    years = (d.get("appraisal") or {}).get("price_years") or {}
+    if years.get("acknowledged"):
+        out.append("Price years: " + years["acknowledged"])
     return "\n".join(out) + "\n"
 
 

@@ -176,6 +176,10 @@ class EvidenceRecord(_Model):
     basis: Basis
     care: Care
     design: Text
+    #: Whether the study compared treated people with a group who were not treated
+    #: ("no": a before/after change, which also counts recoveries that would have
+    #: happened anyway, domain brief H2); "not_stated" when the seed does not say.
+    comparison_group: Literal["yes", "no", "not_stated"] = "not_stated"
     country: Text | None = None
     population: Text
     citation: Text

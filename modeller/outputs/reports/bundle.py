@@ -27,8 +27,13 @@ _SKIP_TOP = {"schema_version", "name", "description", "extends", "budget_holders
 
 
 def _unit(key: str, path: str, currency: str) -> str:
-    if key == "discount_rate" or path.startswith("discount_rate"):
+    if key == "discount_rate" or path.startswith("discount_rate") \
+            or path == "financial_case.inflation.rate":
         return "fraction/year"
+    if key in {"cost_uplift", "savings_reduction"}:
+        return "fraction"
+    if key == "qaly_gain_per_recovery":
+        return "QALY"
     if key in {"annual_saving"}:
         return f"{currency}/year"
     if key in {"per_person_entering", "per_completer", "cost_per_person", "amount"}:

@@ -3,8 +3,9 @@
 The bundle is plain data (see :func:`modeller.outputs.reports.render_pdf`): the results dict of
 ``modeller run --format json``, the assumption rows for the appendix, an optional
 description and optional scenario results. This module arranges it for the templates and
-writes the few sentences whose wording depends on the figures (the ask, the
-recommendation, break-even text). It never computes a new money figure that is printed:
+writes the few sentences whose wording depends on the figures (the ask, break-even
+text); the finance director's sections and the board's decision come from
+:mod:`modeller.outputs.reports.finance`. It never computes a new money figure that is printed:
 the only arithmetic is display scaling (the cohort of 100) and ratios of people counts
 (completion and recovery shares), each derived from the bundle.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from modeller.outputs.reports import charts, content
 from modeller.outputs.reports import formatting as fmt
+from modeller.outputs.reports.finance import finance
 from modeller.outputs.reports.uncertainty import (board_psa_line, differences, section_numbers,
                                                uncertainty)
 
@@ -68,9 +70,10 @@ def headline(results: dict, perspective: str) -> dict[str, Any]:
         "npv_full": fmt.money(t["npv"]),
         "bcr": fmt.per_pound(t["benefit_cost_ratio"]),
         "ratio_sentence": (f"{fmt.per_pound(t['benefit_cost_ratio'])} saved per £1 "
-                           f"{over}, {perspective}"),
+                           f"{over} in present values, {perspective}"),
         "roi": fmt.percent(t["roi"]),
-        "roi_sentence": f"{fmt.percent(t['roi'])} return on investment {over}, {perspective}",
+        "roi_sentence": (f"{fmt.percent(t['roi'])} return on investment {over} "
+                         f"(undiscounted), {perspective}"),
         "cost_per_recovery": fmt.money(t["cost_per_recovery"]),
         "break_even": (f"month {be}" if be is not None
                        else f"not within the {h}-year horizon"),
@@ -78,10 +81,11 @@ def headline(results: dict, perspective: str) -> dict[str, Any]:
         "payback": fmt.months(results["per_person_entering"]["payback_months"],
                               missing="never"),
         "payback_sentence": (
-            f"One person entering treatment repays their cost after "
+            f"One person entering treatment repays their cost (undiscounted) after "
             f"{fmt.months(results['per_person_entering']['payback_months'])}"
             if results["per_person_entering"]["payback_months"] is not None
-            else "One person entering treatment never repays their cost from savings"),
+            else "One person entering treatment never repays their cost from savings, "
+                 "even undiscounted"),
         "over": over,
     }
 
@@ -97,43 +101,6 @@ def _ask(results: dict) -> str:
         text += (f" ({fmt.people(first['entering'])} people and {fmt.money(first['cost'])} "
                  f"in year 1)")
     return text + "."
-
-
-def _recommendation(results: dict, hl: dict) -> dict[str, str]:
-    """The recommendation and its basis; wording follows the sign of the figures."""
-    t = results["totals"]
-    h = results["horizon_years"]
-    if t["npv"] > 0:
-        when = (f", breaking even in month {t['break_even_month']}"
-                if t.get("break_even_month") is not None else "")
-        return {
-            "verdict": "Approve, with a local evaluation from the outset",
-            "text": (f"On these assumptions the service pays for itself within "
-                     f"{_years(h)}: net present value {hl['npv_full']}{when}. Make the "
-                     f"approval conditional on a local evaluation that links IAPT and "
-                     f"healthcare utilisation data, so the savings can be demonstrated "
-                     f"to the budgets where they fall."),
-        }
-    if t["net_lifetime"] > 0:
-        return {
-            "verdict": "Approve only if the board accepts savings beyond the horizon",
-            "text": (f"On these assumptions the service does not pay back within "
-                     f"{_years(h)} (net present value {hl['npv_full']}). People treated "
-                     f"go on saving after the horizon "
-                     f"({fmt.money(t['gross_savings_beyond_horizon'])} gross), so over "
-                     f"the lifetime of their benefit the savings exceed the costs by "
-                     f"{fmt.money(t['net_lifetime'])}. The case therefore rests on "
-                     f"clinical outcomes and on savings that arrive late and are hard to "
-                     f"demonstrate; approve only with a local evaluation from the "
-                     f"outset."),
-        }
-    return {
-        "verdict": "Not supported on savings alone",
-        "text": (f"On these assumptions the modelled savings do not repay the investment, "
-                 f"even over the lifetime of the benefit (net {fmt.money(t['net_lifetime'])}). "
-                 f"Any approval would rest on clinical and patient-experience benefits, "
-                 f"not on cost offset."),
-    }
 
 
 def _why_differ(results: dict, hl: dict) -> str:
@@ -197,11 +164,17 @@ def _method(results: dict) -> list[dict[str, str]]:
          "text": results["discount_convention"].rstrip(" .")
                  + ". Net present value = Σ over years of net × discount factor."},
         {"title": "Ratios",
-         "text": f"Benefit–cost ratio = gross savings ÷ cost, both within the "
-                 f"{results['horizon_years']}-year horizon and undiscounted (“saved per "
-                 f"£1”); return on investment = (gross savings − cost) ÷ cost; cost per "
-                 f"recovery = cost ÷ people recovering. Perspective: the NHS healthcare "
-                 f"costs the savings figures cover."},
+         "text": f"Benefit–cost ratio = present value of gross savings ÷ present value "
+                 f"of cost, both within the {results['horizon_years']}-year horizon "
+                 f"(Green Book; “saved per £1”); the lifetime ratio adds the savings and "
+                 f"costs after the horizon, discounted the same way. Undiscounted, for "
+                 f"comparison: return on investment = (gross savings − cost) ÷ cost; cost "
+                 f"per recovery = cost ÷ people recovering. Perspective: the NHS "
+                 f"healthcare costs the savings figures cover."},
+        {"title": "Counterfactual",
+         "text": "Only attributable recoveries save: per person entering, completion × "
+                 "recovery − the share who would have recovered anyway "
+                 "(outcomes.counterfactual_recovery_rate); costs are unchanged."},
         {"title": "Break-even and payback",
          "text": "Break-even month: the first month in which cumulative gross savings reach "
                  "cumulative cost. Payback per person entering: the months until one "
@@ -314,7 +287,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     evidence_notes = [
         {"label": labels_by_id.get(cid, cid), "record": e.get("record") or "",
          "original": e.get("original") or "", "steps": list(e.get("steps") or []),
-         "notes": list(e.get("notes") or [])}
+         "notes": list(e.get("notes") or []), "design": e.get("design"),
+         "comparison_group": e.get("comparison_group"),
+         "caveats": list(e.get("caveats") or [])}
         for cid, e in (results.get("evidence") or {}).items()]
 
     chart_set: dict[str, charts.Chart] = {}
@@ -357,7 +332,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "evidence_notes": evidence_notes,
         "charts": chart_set,
         "ask": _ask(results),
-        "recommendation": _recommendation(results, hl),
+        "finance": finance(results, bundle, scenarios),
         "why_differ": _why_differ(results, hl),
         "per100": _cohort_of_100(results),
         "completion_share": _ratio(t["completed"], t["entering"]),

@@ -26,6 +26,8 @@ _UNIT_BY_KEY = {
     "per_person_entering": "money", "per_completer": "money", "cost_per_person": "money",
     "amount": "money", "treatment_months": "whole months",
     "months_after_entry": "whole months", "entering_treatment": "people",
+    "counterfactual_recovery_rate": "rate", "savings_reduction": "rate",
+    "cost_uplift": "uplift", "benefit_delay_months": "whole months",
 }
 _LABEL_BY_PATH = {
     "discount_rate": "Discount rate",
@@ -33,6 +35,11 @@ _LABEL_BY_PATH = {
     "activity.treatment_months": "Months of treatment before savings start",
     "outcomes.completion_rate": "Completion rate",
     "outcomes.recovery_rate": "Recovery rate",
+    "outcomes.counterfactual_recovery_rate": "Counterfactual recovery (share of entrants "
+                                             "who would recover anyway)",
+    "optimism_bias.cost_uplift": "Optimism bias: cost uplift",
+    "optimism_bias.savings_reduction": "Optimism bias: savings reduction",
+    "optimism_bias.benefit_delay_months": "Optimism bias: delay to savings",
     "benefit_duration.months": "Benefit duration (months)",
     "costs.per_person_entering": "Cost per person entering treatment",
     "costs.per_completer": "Extra cost per completer",
@@ -51,8 +58,11 @@ THRESHOLDS = {
                       True),
     "benefit_months": ("Benefit duration", "months", True),
     "cost_per_person_entering": ("Cost per person entering treatment", "money", False),
+    "counterfactual_recovery_rate": ("Counterfactual recovery (share of entrants who "
+                                     "would recover anyway)", "rate", False),
 }
 _THRESHOLD_PHRASE = {
+    "counterfactual_recovery_rate": "a counterfactual recovery of {v} of entrants",
     "recovery_rate": "a recovery rate of {v}",
     "annual_saving": "savings {v} times those assumed",
     "benefit_months": "benefits lasting {v}",
@@ -63,13 +73,16 @@ _THRESHOLD_PHRASE = {
 _PSA_ROWS = [
     ("npv", "Net present value {over}", "money"),
     ("net_within_horizon", "Net (savings minus cost) {over}, undiscounted", "money"),
+    ("npv_lifetime", "Lifetime NPV of the horizon’s cohorts (discounted)", "money"),
     ("net_lifetime", "Lifetime net of the horizon’s cohorts, undiscounted", "money"),
-    ("cost", "Cost {over}", "money"),
-    ("gross_savings_within_horizon", "Gross healthcare savings {over}", "money"),
-    ("gross_savings_lifetime", "Lifetime gross savings", "money"),
-    ("benefit_cost_ratio", "Saved per £1 {over}, {perspective}", "per_pound"),
-    ("roi", "Return on investment {over}, {perspective}", "percent"),
-    ("cost_per_recovery", "Cost per person recovering", "money"),
+    ("cost", "Cost {over}, undiscounted", "money"),
+    ("gross_savings_within_horizon", "Gross healthcare savings {over}, undiscounted",
+     "money"),
+    ("gross_savings_lifetime", "Lifetime gross savings, undiscounted", "money"),
+    ("benefit_cost_ratio", "Saved per £1 {over} in present values, {perspective}",
+     "per_pound"),
+    ("roi", "Return on investment {over}, undiscounted, {perspective}", "percent"),
+    ("cost_per_recovery", "Cost per person recovering, undiscounted", "money"),
     ("recovered", "People recovering {over}", "people"),
     ("per_person_net", "Net per person entering treatment", "money"),
     ("break_even_month", "Break-even of the running service", "month"),
@@ -114,7 +127,7 @@ def param_value(value: float | None, unit: str, missing: str = "n/a") -> str:
     """A parameter value for display in its unit: ``43%``, ``£650``, ``26.5 months``."""
     if value is None:
         return missing
-    if unit in ("rate", "discount rate"):
+    if unit in ("rate", "discount rate", "uplift"):
         return fmt.percent(value)
     if unit == "money":
         return fmt.money(value)
@@ -185,23 +198,22 @@ def _sensitivity_context(s: dict, results: dict, over: str, horizon: int) -> dic
         thresholds.append({
             "key": key, "label": label, "unit": unit, "higher_better": higher_better,
             "current": current.get(key), "within_horizon": th.get("within_horizon"),
-            "lifetime": th.get("lifetime"),
+            "lifetime": th.get("npv_lifetime"),
             "current_text": param_value(current.get(key), unit,
                                         missing="differs by condition"),
             "within_text": param_value(th.get("within_horizon"), unit, missing=none),
-            "lifetime_text": param_value(th.get("lifetime"), unit, missing=none),
+            "lifetime_text": param_value(th.get("npv_lifetime"), unit, missing=none),
         })
     return {
         "rows": rows, "unchanged": unchanged, "chart": chart, "sentence": sentence,
-        "base_npv": base_npv, "base_net_lifetime": base.get(
-            "net_lifetime", results["totals"]["net_lifetime"]),
+        "base_npv": base_npv, "base_net_lifetime": results["totals"]["net_lifetime"],
+        "base_npv_lifetime": results["totals"]["npv_lifetime"],
         "not_varied": _group_by_reason(s.get("not_varied") or [], results),
         "drawn": len(drawn), "not_drawn": len(shown) - len(drawn),
         "default_range": s.get("default_range"),
         "thresholds": thresholds,
         "threshold_sentences": _threshold_sentences(thresholds, base_npv,
-                                                    base.get("net_lifetime",
-                                                             results["totals"]["net_lifetime"]),
+                                                    results["totals"]["npv_lifetime"],
                                                     horizon),
     }
 
@@ -223,9 +235,9 @@ def _threshold_sentences(rows: list[dict], npv: float, net_lifetime: float,
             ("within_horizon", npv, f"within {_years(horizon)}",
              "NPV above zero" if npv > 0 else "NPV below zero" if npv < 0 else "NPV zero"),
             ("lifetime", net_lifetime, "over the lifetime of the benefit",
-             ("undiscounted net above zero" if net_lifetime > 0 else
-              "undiscounted net below zero" if net_lifetime < 0 else
-              "undiscounted net zero"))):
+             ("lifetime NPV above zero" if net_lifetime > 0 else
+              "lifetime NPV below zero" if net_lifetime < 0 else
+              "lifetime NPV zero"))):
         reachable = [r for r in rows if r[key] is not None]
         phrases = []
         for r in reachable:
@@ -312,9 +324,15 @@ def _psa_context(p: dict, results: dict, over: str, perspective: str, horizon: i
     return {
         "draws": p["draws"], "draws_text": fmt.people(p["draws"]), "seed": p["seed"],
         "rows": rows, "chart": chart, "years": years, "by_year": by_year,
-        "p_within": pn.get("within_horizon"), "p_lifetime": pn.get("lifetime"),
+        "p_within": pn.get("within_horizon"), "p_lifetime": pn.get("npv_lifetime"),
         "p_within_text": fmt.percent(pn.get("within_horizon")),
-        "p_lifetime_text": fmt.percent(pn.get("lifetime")),
+        "p_lifetime_text": fmt.percent(pn.get("npv_lifetime")),
+        "point_vs_mean": p.get("point_vs_mean") or [],
+        "point_vs_mean_sentence": p.get("point_vs_mean_sentence"),
+        "at_edge": [{**e, "value_text": param_value(e["value"], e["unit"]),
+                     "low_text": param_value(e["low"], e["unit"]),
+                     "high_text": param_value(e["high"], e["unit"])}
+                    for e in p.get("central_value_at_edge") or []],
         "drivers": drivers[:8], "drivers_more": max(0, len(drivers) - 8),
         "r_squared": p.get("drivers_r_squared"),
         "distributions": distributions,
@@ -371,7 +389,7 @@ def _grid_context(g: dict, results: dict, over: str, known: dict[str, str],
         out["table"] = [{
             "values": [param_value(r[p], units[p]) for p in params],
             "npv": fmt.money(r.get("npv")),
-            "net_lifetime": fmt.money(r.get("net_lifetime")),
+            "net_lifetime": fmt.money(r.get("npv_lifetime", r.get("net_lifetime"))),
             "bcr": fmt.per_pound(r.get("benefit_cost_ratio")),
             "break_even": (f"month {r['break_even_month']}"
                            if r.get("break_even_month") is not None else "not reached"),
@@ -407,8 +425,8 @@ def board_psa_line(bundle: dict, results: dict, perspective: str, hl: dict) -> s
     pn = p.get("probability_net_positive") or {}
     return (f"In {fmt.people(p['draws'])} simulations, a "
             f"{fmt.percent(pn.get('within_horizon'))} chance that the NPV {hl['over']} is "
-            f"above zero and {fmt.percent(pn.get('lifetime'))} that lifetime savings exceed "
-            f"costs ({perspective}).")
+            f"above zero and {fmt.percent(pn.get('npv_lifetime'))} that the lifetime NPV "
+            f"(discounted) is above zero ({perspective}).")
 
 
 DIFFERENCE_FIGURES = ("totals.cost", "totals.gross_savings_within_horizon",
