@@ -5,8 +5,9 @@ dotted key paths that ``modeller grid --vary`` and ``with_values`` accept (list 
 as ``[i]``), with label, value, unit, source and allowed range. Each :class:`Entry` adds
 its *role* here: ``model`` inputs feed the formulas and are editable; ``layout`` inputs
 (the horizon) fix the number of year columns and are shown locked; ``record`` inputs
-(care-category splits when no budget holders are declared, duration terms when the
-set states the duration, a national rate that every condition overrides) are shown for the reader and not used by the
+(care-category splits when the set declares no budget holders or categories, duration
+terms when the set states the duration, a national rate that every condition
+overrides) are shown for the reader and not used by the
 arithmetic.
 """
 
@@ -61,7 +62,7 @@ def _shape(key: str) -> str:
     return ".".join(parts)
 
 
-def role_of(key: str, spec, keys: frozenset = frozenset()) -> str:
+def role_of(key: str, spec) -> str:
     """``model`` (the formulas read it), ``layout`` (the horizon) or ``record``."""
     if key == "horizon_years":
         return "layout"
@@ -69,12 +70,8 @@ def role_of(key: str, spec, keys: frozenset = frozenset()) -> str:
     if shape.startswith("benefit_duration.components"):
         return "model" if spec.benefit_duration.months is None else "record"
     if shape == "conditions.*.savings_split.*":
-        # read by the budget-holder rows, and by the cash-releasing share when the
-        # category states one
-        category = key.split(".")[3]
-        return ("model" if spec.budget_holders
-                or f"care_categories.{category}.cash_releasing.share" in keys
-                else "record")
+        # read by the budget-holder rows and the condition's cash-releasing share
+        return "model" if spec.budget_holders or spec.care_categories else "record"
     if shape in ("outcomes.completion_rate", "outcomes.recovery_rate"):
         # read only by the conditions that do not give their own rate
         own = shape.split(".")[1]
@@ -90,15 +87,13 @@ def entries(spec, resolved: dict | None = None) -> list[Entry]:
     from ...inputs.keys import numeric_inputs
 
     out = []
-    items = numeric_inputs(spec, resolved)
-    keys = frozenset(item.key for item in items)
-    for item in items:
+    for item in numeric_inputs(spec, resolved):
         maximum = INF if item.maximum is None else float(item.maximum)
         if item.key.startswith("discount_rate") and item.unit == "fraction/year":
             maximum = min(maximum, 0.99)  # the schema's rate is below 1
         out.append(Entry(item.key, item.label, float(item.value), item.unit,
                          item.source, float(item.minimum), maximum, bool(item.integer),
-                         role_of(item.key, spec, keys), item.group.replace("_", " ")))
+                         role_of(item.key, spec), item.group.replace("_", " ")))
     return out
 
 

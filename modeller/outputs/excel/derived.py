@@ -167,6 +167,23 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
         "+1", years, "count", "years", "if this exceeds the columns, the lifetime "
         "figures miss the last savings: write a new workbook")
 
+    cat_share = {}
+    categories = spec.care_categories or {}
+    if categories:
+        w.section("Care categories: the share of each one's saving that releases cash")
+        for cat_id, cat in categories.items():
+            stated = getattr(cat, "cash_releasing", None)
+            value = float(stated.share.value) if stated is not None else 0.0
+            key = f"care_categories.{cat_id}.cash_releasing.share"
+            if key in names:
+                cat_share[cat_id] = w.line(f"cash_share.{cat_id}", cat.label, names[key],
+                                           value, "fraction", "fraction")
+            else:
+                cat_share[cat_id] = w.line(
+                    f"cash_share.{cat_id}", cat.label, None, value, "fraction", "fraction",
+                    "as the set states it (not an input of the catalogue)"
+                    if stated is not None else "not stated: non-cash-releasing")
+
     w.section(f"Conditions (savings apply to the {spec.outcomes.savings_apply_to}; "
               "the counterfactual recoveries save nothing)")
     head = ["Condition", "Share", "Completion rate", "Recovery rate",
@@ -216,12 +233,9 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
         put("pattr", f"{at['share']}*MAX({at['comp']}*{at['rec']}-{at['cf']},0)",
             xs * max(xc * xr - cfs[c], 0.0))
         put("pben", f"MAX({base[0]}-{at['cf']},0)", pben)
-        terms = []
-        for cat, _ in (cond.savings_split or {}).items():
-            split = names.get(f"conditions.{cid}.savings_split.{cat}")
-            share = names.get(f"care_categories.{cat}.cash_releasing.share")
-            if split and share:
-                terms.append(f"{split}*{share}")
+        terms = [f"{names[f'conditions.{cid}.savings_split.{cat}']}*{cat_share[cat]}"
+                 for cat in (cond.savings_split or {})
+                 if f"conditions.{cid}.savings_split.{cat}" in names and cat in cat_share]
         put("cash", "+".join(terms) or None, float(cash[c]))
         put("saving", names[f"conditions.{cid}.annual_saving"], xa, "money")
         put("pp", f"{at['share']}*{at['pben']}*{at['saving']}*{d['b']}/{d['mpy']}*"
