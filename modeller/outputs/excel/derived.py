@@ -52,15 +52,14 @@ class _Writer:
     def line(self, key: str, label: str, formula: str | None, value: float, kind: str,
              unit: str, note: str = "") -> str:
         ws, r = self.ws, self.r
-        ws.write_string(r, 0, safe_text(label), self.fmt.wrap)
+        text = f"{label}\n({note})" if note else label
+        ws.write_string(r, 0, safe_text(text), self.fmt.wrap)
         if formula is None:
             ws.write_number(r, 1, value, self.fmt.number(kind))
         else:
             ws.write_formula(r, 1, "=" + formula, self.fmt.number(kind), value)
         ws.write_string(r, 2, unit, self.fmt.text)
-        if note:
-            ws.write_string(r, 3, safe_text(note), self.fmt.note)
-        fit_row(ws, r, [(label, 52), (note, 40)])
+        fit_row(ws, r, [(text, 52)])
         self.r += 1
         return self.name(key, r, 1)
 
@@ -91,7 +90,7 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
     w = _Writer(wb, ws, fmt, taken)
     out = Derived()
     ws.write_string(0, 0, "Derived figures and constants", fmt.title)
-    for c, text in enumerate(["Quantity", "Value", "Unit", "How it is worked out"]):
+    for c, text in enumerate(["Quantity (how it is worked out)", "Value", "Unit"]):
         ws.write_string(2, c, text, fmt.header)
     w.r = 3
     w.section("Constants")
@@ -272,7 +271,6 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
 
     ws.set_column(0, 0, 52)
     ws.set_column(1, 10, 16)
-    ws.set_column(3, 3, 40)
     ws.freeze_panes(3, 0)
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
