@@ -109,3 +109,25 @@ def test_importing_modeller_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_finance_input_is_a_key_with_a_label(tmp_path):
+    """Counterfactual, optimism bias, cash-releasing shares and inflation are numbers a
+    person may change like any other (issue 10's inputs, issue 13/14's front ends)."""
+    path = tmp_path / "fin.yaml"
+    path.write_text(
+        "schema_version: 1\nname: fin\nextends: example-area\n"
+        "optimism_bias: {cost_uplift: {value: 0.1, source: local}, "
+        "savings_reduction: {value: 0.2, source: local}, source: local}\n"
+        "care_categories:\n  emergency_admissions:\n"
+        "    cash_releasing: {share: 0.5, mechanism: tariff, source: local}\n")
+    s = modeller.load(path)
+    keys = {i.key: i for i in s.inputs()}
+    share = keys["care_categories.emergency_admissions.cash_releasing.share"]
+    assert share.label.endswith("share of savings that is cash-releasing")
+    assert (share.minimum, share.maximum) == (0.0, 1.0)
+    assert keys["optimism_bias.cost_uplift"].label == "Optimism bias: cost uplift"
+    assert not any(i.label.startswith(i.group + ":") for i in keys.values())
+    edited = s.with_values({"optimism_bias.savings_reduction": 0.3,
+                            "care_categories.emergency_admissions.cash_releasing.share": 1})
+    assert modeller.run(edited).totals.npv < modeller.run(s).totals.npv

@@ -28,8 +28,9 @@ META_KEYS = frozenset({"source", "note", "range", "distribution", "evidence", "s
                        "reason", "assume_price_year", "label", "seed", "locator"})
 #: Top-level keys that hold no model input.
 SKIP_TOP = frozenset({"schema_version", "name", "title", "description", "extends",
-                      "currency", "price_year", "budget_holders", "care_categories",
-                      "evidence_library", "conversion"})
+                      "currency", "price_year", "budget_holders", "evidence_library",
+                      "conversion", "option", "board_asked_to",
+                      "price_years_acknowledged"})
 
 #: Labels for people, by key path pattern (``*`` matches one path part).
 LABELS = {
@@ -42,6 +43,9 @@ LABELS = {
     "activity.treatment_months": "Months from entry to the start of savings",
     "outcomes.completion_rate": "Completion rate (of people entering)",
     "outcomes.recovery_rate": "Recovery rate (of people completing)",
+    "outcomes.counterfactual_recovery_rate":
+        "Would have recovered anyway (share of people entering)",
+    "outcomes.qaly_gain_per_recovery": "QALY gain per recovery",
     "benefit_duration.months": "Benefit duration",
     "benefit_duration.components[*].share": "Benefit duration term {n}: share",
     "benefit_duration.components[*].months": "Benefit duration term {n}: months",
@@ -49,6 +53,8 @@ LABELS = {
     "conditions.*.annual_saving": "{condition}: annual saving per beneficiary",
     "conditions.*.completion_rate": "{condition}: completion rate",
     "conditions.*.recovery_rate": "{condition}: recovery rate",
+    "conditions.*.counterfactual_recovery_rate":
+        "{condition}: would have recovered anyway (share of people entering)",
     "conditions.*.savings_split.*": "{condition}: share of saving in {last}",
     "costs.per_person_entering": "Cost per person entering treatment",
     "costs.per_completer": "Extra cost per person completing",
@@ -57,6 +63,12 @@ LABELS = {
     "costs.booster.months_after_entry": "Booster: months after entry",
     "costs.fixed[*].amount": "{fixed}: amount",
     "costs.fixed[*].year": "{fixed}: year",
+    "care_categories.*.cash_releasing.share": "{category}: share of savings that is cash-releasing",
+    "optimism_bias.cost_uplift": "Optimism bias: cost uplift",
+    "optimism_bias.savings_reduction": "Optimism bias: reduction in savings",
+    "optimism_bias.benefit_delay_months": "Optimism bias: delay to benefits",
+    "financial_case.inflation.rate": "Inflation to cash terms (per year)",
+    "financial_case.inflation.index[*]": "Price index, year {n}",
 }
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -145,6 +157,9 @@ def label_of(path: Path_, data: dict) -> str:
         if len(path) > 3 and path[2] == "savings_split":
             category = (data.get("care_categories") or {}).get(path[3]) or {}
             context["last"] = category.get("label") or context["last"]
+    if path[0] == "care_categories" and len(path) > 1:
+        category = (data.get("care_categories") or {}).get(path[1]) or {}
+        context["category"] = category.get("label") or path[1]
     if path[:2] == ("costs", "fixed") and index is not None:
         items = (data.get("costs") or {}).get("fixed") or []
         if index < len(items) and isinstance(items[index], dict):
