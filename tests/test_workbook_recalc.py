@@ -43,7 +43,10 @@ def _edits(s) -> dict:
               "conditions.c0.recovery_rate": 0.55, "costs.per_completer": 99.0,
               "outcomes.counterfactual_recovery_rate": 0.05,
               "optimism_bias.cost_uplift": 0.2, "optimism_bias.savings_reduction": 0.1,
-              "optimism_bias.benefit_delay_months": 3}
+              "optimism_bias.benefit_delay_months": 3,
+              "care_categories.admissions.cash_releasing.share": 0.5,
+              "conditions.c0.savings_split.admissions": 0.7,
+              "conditions.c0.savings_split.primary": 0.3}
     edits.update({k: v for k, v in wanted.items() if k in keys})
     return edits
 
