@@ -25,7 +25,8 @@ VALUE, IN_USE, FIRST_SCENARIO = 2, 9, 10
 USE = {"model": "input: edit it and the calculation follows",
        "layout": "fixed by the layout (one column per year): write a new workbook "
                  "to change it",
-       "record": "recorded for the reader; the arithmetic does not use it"}
+       "record": "recorded: no figure of this workbook depends on it (nor does the "
+                 "model's for these results)"}
 SELECTOR = "scenario_selected"
 WIDTHS = [36, 48, 14, 13, 60, 11, 11, 24, 34]
 
@@ -68,7 +69,9 @@ def write_inputs(wb, ws, fmt: Formats, entries: list[Entry],
             ws.write_string(0, FIRST_SCENARIO + s, safe_text(name), fmt.header)
     for r, entry in enumerate(entries, start=1):
         kind = UNIT_KINDS.get(entry.unit, "general")
-        editable = entry.role == "model"
+        # Recorded inputs stay editable: the model does not use them for these
+        # results either, so an edit changes nothing here or in `modeller run`.
+        editable = entry.role != "layout"
         value_fmt = fmt.number(kind, input_cell=editable, locked_input=not editable)
         ws.write_string(r, 0, entry.key, fmt.text)
         ws.write_string(r, 1, safe_text(entry.label), fmt.wrap)
