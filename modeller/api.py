@@ -251,9 +251,10 @@ def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
     """Write everything ``modeller build`` writes into ``OUT_DIR/<set name>/``: the
     logic model, business case and board summary as PDF, and the JSON, CSV and text
     of the same run (plus the analyses asked for). Returns the paths written."""
-    from .outputs.build import write_build
+    from .outputs.build import check_target, write_build
 
     s = s if isinstance(s, AssumptionSet) else load(s)
+    check_target(output_folder(s, out_dir))  # a refused folder is refused before any work
     b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
                seed=seed, grid=grid)
     folder = output_folder(s, out_dir)

@@ -67,3 +67,28 @@ def citing_local_evidence(folder):
           all_ltc_mus:
             annual_saving: {evidence: local-copd-audit}
         """)
+
+
+#: Address-space limit for hostile cases run in a subprocess. [MiB] Reading any file
+#: must stay well below it; before the limits, an alias bomb took 8 GB.
+HOSTILE_MEMORY_MB = 512
+
+
+def run_modeller(*args, cwd=None, memory_mb: int = HOSTILE_MEMORY_MB, timeout: int = 120,
+                 stdin=None):
+    """Run ``modeller ARGS`` in a fresh Python process whose address space is limited to
+    ``memory_mb`` (``resource.setrlimit``), so a case that exhausts memory fails here
+    instead of swapping the machine. Returns the ``CompletedProcess`` (text output)."""
+    import os
+    import subprocess
+
+    limit = memory_mb * 2**20
+    code = ("import resource, sys\n"
+            f"resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))\n"
+            "from modeller.cli import main\n"
+            f"sys.argv = ['modeller'] + {list(map(str, args))!r}\n"
+            "main()\n")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+               PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=env, stdin=stdin)

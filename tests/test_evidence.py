@@ -335,7 +335,7 @@ def test_bad_conversion_table_is_located(tmp_path):
     assert tables is None
     fields = {p.field: p.line for p in problems}
     assert fields["price_index.source"] == 1  # missing: located at its parent
-    assert fields["price_index.values[2007]"] == 4
+    assert fields["price_index.values.2007"] == 4
 
 
 # --------------------------------------------------------------------------------------

@@ -114,9 +114,9 @@ def test_bad_extends_missing_file(tmp_path):
 
 
 def test_extends_cycle(tmp_path):
-    (tmp_path / "b.yaml").write_text("extends: set.yaml\n")
-    found = problems(tmp_path, "extends: b.yaml\n")
-    one(found, "extends", "cycle")
+    (tmp_path / "b.yaml").write_text("schema_version: 1\nextends: set.yaml\n")
+    found = problems(tmp_path, "schema_version: 1\nextends: b.yaml\n")
+    one(found, "b.yaml:2: extends: 'set.yaml': extends forms a cycle")
 
 
 def test_yaml_syntax_error_has_line(tmp_path):

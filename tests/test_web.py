@@ -209,7 +209,9 @@ def test_upload_replaces_the_form(client, national):
     (b"schema_version: 1\nextends: /etc/passwd\nname: x\n", "line 2"),
     (b"\xff\xfe\x00bad", "not UTF-8"),
     (b"", "empty"),
-    (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
+    (b"schema_version: 1\na: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+     "nested more than 32 levels deep"),
+    (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "not an assumption set"),
 ])
 def test_bad_uploads_show_their_problems_as_text(client, content, expected):
     response = _upload(client, content)
@@ -225,7 +227,7 @@ def test_an_upload_that_takes_too_long_is_stopped(client, monkeypatch):
     from modeller.web import vetting
 
     monkeypatch.setattr(vetting, "SECONDS", 2)
-    bomb, prev = "a: &a ['x','x','x','x','x','x','x','x','x']\n", "a"
+    bomb, prev = "schema_version: 1\na: &a ['x','x','x','x','x','x','x','x','x']\n", "a"
     for i in range(8):       # 9**9 strings once the aliases are expanded
         name = chr(98 + i) * 2
         bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"

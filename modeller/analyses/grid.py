@@ -12,24 +12,28 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from typing import Any, Callable
 
 import numpy as np
 
-from .parameters import Base, base_from, evaluate, finite
+from ..inputs.characters import shown
+from ..inputs.limits import MAX_GRID_POINTS, MAX_GRID_VALUES, RequestError
+from .parameters import Base, base_from, check_work, evaluate, finite
 
 #: Headline columns written after the varied parameters.
 COLUMNS = ["npv", "net_within_horizon", "net_lifetime", "cost",
            "gross_savings_within_horizon", "gross_savings_lifetime", "benefit_cost_ratio",
            "roi", "cost_per_recovery", "break_even_month", "per_person_net",
            "npv_lifetime"]
-MAX_COMBINATIONS = 1_000_000
-MAX_VALUES = 10_000
+#: Limits of :mod:`modeller.inputs.limits` (stated in ``modeller grid --help``).
+MAX_COMBINATIONS = MAX_GRID_POINTS
+MAX_VALUES = MAX_GRID_VALUES
 #: Combinations when a varied number is not one of the vectorised parameters (each is
 #: a full validation and model run, about a millisecond).
 MAX_SLOW_COMBINATIONS = 5_000
 
 
-class VaryError(ValueError):
+class VaryError(RequestError):
     """A bad ``--vary`` specification (the message says what is wrong)."""
 
 
@@ -38,8 +42,9 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 
 def _number(text: str, spec: str) -> float:
     text = text.strip()
-    if not re.fullmatch(_NUMBER, text):
-        raise VaryError(f"--vary {spec!r}: {text!r} is not a number")
+    if len(text) > 40 or not re.fullmatch(_NUMBER, text) or not math.isfinite(float(text)):
+        raise VaryError(f"--vary {shown(spec)}: {shown(text)} is not a number (a finite "
+                        "one)")
     return float(text)
 
 
@@ -58,11 +63,15 @@ def parse_values(text: str, spec: str) -> list[float]:
             raise VaryError(f"--vary {spec!r}: the step must be above 0")
         if high < low:
             raise VaryError(f"--vary {spec!r}: high ({high:g}) is below low ({low:g})")
-        count = math.floor((high - low) / step * (1 + 1e-12) + 1e-9) + 1
+        steps = (high - low) / step * (1 + 1e-12) + 1e-9
+        count = math.floor(steps) + 1 if math.isfinite(steps) else math.inf
         if count > MAX_VALUES:
-            raise VaryError(f"--vary {spec!r}: {count:,} values; at most "
-                            f"{MAX_VALUES:,} per parameter")
+            raise VaryError(f"--vary {shown(spec)}: more than {MAX_VALUES:,} values; at "
+                            f"most {MAX_VALUES:,} per parameter (MAX_GRID_VALUES)")
         return [float(v) for v in np.round(low + step * np.arange(count), 12)]
+    if text.count(",") >= MAX_VALUES:
+        raise VaryError(f"--vary {shown(spec)}: more than {MAX_VALUES:,} values; at most "
+                        f"{MAX_VALUES:,} per parameter (MAX_GRID_VALUES)")
     return [_number(part, spec) for part in text.split(",")]
 
 
@@ -80,10 +89,23 @@ def _check_values(spec: str, path: str, values: list[float], lo: float, hi: floa
     bad = [v for v in values if not lo <= v <= hi]
     if bad:
         upper = "inf" if hi == math.inf else f"{hi:g}"
-        raise VaryError(f"--vary {spec!r}: {bad[0]:g} is outside the allowed values of "
-                        f"{path} ([{lo:g}, {upper}], {unit})")
+        raise VaryError(f"--vary {shown(spec)}: {bad[0]:g} is outside the allowed values "
+                        f"of {path} ([{lo:g}, {upper}], {unit})")
     if integer and any(v != round(v) for v in values):
-        raise VaryError(f"--vary {spec!r}: {path} takes whole numbers")
+        raise VaryError(f"--vary {shown(spec)}: {path} takes whole numbers")
+
+
+def _given_values(spec: str, values: Any) -> list[float]:
+    """The values of an API (path, values) pair, checked as ``--vary`` checks text."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise VaryError(f"--vary {shown(spec)}: give a list of numbers")
+    if len(values) > MAX_VALUES:
+        raise VaryError(f"--vary {shown(spec)}: {len(values):,} values; at most "
+                        f"{MAX_VALUES:,} per parameter (MAX_GRID_VALUES)")
+    if not values or any(isinstance(v, bool) or not isinstance(v, (int, float))
+                         or not math.isfinite(v) for v in values):
+        raise VaryError(f"--vary {shown(spec)}: give one or more finite numbers")
+    return [float(v) for v in values]
 
 
 def parse_vary(spec: str, base: Base, catalogue: dict | None = None
@@ -94,11 +116,16 @@ def parse_vary(spec: str, base: Base, catalogue: dict | None = None
     ``catalogue`` is given, any number of the set (:mod:`modeller.inputs.keys`).
     """
     path, text = _split_spec(spec)
+    return _checked(spec, path, lambda: parse_values(text, spec), base, catalogue)
+
+
+def _checked(spec: str, path: str, get_values: Callable[[], list[float]], base: Base,
+             catalogue: dict | None) -> tuple[str, list[float]]:
     param = base.params.get(path)
     if param is None or param.share:
         item = (catalogue or {}).get(path)
         if item is not None:
-            values = parse_values(text, spec)
+            values = get_values()
             _check_values(spec, path, values, item.minimum, item.maximum, item.unit,
                           item.integer)
             return path, values
@@ -106,12 +133,12 @@ def parse_vary(spec: str, base: Base, catalogue: dict | None = None
         known = ", ".join(catalogue or (p for p, q in base.params.items() if not q.share))
         hint = (" (horizon_years changes what is measured; compare sets instead)"
                 if path == "horizon_years" else "")
-        raise VaryError(f"--vary {spec!r}: unknown parameter {path!r}{hint}; this set's "
-                        f"parameters: {known}")
+        raise VaryError(f"--vary {shown(spec)}: unknown parameter {shown(path)}{hint}; "
+                        f"this set's parameters: {known}")
     if param.share:
-        raise VaryError(f"--vary {spec!r}: case-mix shares must sum to 1, so one cannot "
-                        "vary alone; compare sets with different case mixes instead")
-    values = parse_values(text, spec)
+        raise VaryError(f"--vary {shown(spec)}: case-mix shares must sum to 1, so one "
+                        "cannot vary alone; compare sets with different case mixes instead")
+    values = get_values()
     lo, hi = param.bounds
     _check_values(spec, path, values, lo, hi, param.unit, param.integer)
     return path, values
@@ -161,8 +188,11 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
 
         loaded = getattr(obj, "loaded", obj)
         catalogue = {i.key: i for i in numeric_inputs(loaded.spec, loaded.resolved)}
+    if len(varies) > MAX_VALUES:
+        raise VaryError(f"{len(varies):,} parameters to vary; at most {MAX_VALUES:,}")
     pairs = [parse_vary(v, base, catalogue) if isinstance(v, str)
-             else (v[0], list(v[1])) for v in varies]
+             else _checked(str(v[0]), str(v[0]), lambda v=v: _given_values(str(v[0]), v[1]),
+                           base, catalogue) for v in varies]
     if not pairs:
         raise VaryError("give at least one --vary PATH=VALUES")
     paths = [p for p, _ in pairs]
@@ -171,7 +201,9 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
         raise VaryError(f"--vary names {', '.join(dupes)} more than once")
     total = math.prod(len(v) for _, v in pairs)
     if total > MAX_COMBINATIONS:
-        raise VaryError(f"{total:,} combinations; at most {MAX_COMBINATIONS:,}")
+        raise VaryError(f"{total:,} combinations; at most {MAX_COMBINATIONS:,} "
+                        "(MAX_GRID_POINTS)")
+    check_work(total, base.horizon, "combinations")
     combos = np.array(list(itertools.product(*(v for _, v in pairs))), float)
     combos = combos.reshape(total, len(pairs))
     slow = [p for p in paths if p not in base.params or base.params[p].share]

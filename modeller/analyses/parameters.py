@@ -28,14 +28,17 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import model
+from ..inputs.limits import (MAX_MODEL_CELLS, MAX_MONEY, MAX_PEOPLE, MAX_SCALE,
+                             RequestError)
 
 INF = math.inf
 
-#: Allowed values by unit: rates and shares [0, 1], money and people >= 0, months
-#: [0, 1200] (the schema's bounds), the discount rate [0, 1).
-BOUNDS = {"rate": (0.0, 1.0), "money": (0.0, INF), "people": (0.0, INF),
+#: Allowed values by unit: the schema's bounds (rates and shares [0, 1], money up to
+#: MAX_MONEY, people up to MAX_PEOPLE, months [0, 1200], the discount rate [0, 1),
+#: a saving's factor up to MAX_SCALE).
+BOUNDS = {"rate": (0.0, 1.0), "money": (0.0, MAX_MONEY), "people": (0.0, MAX_PEOPLE),
           "months": (0.0, 1200.0), "whole months": (0.0, 1200.0),
-          "discount rate": (0.0, 0.99), "factor": (0.0, INF), "uplift": (0.0, 10.0)}
+          "discount rate": (0.0, 0.99), "factor": (0.0, MAX_SCALE), "uplift": (0.0, 10.0)}
 
 #: Headline figures per scenario (see :func:`headlines`), in output order.
 HEADLINE_KEYS = [
@@ -54,6 +57,17 @@ HEADLINE_KEYS = [
 #: Draws (scenarios) per call of ``model.compute``: the model builds (D, H, 12H)
 #: arrays, so the chunk is sized to keep each near this many elements.
 CHUNK_ELEMENTS = 3_000_000
+
+
+def check_work(scenarios: int, horizon: int, what: str) -> None:
+    """Refuse, before any work, a run of ``scenarios`` over ``horizon`` years beyond
+    MAX_MODEL_CELLS (scenarios x H x 12H cells of the model's arrays)."""
+    cells = scenarios * horizon * 12 * horizon
+    if cells > MAX_MODEL_CELLS:
+        most = MAX_MODEL_CELLS // (12 * horizon * horizon)
+        raise RequestError(f"{scenarios:,} {what} over a {horizon}-year horizon is "
+                           f"{cells:,} model cells; at most {MAX_MODEL_CELLS:,} "
+                           f"(MAX_MODEL_CELLS): use at most {most:,} {what}")
 
 
 def chunk_size(horizon: int) -> int:

@@ -31,11 +31,14 @@ import zlib
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
-from .parameters import Base, Param, base_from, build_inputs, chunk_size, evaluate, finite
+from ..inputs.characters import shown
+from ..inputs.limits import MAX_DRAWS, MAX_PSA_VALUES, RequestError
+from .parameters import (Base, Param, base_from, build_inputs, check_work, chunk_size,
+                         evaluate, finite)
 
 #: Headline figures summarised (mean and 5th/50th/95th percentiles) per draw.
 SUMMARY_KEYS = [
@@ -57,8 +60,19 @@ DIFFERS_RTOL = 0.05
 PERCENTILES = (5, 50, 95)
 
 
-class NoDistributions(ValueError):
+class NoDistributions(RequestError):
     """The set declares no (non-fixed) distribution, so there is nothing to sample."""
+
+
+def check_request(draws: Any, seed: Any) -> None:
+    """Refuse a draw count or seed out of bounds, before anything is allocated."""
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) \
+            or not 1 <= draws <= MAX_DRAWS:
+        raise RequestError(f"draws: {shown(draws)}; give a whole number from 1 to "
+                           f"{MAX_DRAWS:,} (MAX_DRAWS)")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
+            or not 0 <= seed < 2 ** 63:
+        raise RequestError(f"seed: {shown(seed)}; give a whole number from 0 to 2**63 - 1")
 
 
 def distribution_parameters(dist) -> dict:
@@ -153,8 +167,7 @@ def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
     in flight, which bounds memory. Raises :class:`NoDistributions` when nothing is
     uncertain (unless ``allow_fixed``).
     """
-    if draws < 1:
-        raise ValueError("draws must be at least 1")
+    check_request(draws, seed)
     base = obj if isinstance(obj, Base) else base_from(obj)
     sampler = Sampler(base, seed)
     if not sampler.params and not allow_fixed:
@@ -162,6 +175,14 @@ def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
             f"{base.spec.name}: no parameter declares a distribution, so every draw "
             "would be the same; add `distribution:` to the uncertain figures (see "
             "`modeller help uncertainty`, or the bundled set national-faq-2017-psa)")
+    check_work(draws, base.horizon, "draws")
+    kept_values = draws * (len(SUMMARY_KEYS) + len(sampler.params))
+    if kept_values > MAX_PSA_VALUES:
+        most = MAX_PSA_VALUES // (len(SUMMARY_KEYS) + len(sampler.params))
+        raise RequestError(f"{draws:,} draws of {len(sampler.params)} uncertain "
+                           f"parameters would keep {kept_values:,} values; at most "
+                           f"{MAX_PSA_VALUES:,} (MAX_PSA_VALUES): use at most {most:,} "
+                           "draws")
     chunk = int(chunk or chunk_size(base.horizon))
     workers = int(workers or default_workers())
     values = {k: np.empty(draws) for k in SUMMARY_KEYS}

@@ -29,6 +29,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ..inputs.limits import RequestError
+
 from . import parameters
 from ..model.appraisal import THRESHOLD_METRICS as METRICS
 from ..model.appraisal import counterfactual_threshold, grid_thresholds
@@ -49,7 +51,7 @@ THRESHOLD_LABELS = {
 EDGE_RTOL = 1e-12
 
 
-class UnknownParameter(ValueError):
+class UnknownParameter(RequestError):
     """A --param that names no parameter of the set."""
 
 
@@ -92,6 +94,10 @@ def one_way(obj, params: Iterable[str] | None = None,
     """Tornado data: each parameter at its low and high value, NPV at each, sorted by
     swing |npv_high - npv_low|, largest first. ``obj`` is a LoadedSet, an
     AssumptionSet or a :class:`~modeller.analyses.parameters.Base`."""
+    if isinstance(default_range, bool) or not isinstance(default_range, (int, float)) \
+            or not 0 < default_range < 1:
+        raise RequestError(f"default_range: {default_range!r:.40}; give a fraction "
+                           "above 0 and below 1 (0.2 is -/+20%)")
     base = obj if isinstance(obj, Base) else base_from(obj)
     chosen, skipped = candidates(base)
     if params:

@@ -13,7 +13,8 @@ import time
 
 import click
 
-from .common import _emit, _fail, _load, cli
+from ..inputs.limits import DEFAULT_SEED, MAX_DRAWS, MAX_GRID_POINTS, MAX_GRID_VALUES
+from .common import OUT_HELP, _emit, _fail, _load, cli
 
 #: Show a progress bar by default when stderr is a terminal and the run is this long.
 PROGRESS_DRAWS = 200_000
@@ -53,8 +54,7 @@ class ProgressBar:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
               default="table", show_default=True,
               help="table for people; json (every figure, unrounded) for tools.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write here (atomically) instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def sensitivity(file, params, default_range, fmt, out) -> None:
     """One-way sensitivity (tornado of NPV) and exact break-even thresholds.
 
@@ -79,15 +79,15 @@ def sensitivity(file, params, default_range, fmt, out) -> None:
 
 @cli.command()
 @click.argument("file")
-@click.option("--draws", type=click.IntRange(1, 100_000_000), default=10_000,
-              show_default=True, help="Number of draws.")
-@click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
+@click.option("--draws", type=click.IntRange(1, MAX_DRAWS), default=10_000,
+              show_default=True, help=f"Number of draws (at most {MAX_DRAWS:,}, "
+              "checked before anything is allocated).")
+@click.option("--seed", type=click.IntRange(0), default=DEFAULT_SEED, show_default=True,
               help="Random seed: the same seed gives the same result.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]),
               default="table", show_default=True,
               help="table for people; json (every summary, unrounded) for tools.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write here (atomically) instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: on a terminal, for runs of "
               f"{PROGRESS_DRAWS:,} draws or more).")
@@ -121,12 +121,13 @@ def psa(file, draws, seed, fmt, out, progress) -> None:
 @click.option("--vary", "varies", multiple=True, required=True,
               metavar="PATH=VALUES",
               help="A parameter and its values: low:high:step (inclusive), a comma "
-              "list, or one number; repeat for each parameter.")
+              "list, or one number; repeat for each parameter. At most "
+              f"{MAX_GRID_VALUES:,} values per parameter and {MAX_GRID_POINTS:,} "
+              "combinations, checked before any is evaluated.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True, help="csv: one row per combination; json: the same "
               "rows with the set's hash.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write here (atomically) instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def grid(file, varies, fmt, out) -> None:
     """Evaluate every combination of the varied parameters (a scenario grid).
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import click
 
+from ..inputs.limits import DEFAULT_SEED, MAX_DRAWS, MAX_GRID_POINTS
+from ..outputs.cells import terminal
 from ..outputs.text import CSV_TABLES
-from .common import FORMATS, _emit, _exit_with, _load, cli
+from .common import FORMATS, OUT_HELP, _emit, _emit_bytes, _exit_with, _load, cli
 
 
 @cli.command()
@@ -17,7 +19,7 @@ from .common import FORMATS, _emit, _exit_with, _load, cli
 def validate(files) -> None:
     """Check assumption sets: every problem in every file, with file and line."""
     for item in _load(files):
-        click.echo(f"ok: {item.file} ({item.spec.name}, sha256 {item.hash})")
+        click.echo(terminal(f"ok: {item.file} ({item.spec.name}, sha256 {item.hash})"))
 
 
 @cli.command()
@@ -28,8 +30,7 @@ def validate(files) -> None:
 @click.option("--table", "table_name", type=click.Choice(list(CSV_TABLES)),
               default=None, help="With --format csv: which table to print "
               "[default: by_year].")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write here (atomically) "
-              "instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def run(file, fmt, table_name, out) -> None:
     """Run the cost-offset model on one assumption set.
 
@@ -56,8 +57,7 @@ def run(file, fmt, table_name, out) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
               help="table for people; json (headlines, differences and every run's "
               "full results) or csv (the headline figures) for tools.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write here (atomically) instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def compare(files, fmt, out) -> None:
     """Compare scenarios side by side, with differences from the first."""
     from .. import api
@@ -74,8 +74,7 @@ def compare(files, fmt, out) -> None:
 
 @cli.command()
 @click.argument("file")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write the resolved set here (atomically) instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def resolve(file, out) -> None:
     """Print the fully merged set (extends resolved) as YAML, with its hash.
 
@@ -90,8 +89,7 @@ def resolve(file, out) -> None:
 @click.option("--results", "of_results", is_flag=True,
               help="The schema of the JSON results (`modeller run --format json`) "
               "instead of an assumption set's.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write the schema here (atomically) instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def schema(of_results, out) -> None:
     """Print the JSON Schema of an assumption set (for editor completion and checks),
     or with --results the JSON Schema of the results of `modeller run --format json`."""
@@ -120,12 +118,15 @@ def _analysis_options(command):
                      help="Another set to compare with FILE (repeatable)."),
         click.option("--sensitivity", is_flag=True,
                      help="Add one-way sensitivity (tornado) and break-even thresholds."),
-        click.option("--psa-draws", type=click.IntRange(1, 10_000_000), default=None,
-                     help="Add a probabilistic sensitivity analysis with N draws."),
-        click.option("--seed", type=int, default=0, show_default=True,
-                     help="Random seed for --psa-draws."),
+        click.option("--psa-draws", type=click.IntRange(1, MAX_DRAWS), default=None,
+                     help="Add a probabilistic sensitivity analysis with N draws "
+                     f"(at most {MAX_DRAWS:,}, as for `modeller psa`)."),
+        click.option("--seed", type=click.IntRange(0), default=DEFAULT_SEED,
+                     show_default=True, help="Random seed for --psa-draws (the same "
+                     "default as `modeller psa`)."),
         click.option("--grid", "grid_specs", multiple=True, metavar="PATH=VALUES",
-                     help="Add a scenario grid (repeatable), as for `modeller grid`."),
+                     help="Add a scenario grid (repeatable), as for `modeller grid` "
+                     f"(at most {MAX_GRID_POINTS:,} points)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -136,7 +137,7 @@ def _analysis_options(command):
 @click.argument("file", default="national-faq-2017")
 @click.option("--out-dir", default="reports", show_default=True,
               type=click.Path(file_okay=False),
-              help="Outputs go to OUT_DIR/<set name>/.")
+              help="Outputs go to OUT_DIR/<slug of the set name>/, replaced whole.")
 @_analysis_options
 def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Run a set and write everything into reports/<set name>/: the logic model,
@@ -150,19 +151,24 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
     """
     from .. import api
 
+    if out_dir == "-":
+        raise click.UsageError("--out-dir -: a build writes a folder of files, so it "
+                               "cannot go to standard output; give a folder")
     (loaded,) = _load([file])
     scenario_sets = _load(scenarios) if scenarios else []
     written = api.build(loaded, out_dir, scenarios=scenario_sets, sensitivity=sensitivity,
                         psa_draws=psa_draws, seed=seed, grid=grid_specs)
     for path in written:
-        click.echo(str(path))
+        click.echo(terminal(str(path)))
 
 
 @cli.command()
 @click.argument("kind", type=click.Choice(REPORT_KINDS))
 @click.argument("file")
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
-              help="The PDF to write (atomically; folders are created).")
+@click.option("-o", "--out", required=True,
+              type=click.Path(dir_okay=False, allow_dash=True),
+              help="The PDF to write (atomically; folders are created; an existing path "
+              "must be a regular file); - for standard output.")
 @_analysis_options
 def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
     """Write one report (logic-model, business-case or board-summary) as PDF."""
@@ -170,9 +176,13 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs)
 
     (loaded,) = _load([file])
     scenario_sets = _load(scenarios) if scenarios else []
-    click.echo(str(api.write_report(kind, loaded, out, scenarios=scenario_sets,
-                                    sensitivity=sensitivity, psa_draws=psa_draws,
-                                    seed=seed, grid=grid_specs)))
+    if out != "-":
+        from ..outputs.files import check_output
+
+        check_output(out)  # refused before any work: not a regular file
+    _emit_bytes(api.report_pdf(kind, loaded, scenarios=scenario_sets,
+                               sensitivity=sensitivity, psa_draws=psa_draws, seed=seed,
+                               grid=grid_specs), out)
 
 
 @cli.command("evidence")
@@ -180,8 +190,7 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json (every record key) for "
               "tools.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write here (atomically) instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def evidence_command(condition, fmt, out) -> None:
     """List the evidence library: every published figure in the seeds, with its value,
     annual value, period, basis (gross/net), care covered, caveats and seed citation.

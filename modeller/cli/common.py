@@ -19,10 +19,41 @@ import click
 from .. import __version__
 
 FORMATS = click.Choice(["table", "json", "csv"])
+#: Help of every ``--out`` option.
+OUT_HELP = ("Write here (atomically; an existing path must be a regular file) instead of "
+            "standard output; - is standard output.")
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    from ..outputs.cells import terminal
+
+    line = terminal(" ".join(str(text).split()))
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _silence() -> None:
+    """Send further output to /dev/null (after the reader of a pipe went away)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 class _Group(click.Group):
-    """Turns unexpected exceptions into a one-line error and exit status 1."""
+    """Exit status 2 for every bad input or request, 1 for a defect of the tool.
+
+    Bad input (:class:`~modeller.inputs.loader.AssumptionsError`), a refused request
+    (:class:`~modeller.inputs.limits.RequestError`: over a limit, a set without
+    distributions, an unknown parameter, a bad ``--vary``), an output path that is not
+    a regular file (:class:`~modeller.outputs.files.OutputError`) and a file that cannot
+    be read or written (``OSError``) print their message and exit 2. Anything else is a
+    defect: one line, exit 1, the traceback only with ``--debug``. No Python exception
+    class name is shown.
+    """
 
     def invoke(self, ctx: click.Context):
         try:
@@ -30,11 +61,31 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort,
                 KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - last-resort handler
+        except Exception as exc:  # noqa: BLE001 - classified below
+            # Imported only now, so that `modeller CMD --help` stays light.
+            from ..inputs.limits import RequestError
+            from ..inputs.loader import AssumptionsError
+            from ..outputs.files import OutputError
+
+            if isinstance(exc, BrokenPipeError):
+                # Whoever read our output stopped (`| head`): stop quietly.
+                _silence()
+                ctx.exit(2)
+            if isinstance(exc, AssumptionsError):
+                _exit_with(exc.all_problems)
+            if isinstance(exc, (RequestError, OutputError)):
+                click.echo(f"error: {_one_line(str(exc), 2000)}", err=True)
+                ctx.exit(2)
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for the "
-                       "traceback)", err=True)
+            if isinstance(exc, OSError):
+                where = f"{_one_line(str(exc.filename))}: " if exc.filename else ""
+                click.echo(f"error: {where}"
+                           f"{exc.strerror or 'input/output error'}", err=True)
+                ctx.exit(2)
+            click.echo("error: modeller failed unexpectedly (a defect in the tool; "
+                       f"please report it): {_one_line(str(exc)) or 'no message'} "
+                       "(run with --debug for the traceback)", err=True)
             ctx.exit(1)
 
 
@@ -51,10 +102,18 @@ def cli(debug: bool) -> None:
 
 
 def _exit_with(problems) -> None:
-    """Print every problem, one per line, on stderr and exit with status 2."""
-    for problem in problems:
-        click.echo(problem.format(), err=True)
-    click.echo(f"{len(problems)} problem(s) found; nothing was run.", err=True)
+    """Print every problem (at most MAX_PROBLEMS, then how many more), one per line, on
+    stderr and exit with status 2."""
+    from ..inputs.yamlsource import capped
+
+    problems = list(problems)
+    listed = capped(problems)
+    try:
+        for problem in listed:
+            click.echo(problem.format(), err=True)
+        click.echo(f"{len(problems):,} problem(s) found; nothing was run.", err=True)
+    except BrokenPipeError:
+        _silence()
     sys.exit(2)
 
 
@@ -67,29 +126,58 @@ def _fail(message: str) -> None:
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
     from .. import api
+    from ..outputs.cells import terminal
 
     loaded, problems = [], []
     for file in files:
         try:
             loaded.append(api.load(file))
         except api.InputError as exc:
-            problems.extend(exc.problems)
+            problems.extend(exc.all_problems)
     if problems:
         _exit_with(problems)
     if show_warnings:
         for item in loaded:
             for warning in item.warnings:
-                click.echo(f"warning: {Path(item.file).name}: {warning}", err=True)
+                click.echo(terminal(f"warning: {Path(item.file).name}: {warning}"),
+                           err=True)
     return loaded
 
 
+#: ``--out -`` (or no ``--out``) writes to standard output.
+STDOUT = "-"
+
+
 def _emit(text: str, out: str | None) -> None:
-    if out:
+    """Write ``text`` to ``out`` atomically, or to standard output (``-`` or None) with
+    control characters shown as escapes."""
+    if out and out != STDOUT:
         from ..outputs.files import write_atomic
 
+        from ..outputs.cells import terminal
+
         path = write_atomic(out, text)
-        click.echo(f"wrote {path}", err=True)
+        click.echo(terminal(f"wrote {path}"), err=True)
     else:
-        click.echo(text, nl=False)
+        from ..outputs.cells import terminal
+
+        click.echo(terminal(text), nl=False)
 
 
+def _emit_bytes(data: bytes, out: str) -> None:
+    """Write binary ``data`` (a PDF) to ``out`` atomically, or to standard output for
+    ``-`` (for piping; refused when standard output is a terminal)."""
+    if out == STDOUT:
+        sys.stdout.flush()
+        stream = sys.stdout.buffer
+        if stream.isatty():
+            raise click.UsageError("-o -: a PDF is not written to a terminal; redirect "
+                                   "standard output to a file or pipe")
+        stream.write(data)
+        stream.flush()
+    else:
+        from ..outputs.files import write_atomic
+
+        from ..outputs.cells import terminal
+
+        click.echo(terminal(str(write_atomic(out, data))))

@@ -33,11 +33,14 @@ def find_set(ref: str | Path) -> Path:
     """A path as given, or, when no such file exists, the bundled set of that name
     (``national-faq-2017``, ``scenarios/optimistic``; the ``.yaml`` is optional)."""
     path = Path(ref)
-    if path.exists() or path.is_absolute():
-        return path
-    root = bundled_dir("assumptions").resolve()
-    name = str(ref) if str(ref).endswith(".yaml") else f"{ref}.yaml"
-    candidate = (root / name).resolve()
-    if candidate.is_file() and root in candidate.parents:
-        return candidate
+    try:
+        if path.exists() or path.is_absolute():
+            return path
+        root = bundled_dir("assumptions").resolve()
+        name = str(ref) if str(ref).endswith(".yaml") else f"{ref}.yaml"
+        candidate = (root / name).resolve()
+        if candidate.is_file() and root in candidate.parents:
+            return candidate
+    except (OSError, ValueError):  # a name too long, or holding NUL: reading says so
+        pass
     return path

@@ -77,6 +77,10 @@ def cross_field(data: Any) -> list[tuple[tuple, str]]:
 
     for cid, cond in (conditions.items() if isinstance(conditions, dict) else []):
         saving = _get(cond, "annual_saving")
+        if saving is None and isinstance(cond, dict) and "annual_saving" in cond:
+            out.append((("conditions", cid, "annual_saving"),
+                        "is empty; give a number, or `evidence:` (a record id from "
+                        "`modeller evidence`)"))
         if isinstance(saving, dict):
             has_value = saving.get("value") is not None
             has_evidence = saving.get("evidence") is not None

@@ -358,6 +358,19 @@ def set_values(resolved: dict, values: dict[str, Any], known: list[NumericInput]
     return data
 
 
+def _drop_range_without(figure: dict, value: float, note: str) -> None:
+    """A declared ``range`` must contain its value (the schema's rule): when an edit
+    moves the value outside it, the range is removed and the figure's note says so."""
+    rng = figure.get("range")
+    if isinstance(rng, list) and len(rng) == 2 and all(_is_number(v) for v in rng) \
+            and not min(rng) <= value <= max(rng):
+        del figure["range"]
+        said = f"{note}: its range [{rng[0]:g}, {rng[1]:g}] did not contain the new " \
+            f"value {value:g} and was removed"
+        old = figure.get("note")
+        figure["note"] = f"{old}; {said}" if isinstance(old, str) and old else said
+
+
 def _write(data: dict, path: Path_, value: float, note: str) -> None:
     node: Any = data
     for i, part in enumerate(path):
@@ -375,6 +388,7 @@ def _write(data: dict, path: Path_, value: float, note: str) -> None:
                               f"{current['evidence']!r})"}
             elif isinstance(current, dict):
                 current["value"] = value
+                _drop_range_without(current, value, note)
             else:
                 node[part] = value
             return

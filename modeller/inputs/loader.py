@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .bundled import bundled_dir, bundled_sets, find_set
+from .bundled import bundled_sets, find_set
+from .characters import escaped, shown
+from .named_files import parent_of, parse_set, read_set, trusted
+from .limits import MAX_EXTENDS_DEPTH, MAX_MONEY, MAX_UPLOAD_BYTES
 from .schema import AssumptionSet
-from .yamlsource import Located, Path_, Problem, dotted, locate, parse, parse_file
-
-MAX_EXTENDS_DEPTH = 20
+from .yamlsource import Located, Path_, Problem, capped, dotted, locate
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
 QUANTITY_KEYS = {"value", "evidence"}
 
@@ -35,8 +38,11 @@ class AssumptionsError(Exception):
     """Raised with every problem found in one or more files."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
+        #: every problem (bounded by the reading limits); ``problems`` lists at most
+        #: MAX_PROBLEMS of them, then one line saying how many more there are
+        self.all_problems = list(problems)
+        self.problems = capped(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -82,70 +88,45 @@ def merge(base: Any, override: Any) -> Any:
     return out
 
 
-def _is_bundled(path: Path) -> bool:
-    """True for a file inside the package's bundled ``assumptions`` folder (trusted)."""
-    root = bundled_dir("assumptions").resolve()
-    return root in path.resolve().parents
-
-
-def _parent_of(ref: str, path: Path, bundled_only: bool
-               ) -> tuple[Path | None, str | None]:
-    """The file an ``extends:`` names, or why it cannot be used.
-
-    A reference ending in ``.yaml``/``.yml`` is a path relative to the file that names
-    it; anything else is the name of a bundled set (``national-faq-2017``,
-    ``scenarios/optimistic``), reachable from anywhere. With ``bundled_only`` (uploads)
-    only bundled names are allowed.
-    """
-    if ref.endswith((".yaml", ".yml")):
-        if bundled_only:
-            return None, (f"{ref!r}: an uploaded set may extend a bundled set by name only "
-                          f"({', '.join(sorted(bundled_sets()))})")
-        parent = (path.parent / ref).resolve()
-        if not parent.is_file():
-            return None, (f"{ref!r}: no such file ({parent}); give a path relative to "
-                          f"{path.parent}, or a bundled set by name "
-                          f"({', '.join(sorted(bundled_sets()))})")
-        return parent, None
-    sets = bundled_sets()
-    if ref not in sets:
-        return None, (f"{ref!r}: no bundled set of that name (bundled: "
-                      f"{', '.join(sorted(sets))}); a file is named with its .yaml "
-                      "ending, relative to this file")
-    return sets[ref].resolve(), None
-
-
-def _resolve_located(located: Located, path: Path, stack: tuple[Path, ...],
-                     problems: list[Problem], bundled_only: bool = False) -> Located | None:
-    data = located.data
-    if not isinstance(data, dict):
-        problems.append(Problem(str(path), 1, "", "the file must be a mapping of keys "
-                                "(schema_version, name, ...), not a single value or list"))
+def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem],
+             bundled_only: bool = False) -> Located | None:
+    """Read the set at ``path`` and merge what it extends."""
+    located = read_set(path, problems)
+    if located is None:
         return None
+    return _resolve_located(located, path, stack, problems, bundled_only)
+
+
+def _resolve_located(located: Located, path: Path | None, stack: tuple[Path, ...],
+                     problems: list[Problem], bundled_only: bool = False,
+                     file: str | None = None) -> Located | None:
+    """Merge what a parsed set extends. ``path`` is None for text (an upload named
+    ``file``). ``bundled_only``: the set may extend bundled sets by name only; the
+    bundled sets themselves, being the package's own files, may extend each other.
+    """
+    file = file or str(path)
+    data = located.data
     parent_ref = data.get("extends")
     if parent_ref is None:
         return located
-    line = located.lines.get(("extends",), (str(path), None))[1]
-    if not isinstance(parent_ref, str) or not parent_ref.strip():
-        problems.append(Problem(str(path), line, "extends", "must be the name of a bundled "
-                                "set (national-faq-2017) or the path of a base set "
-                                "relative to this file"))
-        return None
-    parent, why = _parent_of(parent_ref, path, bundled_only and not _is_bundled(path))
+    line = located.lines.get(("extends",), (file, None))[1]
+    here_trusted = path is not None and trusted(path)
+    parent = parent_of(parent_ref, path, line, file, bundled_only and not here_trusted,
+                     problems)
     if parent is None:
-        problems.append(Problem(str(path), line, "extends", why))
         return None
-    here = path.resolve()
-    if parent in stack or parent == here:
-        chain = " -> ".join(str(p) for p in (*stack, here, parent))
-        problems.append(Problem(str(path), line, "extends", f"{parent_ref!r}: extends "
-                                f"forms a cycle ({chain})"))
+    me = Path(os.path.realpath(path)) if path is not None else Path(file)
+    real = Path(os.path.realpath(parent))
+    if real in stack or real == me:
+        chain = " -> ".join(str(p) for p in (*stack, me, real))
+        problems.append(Problem(file, line, "extends", f"{shown(parent_ref)}: extends "
+                                f"forms a cycle ({escaped(chain)})"))
         return None
     if len(stack) >= MAX_EXTENDS_DEPTH:
-        problems.append(Problem(str(path), line, "extends", "extends chain is deeper than "
-                                f"{MAX_EXTENDS_DEPTH} sets"))
+        problems.append(Problem(file, line, "extends", "extends chain is deeper than "
+                                f"{MAX_EXTENDS_DEPTH} sets (MAX_EXTENDS_DEPTH)"))
         return None
-    base = _resolve(parent, (*stack, here), problems, bundled_only)
+    base = _resolve(parent, (*stack, me), problems, bundled_only)
     if base is None:
         return None
     child = {k: v for k, v in data.items() if k != "extends"}
@@ -154,15 +135,6 @@ def _resolve_located(located: Located, path: Path, stack: tuple[Path, ...],
     lines = {p: pos for p, pos in base.lines.items() if _value_at(merged, p)[0]}
     lines.update(located.lines)
     return Located(merged, lines)
-
-
-def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem],
-             bundled_only: bool = False) -> Located | None:
-    located, found = parse_file(path)
-    problems.extend(found)
-    if located is None:
-        return None
-    return _resolve_located(located, path, stack, problems, bundled_only)
 
 
 def _value_at(data: Any, loc: Path_) -> tuple[bool, Any]:
@@ -232,7 +204,7 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(AssumptionSet, loc[:-1])
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        return loc, f"unknown key {loc[-1]!r}{hint}"
+        return loc, f"unknown key {shown(loc[-1])}{hint}"
     if kind == "missing":
         if loc == ("price_year",):
             return loc, ("required field is missing; give the year prices are in, or "
@@ -251,8 +223,8 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
     if kind in ("dict_type", "model_type"):
         msg = "must be a mapping of keys"
     msg += _percent_hint(kind, err.get("ctx") or {}, value)
-    shown = f"{value!r}: " if found and not isinstance(value, (dict, list)) else ""
-    return loc, f"{shown}{msg}"
+    value_text = f"{shown(value)}: " if found and not isinstance(value, (dict, list)) else ""
+    return loc, f"{value_text}{msg}"
 
 
 def validate(located: Located, file: str) -> tuple[AssumptionSet | None, list[Problem],
@@ -286,8 +258,8 @@ def load(file: str | Path, *, bundled_only: bool = False) -> LoadedSet:
         sets = bundled_sets()
         name = str(file)
         if name not in sets:
-            raise AssumptionsError([Problem(name, None, "", "not a bundled set (bundled: "
-                                            f"{', '.join(sorted(sets))})")])
+            raise AssumptionsError([Problem(escaped(name)[:100], None, "", "not a bundled "
+                                            f"set (bundled: {', '.join(sorted(sets))})")])
         path = sets[name]
     else:
         path = find_set(file)
@@ -298,38 +270,48 @@ def load(file: str | Path, *, bundled_only: bool = False) -> LoadedSet:
     return load_located(located, str(path), problems)
 
 
-def load_text(text: str, name: str = "upload.yaml", *, bundled_only: bool = True
-              ) -> LoadedSet:
+def load_text(text: str, name: str = "upload.yaml", *,
+              bundled_only: bool = True) -> LoadedSet:
     """Load a set from YAML ``text`` (an upload); problems are reported against ``name``.
 
-    With ``bundled_only`` (the default) its ``extends`` may name bundled sets only, so
-    the text can never make the tool read another file.
+    Every limit of a file applies, plus :data:`~modeller.inputs.limits.MAX_UPLOAD_BYTES`.
+    With ``bundled_only`` (the default) its ``extends`` may name bundled sets only and
+    it may not name evidence folders, so the text can never make the tool read another
+    file.
     """
-    located, problems = parse(text, name)
+    name = escaped(str(name))[:100] or "upload.yaml"
+    if not isinstance(text, str):
+        raise AssumptionsError([Problem(name, None, "", "the upload must be text")])
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_UPLOAD_BYTES:
+        raise AssumptionsError([Problem(name, None, "", f"the upload is {size:,} bytes; "
+                                        f"at most {MAX_UPLOAD_BYTES:,} (MAX_UPLOAD_BYTES)")])
+    problems: list[Problem] = []
+    located = parse_set(text, name, problems)
+    if located is not None:
+        located = _resolve_located(located, None, (), problems, bundled_only, file=name)
     if located is None:
         raise AssumptionsError(problems)
-    path = Path(name)
-    if bundled_only and located.data and isinstance(located.data, dict) \
-            and located.data.get("evidence_library"):
-        line = located.lines.get(("evidence_library",), (name, None))[1]
-        raise AssumptionsError([Problem(name, line, "evidence_library", "an uploaded set "
-                                        "cannot name local evidence folders")])
-    resolved = _resolve_located(located, path, (), problems, bundled_only)
-    if resolved is None:
-        raise AssumptionsError(problems)
-    return load_located(resolved, name, problems)
+    return load_located(located, name, problems, bundled_only=bundled_only)
 
 
-def load_located(located: Located, file: str, problems: list[Problem] | None = None
-                 ) -> LoadedSet:
+def load_located(located: Located, file: str, problems: list[Problem] | None = None,
+                 *, bundled_only: bool = False) -> LoadedSet:
     """Validate merged data (``extends`` already resolved) into a :class:`LoadedSet`."""
     problems = list(problems or [])
     spec, found, warnings = validate(located, file)
+    # A value the reader refused (a control character, a non-finite number) was read
+    # as null: report the reader's problem, not also "must be a number" at that field.
+    refused = {(p.file, p.field) for p in problems if p.field}
+    found = [f for f in found if not any(
+        f.file == file_ and (f.field == field or f.field.startswith((field + ".",
+                                                                     field + "[")))
+        for file_, field in refused)]
     if problems or spec is None:
         raise AssumptionsError(sorted(problems + found,
                                       key=lambda p: (p.file, p.line or 0, p.field)))
     resolved = located.data
-    spec, conversions, found = _resolve_evidence(spec, located, file)
+    spec, conversions, found = _resolve_evidence(spec, located, file, bundled_only)
     if found:
         raise AssumptionsError(found)
     records = {c["record"]: c["record_data"] for c in conversions.values()}
@@ -393,7 +375,8 @@ def standalone(loaded: LoadedSet) -> dict:
     return data
 
 
-def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
+def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
+                      bundled_only: bool = False
                       ) -> tuple[AssumptionSet, dict, list[Problem]]:
     """Replace each cited ``annual_saving: {evidence: id}`` by its converted value.
 
@@ -402,11 +385,23 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
     (a missing table entry is a problem naming the figure and the entry needed).
     """
     cited = {cid: c for cid, c in spec.conditions.items() if c.annual_saving.evidence}
+    problems: list[Problem] = []
+    local = []
+    for i, folder in enumerate(spec.evidence_library or []):
+        where_file, line = locate(located.lines, ("evidence_library", i), file)
+        if bundled_only and not trusted(Path(where_file)):
+            problems.append(Problem(where_file, line, f"evidence_library[{i}]",
+                                    "an uploaded set cannot name local evidence folders; "
+                                    "cite records of the bundled library (`modeller "
+                                    "evidence`)"))
+            continue
+        local.append(Path(where_file).parent / folder)
+    if problems:
+        return spec, {}, problems
     if not cited and spec.conversion is None:
         return spec, {}, []
     from . import evidence
 
-    problems: list[Problem] = []
     tables = None
     if spec.conversion is not None:
         tables, found = evidence.tables_from_data(
@@ -414,10 +409,6 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
         problems += found
     if not cited:
         return spec, {}, problems
-    local = []
-    for i, folder in enumerate(spec.evidence_library or []):
-        where_file, _ = locate(located.lines, ("evidence_library", i), file)
-        local.append(Path(where_file).parent / folder)
     library, found = evidence.read_library(evidence.default_directory(), *local)
     problems += found
     conditions = dict(spec.conditions)
@@ -432,6 +423,13 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str
             where=locate(located.lines, path, file), field_name=dotted(path))
         problems += list(conv.problems)
         if not conv.ok:
+            continue
+        if not (isinstance(conv.value, (int, float)) and math.isfinite(conv.value)
+                and 0 <= conv.value <= MAX_MONEY):
+            where_file, line = locate(located.lines, path, file)
+            problems.append(Problem(where_file, line, dotted(path), "the converted saving "
+                                    f"({conv.value:.4g}) is outside 0 to {MAX_MONEY:g} "
+                                    "(MAX_MONEY); check the conversion tables"))
             continue
         record = library.get(saving.evidence)
         if record.basis == "net":

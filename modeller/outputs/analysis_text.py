@@ -126,9 +126,11 @@ def psa_table(result: dict, currency: str = "GBP") -> str:
 def grid_csv(grid: dict) -> str:
     """The grid as CSV: the varied parameters, then the headline figures (unrounded;
     an empty cell is undefined, e.g. no break-even within the horizon)."""
+    from .cells import cell
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(grid["columns"])
+    writer.writerow([cell(c) for c in grid["columns"]])
     for row in grid["rows"]:
-        writer.writerow(["" if row[c] is None else row[c] for c in grid["columns"]])
+        writer.writerow(["" if row[c] is None else cell(row[c]) for c in grid["columns"]])
     return buf.getvalue()

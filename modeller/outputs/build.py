@@ -3,7 +3,10 @@ and the three PDF reports, into one output folder.
 
 The caller (the Python API, and through it the CLI and the web app) runs the model
 and the analyses and assembles the report bundle; this module only renders and
-writes. Every file is written atomically.
+writes. Everything is rendered in memory first, then written into a fresh folder that
+replaces the previous build whole (:func:`~modeller.outputs.files.replace_folder`): the
+folder holds the complete old build or the complete new one, and never the outputs of an
+analysis this build did not run.
 """
 
 from __future__ import annotations
@@ -11,7 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import text
-from .files import write_atomic
+from .files import check_folder, replace_folder
+
+#: Every file a build may write; a folder holding anything else is not replaced.
+BUILD_FILES = {"results.json", "by_year.csv", "by_condition.csv", "summary.txt",
+               "sensitivity.json", "psa.json", "grid.csv", "logic-model.pdf",
+               "business-case.pdf", "board-summary.pdf"}
+
+
+def check_target(target: Path) -> None:
+    """Refuse, before any work, a build folder that :func:`write_build` would refuse."""
+    check_folder(Path(target), BUILD_FILES)
 
 
 def write_build(target: Path, results: dict, bundle: dict) -> list[Path]:
@@ -20,20 +33,21 @@ def write_build(target: Path, results: dict, bundle: dict) -> list[Path]:
     ``results`` is ``Results.to_dict()``; ``bundle`` is the report bundle, with the
     optional ``sensitivity``, ``psa`` and ``grid`` analyses the build asked for.
     """
-    from .reports import render_all
+    from .reports import FILENAMES, KINDS, pdf_bytes
 
-    written = [
-        write_atomic(target / "results.json", text.to_json(results)),
-        write_atomic(target / "by_year.csv", text.by_year_csv(results)),
-        write_atomic(target / "by_condition.csv", text.by_condition_csv(results)),
-        write_atomic(target / "summary.txt", text.table(results)),
-    ]
+    files: dict[str, bytes | str] = {
+        "results.json": text.to_json(results),
+        "by_year.csv": text.by_year_csv(results),
+        "by_condition.csv": text.by_condition_csv(results),
+        "summary.txt": text.table(results),
+    }
     for key in ("sensitivity", "psa"):
         if key in bundle:
-            written.append(write_atomic(target / f"{key}.json", text.to_json(bundle[key])))
+            files[f"{key}.json"] = text.to_json(bundle[key])
     if "grid" in bundle:
         from .analysis_text import grid_csv
 
-        written.append(write_atomic(target / "grid.csv", grid_csv(bundle["grid"])))
-    written += list(render_all(bundle, target).values())
-    return written
+        files["grid.csv"] = grid_csv(bundle["grid"])
+    for kind in KINDS:
+        files[FILENAMES[kind]] = pdf_bytes(kind, bundle)
+    return replace_folder(Path(target), files, BUILD_FILES)

@@ -139,19 +139,23 @@ def table(d: dict) -> str:
 
 
 def to_json(d: Any) -> str:
-    """Deterministic JSON text (keys in contract order, unrounded numbers)."""
-    return json.dumps(d, indent=2, ensure_ascii=False) + "\n"
+    """Deterministic JSON text (keys in contract order, unrounded numbers). A NaN or
+    infinity would not be JSON: it raises ``ValueError`` (a defect) instead."""
+    return json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def csv_table(rows: list[dict], columns: list[str]) -> str:
+    """CSV text: unrounded numbers (``repr``), empty cells for None, and every text cell
+    protected against formula injection (:func:`modeller.outputs.cells.cell`)."""
+    from .cells import cell
+
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([cell(c) for c in columns])
     for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else repr(row[k])
-                             if isinstance(row.get(k), float) else row[k])
-                         for k in columns})
+        writer.writerow(["" if row.get(k) is None else repr(row[k])
+                         if isinstance(row.get(k), float) else cell(row[k])
+                         for k in columns])
     return buf.getvalue()
 
 

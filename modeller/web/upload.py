@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import modeller
+from modeller.inputs.limits import MAX_PROBLEMS, MAX_UPLOAD_BYTES
 
 from . import vetting
 
-MAX_UPLOAD = 256 * 1024       # bytes of YAML accepted [bytes]
+MAX_UPLOAD = MAX_UPLOAD_BYTES  # bytes of YAML accepted, as modeller.loads [bytes]
 MAX_BODY = MAX_UPLOAD + 16 * 1024   # the multipart request around it [bytes]
 MAX_FORM_BODY = 64 * 1024     # any other request body (the form's fields) [bytes]
-MAX_SHOWN_PROBLEMS = 50       # problems listed on the page [problems]
+MAX_SHOWN_PROBLEMS = MAX_PROBLEMS  # problems listed on the page [problems]
 
 
 class TooLarge(Exception):

@@ -6,6 +6,8 @@ Part of :mod:`modeller.inputs.evidence`; see its docstring for units and rules.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 
@@ -79,6 +81,8 @@ def flags(record: EvidenceRecord) -> list[str]:
 
 def _num(x: float) -> str:
     """``1337`` -> ``1,337``; ``23.5`` -> ``23.5``; ``4.0139`` -> ``4.01``."""
+    if not math.isfinite(x):
+        return str(x)
     if abs(x - round(x)) < 1e-9:
         return f"{int(round(x)):,}"
     return f"{x:,.2f}".rstrip("0").rstrip(".")
@@ -86,7 +90,7 @@ def _num(x: float) -> str:
 
 def _money(x: float, currency: str | None) -> str:
     """``£1,337``; pence shown to two places (``US$340.28``, ``£73.50``)."""
-    if currency is None:
+    if currency is None or not math.isfinite(x):
         return _num(x)
     amount = f"{int(round(x)):,}" if abs(x - round(x)) < 1e-9 else f"{x:,.2f}"
     return f"{SYMBOLS.get(currency, currency + ' ')}{amount}"

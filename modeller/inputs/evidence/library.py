@@ -7,14 +7,51 @@ Part of :mod:`modeller.inputs.evidence`; see its docstring for units and rules.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import (BaseModel, ValidationError)
 
-from ..yamlsource import Path_, Problem, dotted, locate, parse_file
+from ..characters import shown
+from ..limits import MAX_EVIDENCE_FILES
+from ..yamlsource import Path_, Problem, dotted, locate, parse, read_text
+
+_RECORDS_LINE = re.compile(r"^records[ \t]*:", re.MULTILINE)
+NOT_EVIDENCE = ("not an evidence file: it must be a mapping with a list under `records:` "
+                "(nothing from the file is shown)")
+
+
+def evidence_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The ``*.yaml``/``*.yml`` files of an evidence folder, in name order: a folder
+    (after following symlinks) of at most MAX_EVIDENCE_FILES such files."""
+    name = str(folder)
+    try:
+        is_dir = stat.S_ISDIR(os.stat(folder).st_mode)
+    except OSError:
+        is_dir = False
+    if not is_dir:
+        return [], [Problem(name, None, "", "evidence folder not found (it must be a "
+                            "folder, relative to the set that names it)")]
+    files: list[Path] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith((".yaml", ".yml")) or entry.name.startswith("."):
+                    continue
+                if len(files) >= MAX_EVIDENCE_FILES:
+                    return [], [Problem(name, None, "", "more than "
+                                        f"{MAX_EVIDENCE_FILES} evidence files "
+                                        "(MAX_EVIDENCE_FILES)")]
+                files.append(folder / entry.name)
+    except OSError as exc:
+        return [], [Problem(name, None, "", f"cannot list: {exc.strerror or 'error'}")]
+    if not files:
+        return [], [Problem(name, None, "", "no *.yaml evidence files here")]
+    return sorted(files), []
 from .records import EvidenceFile, EvidenceRecord, Part, StatedConversion
 
 
@@ -102,7 +139,7 @@ def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
         for part in loc[:-1]:
             if isinstance(part, str) and part in _NESTED:
                 owner = _NESTED[part]
-        return f"unknown key {loc[-1]!r}; allowed here: {_allowed(owner)}"
+        return f"unknown key {shown(loc[-1])}; allowed here: {_allowed(owner)}"
     if kind == "missing":
         return "required field is missing"
     msg = str(err["msg"]).replace("Input should be", "must be")
@@ -113,9 +150,10 @@ def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
     if kind == "string_type" and isinstance(value, dict):
         msg = ("must be text, but YAML read a mapping: put the text in quotes (an "
                "unquoted ': ' makes YAML read what comes before it as a key)")
-    shown = f"{value!r}: " if not isinstance(value, (dict, list)) and value is not None \
+    value_text = f"{shown(value)}: " if not isinstance(value, (dict, list)) \
+        and value is not None \
         else ""
-    return f"{shown}{msg}"
+    return f"{value_text}{msg}"
 
 
 def _validate(model: type[BaseModel], data: Any, base: Path_, lines: dict, file: str,
@@ -144,14 +182,19 @@ def read_file(path: Path) -> tuple[list[EvidenceRecord], dict[str, tuple[str, in
     The returned locations also hold the ids of records that failed validation (so a
     ``related`` reference to them is not reported a second time).
     """
-    located, problems = parse_file(path)
     file = str(path)
+    text, problems = read_text(path)
+    if text is None:
+        return [], {}, problems
+    located, problems = parse(text, file)
+    is_evidence = (isinstance(located.data, dict) and "records" in located.data
+                   if located is not None else bool(_RECORDS_LINE.search(text)))
+    if not is_evidence:
+        # Refused by name alone: it may be any file a hostile set's folder holds.
+        return [], {}, [Problem(file, None, "", NOT_EVIDENCE)]
     if located is None:
         return [], {}, problems
     data, lines = located.data, located.lines
-    if not isinstance(data, dict):
-        return [], {}, problems + [Problem(file, 1, "", "an evidence file is a mapping with "
-                                           "a list under 'records:'")]
     shell, bad = _validate(EvidenceFile, {k: v for k, v in data.items()}, (), lines, file)
     if shell is None:
         # Report shell problems, but still look at the records that are there.
@@ -201,12 +244,10 @@ def read_library(*directories: str | Path) -> tuple[Library, list[Problem]]:
     failed: set[str] = set()
     problems: list[Problem] = []
     for d in dirs:
-        if not d.is_dir():
-            problems.append(Problem(str(d), None, "", "evidence directory not found"))
+        files, found = evidence_files(d)
+        problems += found
+        if found:
             continue
-        files = sorted(list(d.glob("*.yaml")) + list(d.glob("*.yml")))
-        if not files:
-            problems.append(Problem(str(d), None, "", "no *.yaml evidence files here"))
         for path in files:
             recs, locs, bad = read_file(path)
             problems += bad

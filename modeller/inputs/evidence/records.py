@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, Strict,
                       ValidationInfo, model_validator)
 
+from ..limits import MAX_MONEY
+
 
 
 # --------------------------------------------------------------------------------------
@@ -57,7 +59,9 @@ Qualifier = Literal["over", "around", "up_to"]
 MONEY_UNITS = ("per_person_per_year", "per_person_per_period", "per_episode")
 SYMBOLS = {"GBP": "£", "USD": "US$", "EUR": "EUR ", "CAD": "C$", "$": "$"}
 
-Number = Annotated[float, Strict()]
+#: Every number of a record is finite and within +/- MAX_MONEY, so no conversion of
+#: it can overflow.
+Number = Annotated[float, Strict(), Field(ge=-MAX_MONEY, le=MAX_MONEY)]
 Text = Annotated[str, Strict(), Field(min_length=1)]
 
 _PRICE_YEAR = re.compile(r"^(\d{4})(?:/(\d{2})|-(\d{4}))?$")
@@ -123,7 +127,7 @@ def _is_kebab(text: str) -> bool:
 # --------------------------------------------------------------------------------------
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class StatedConversion(_Model):
@@ -135,13 +139,13 @@ class StatedConversion(_Model):
     :func:`flags`).
     """
 
-    value: Annotated[float, Strict(), Field(gt=0)]
+    value: Annotated[float, Strict(), Field(gt=0, le=MAX_MONEY)]
     currency: Currency
     price_year: PriceYear
     by: Text
     source: Text
     quote: Text
-    annual_value: Annotated[float, Strict(), Field(gt=0)] | None = None
+    annual_value: Annotated[float, Strict(), Field(gt=0, le=MAX_MONEY)] | None = None
     note: Text | None = None
 
 

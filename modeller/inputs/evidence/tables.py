@@ -17,6 +17,11 @@ from .records import Text, _Model
 from .library import EvidenceError, _validate
 
 
+#: A price index value or exchange rate: above 0 and within [1e-6, 1e6], so a
+#: conversion (value x index / index x rate) of a bounded figure stays finite.
+TableNumber = Annotated[float, Strict(), Field(ge=1e-6, le=1e6)]
+
+
 class PriceIndex(_Model):
     """A price index by price year [dimensionless], with its source.
 
@@ -26,7 +31,7 @@ class PriceIndex(_Model):
     name: Text
     source: Text
     note: Text | None = None
-    values: dict[str, Annotated[float, Strict(), Field(gt=0)]] = Field(min_length=1)
+    values: dict[str, TableNumber] = Field(min_length=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -45,7 +50,7 @@ class ExchangeRates(_Model):
     basis: Text | None = None  # e.g. "annual average market rate", "PPP"
     note: Text | None = None
     rates: dict[Literal["USD", "EUR", "CAD"],
-                dict[str, Annotated[float, Strict(), Field(gt=0)]]] = Field(min_length=1)
+                dict[str, TableNumber]] = Field(min_length=1)
 
     @model_validator(mode="before")
     @classmethod

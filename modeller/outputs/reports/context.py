@@ -12,6 +12,7 @@ the only arithmetic is display scaling (the cohort of 100) and ratios of people 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from modeller.outputs.reports import charts, content
@@ -219,7 +220,10 @@ def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | No
             source=c.get("source"))
     elif conditions:
         savings = ", ".join(f"{c['label']} {fmt.money(c['annual_saving'])}"
-                            for c in conditions)
+                            for c in conditions[:ONE_PAGE_ITEMS])
+        if len(conditions) > ONE_PAGE_ITEMS:
+            savings += (f" and {len(conditions) - ONE_PAGE_ITEMS} more conditions (in the "
+                        "business case)")
         cites = [fmt.short_source(c.get("source")) for c in conditions if c.get("source")]
         add(f"Saving per person a year: {savings}",
             source="; ".join(dict.fromkeys(cites)) or None)
@@ -242,6 +246,32 @@ def _metric_groups(conditions: list[dict]) -> list[dict]:
         group = groups.setdefault(metrics["cite"], {"labels": [], "metrics": metrics})
         group["labels"].append(c["label"])
     return list(groups.values())
+
+
+#: Most conditions, and cost lines, the one-page logic model lists by name; the rest
+#: are counted (and listed in the business case).
+ONE_PAGE_ITEMS = 5
+
+
+def _abridged_for_one_page(results: dict, conditions: list[dict]
+                           ) -> tuple[dict, list[dict], list[dict]]:
+    """Results, conditions and metric groups with long lists cut to ONE_PAGE_ITEMS:
+    the first ones by name, then one line for the rest (cost lines: their total)."""
+    lines = list(results.get("cost_lines") or [])
+    if len(lines) > ONE_PAGE_ITEMS:
+        rest = lines[ONE_PAGE_ITEMS - 1:]
+        lines = lines[:ONE_PAGE_ITEMS - 1] + [{
+            "label": f"{len(rest)} further cost lines (listed in the business case)",
+            "total": math.fsum(line["total"] for line in rest)}]
+        results = {**results, "cost_lines": lines}
+    if len(conditions) > ONE_PAGE_ITEMS:
+        shown = conditions[:ONE_PAGE_ITEMS - 1]
+        more = len(conditions) - len(shown)
+        groups = _metric_groups(shown)
+        conditions = shown + [{"label": f"and {more} more conditions (listed in the "
+                                        "business case)"}]
+        return results, conditions, groups
+    return results, conditions, _metric_groups(conditions)
 
 
 def _output_years(results: dict) -> tuple[list[dict], str | None]:
@@ -276,6 +306,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     conditions = []
     for row in results["by_condition"]:
         conditions.append({**row, "metrics": content.metrics_for(row["id"], row["label"])})
+    metric_groups = _metric_groups(conditions)
+    if kind == "logic-model":  # one page whatever the set holds: long lists are abridged
+        results, conditions, metric_groups = _abridged_for_one_page(results, conditions)
 
     holders = list(results.get("by_budget_holder") or [])
     holder_labels = {h["id"]: h["label"] for h in holders}
@@ -339,7 +372,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "recovery_share": _ratio(t["recovered"], t["completed"]),
         "method": bundle.get("method") or _method(results),
         "key_assumptions": _key_assumptions(results, bundle.get("assumption_rows") or []),
-        "metric_groups": _metric_groups(conditions),
+        "metric_groups": metric_groups,
         "output_years": _output_years(results)[0],
         "output_years_note": _output_years(results)[1],
         "risks": _risks(),
