@@ -213,6 +213,13 @@ def test_workbook_command_writes_a_workbook(tmp_path):
     piped = subprocess.run([sys.executable, "-m", "modeller", "workbook",
                             "national-faq-2017", "-o", "-"], capture_output=True)
     assert piped.returncode == 0 and piped.stdout == modeller.workbook("national-faq-2017")
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me")
+    (tmp_path / "link.xlsx").symlink_to(target)
+    link = subprocess.run([sys.executable, "-m", "modeller", "workbook",
+                           "national-faq-2017", "-o", str(tmp_path / "link.xlsx")],
+                          capture_output=True, text=True)
+    assert link.returncode == 2 and target.read_text() == "keep me", link.stderr
     bad = subprocess.run([sys.executable, "-m", "modeller", "workbook", "no-such-set",
                           "-o", str(tmp_path / "x.xlsx")], capture_output=True, text=True)
     assert bad.returncode == 2 and not (tmp_path / "x.xlsx").exists()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from .common import _load, cli
+from .common import _emit_bytes, _load, cli
 
 
 @cli.command()
 @click.argument("file")
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="The .xlsx file to write (atomically; folders are created); - for "
-              "standard output.")
+@click.option("-o", "--out", required=True,
+              type=click.Path(dir_okay=False, allow_dash=True),
+              help="The .xlsx file to write (atomically; folders are created; an existing "
+              "path must be a regular file); - for standard output.")
 @click.option("--scenario", "scenarios", multiple=True, metavar="FILE",
               help="Another set to offer as a scenario column, chosen by the selector "
               "on the Cover sheet (repeatable; its inputs must line up with FILE's).")
@@ -24,7 +25,8 @@ def workbook(file, out, scenarios) -> None:
 
     (loaded,) = _load([file])
     others = _load(scenarios) if scenarios else []
-    if out == "-":
-        click.get_binary_stream("stdout").write(api.workbook(loaded, scenarios=others))
-        return
-    click.echo(str(api.write_workbook(loaded, out, scenarios=others)))
+    if out != "-":
+        from ..outputs.files import check_output
+
+        check_output(out)  # refused before any work: not a regular file
+    _emit_bytes(api.workbook(loaded, scenarios=others), out)
