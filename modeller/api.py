@@ -257,11 +257,9 @@ def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
     check_target(output_folder(s, out_dir))  # a refused folder is refused before any work
     b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
                seed=seed, grid=grid)
-    folder = output_folder(s, out_dir)
-    written = write_build(folder, b["results"], b)
-    # The workbook of the same set, <name>.xlsx beside the PDFs.
-    written.append(write_workbook(s, folder / f"{folder.name}.xlsx", scenarios=scenarios))
-    return written
+    # The workbook of the same set is written beside the PDFs, as <name>.xlsx.
+    return write_build(output_folder(s, out_dir), b["results"], b,
+                       workbook=workbook(s, scenarios=scenarios))
 
 
 def report_pdf(kind: str, s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
