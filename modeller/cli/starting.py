@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import click
@@ -40,6 +42,14 @@ def _figure(indent: int, key: str, figure: dict, what: str) -> str:
     note = _q(f"{REPLACE}: {what}.")
     return (f"{pad}{key}:\n{pad}  value: {json.dumps(value)}\n"
             f"{pad}  source: {source}\n{pad}  note: {note}\n")
+
+
+def default_name(stem: str) -> str:
+    """A plain set name from a file name: ``My Area`` -> ``my-area`` (lower-case ASCII
+    letters and digits joined by ``-``, as bundled names are)."""
+    ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:48].strip("-") \
+        or "my-area"
 
 
 def starting_set(name: str) -> str:
@@ -111,15 +121,13 @@ def new(file, name) -> None:
     It extends the bundled national set by name, with each local figure (volume, case
     mix, savings, cost) marked REPLACE. An existing file is never overwritten (exit 2).
     """
-    from ..outputs.files import slug
-
     path = Path(file)
     if path.suffix.lower() not in (".yaml", ".yml"):
         path = path.with_name(path.name + ".yaml")
     if path.exists() or path.is_symlink():
         _fail(f"{path} already exists; nothing was written (choose another name, or "
               "remove the file first)")
-    text = starting_set(name or slug(path.stem))
+    text = starting_set(name or default_name(path.stem))
     try:
         _write_new(path, text)
     except FileExistsError:
