@@ -39,6 +39,8 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     from .calc import ANNUAL, write_annual
     from .cover import SHEET as COVER, write_cover
     from .derived import SHEET as DERIVED, write_derived
+    from .finance import write_finance
+    from .finance_results import appraisal_rows, financial_rows, outcome_rows
     from .inputs_sheet import SHEET as INPUTS, write_inputs
     from .layout import Formats
     from .monthly import MONTHLY, write_monthly
@@ -72,8 +74,11 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     calc = write_monthly(sheets[MONTHLY], fmt, spec, x, ids, labels, names.names, dv,
                          annual)
     budget = write_budget(annual, calc, spec, x, ids, names.names, dv)
-    write_results(sheets[RESULTS], fmt, d, calc, dv, names.names,
-                  extra=result_rows(d, budget))
+    fin = write_finance(calc, spec, x, ids, labels, names.names, names.lists, dv, arrays)
+    extra = (result_rows(d, budget) + outcome_rows(d, dv, names.names)
+             + appraisal_rows(d, fin, dv, names.names)
+             + financial_rows(d, calc, fin, dv, names.names))
+    write_results(sheets[RESULTS], fmt, d, calc, dv, names.names, extra=extra)
     write_cover(wb, sheets[COVER], fmt, d, spec,
                 [d["name"]] + [name for name, _ in kept] if kept else [], excluded)
     sheets[COVER].activate()
