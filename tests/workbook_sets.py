@@ -1,7 +1,13 @@
 """Assumption sets for the workbook tests: random valid sets that vary what the
 workbook's formulas must follow (conditions, horizon, volumes per year, fixed costs,
 a priced booster, a discount schedule, per-condition rates, the savings basis, the
-benefit duration as terms, fractional months)."""
+benefit duration as terms, fractional months) and the finance rules (the
+counterfactual, optimism bias, cash-releasing shares, recurrent and one-off fixed costs,
+inflation to cash terms by a rate or a per-year index, a QALY gain per recovery).
+
+:func:`expected` lists every figure the Results sheet must hold, keyed by its JSON path,
+including the ``outcomes``, ``appraisal`` and ``financial`` blocks (all but the
+counterfactual threshold, a root of the whole model, and the price-year labels)."""
 
 from __future__ import annotations
 
