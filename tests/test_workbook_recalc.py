@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -24,7 +25,12 @@ import modeller
 import recalc
 import workbook_sets
 
-RATES = {"probability_recovered", "roi", "benefit_cost_ratio", "discount_factor"}
+RATES = {"probability_recovered", "roi", "benefit_cost_ratio", "discount_factor",
+         "benefit_cost_ratio_lifetime", "benefit_cost_ratio_undiscounted",
+         "completion_rate", "recovery_rate", "counterfactual_recovery_rate",
+         "recovered_per_entrant", "attributable_per_entrant", "probability_attributable",
+         "cash_terms_index", "cash_releasing_share", "qaly_per_recovery_needed",
+         "qaly_gain_per_recovery", "cost_uplift", "savings_reduction", "rate"}
 GENERATED = range(14)
 EDITED = (0, 2, 3, 5, 8, 11)  # generated sets also edited
 
@@ -135,7 +141,7 @@ def _close(key: str, got, want) -> bool:
         return False
     if key.endswith("break_even_month") or key.endswith(".year"):
         return got == want
-    if key.split(".")[-1] in RATES:
+    if re.sub(r"\[\d+\]$", "", key.split(".")[-1]) in RATES:
         return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
     return abs(got - want) <= 0.005
 
