@@ -8,8 +8,11 @@
   input cells unlocked, validated and named (:mod:`.inputs_sheet`);
 - *Derived*, *Annual*, *Monthly*: the model's arithmetic as formulas
   (:mod:`.derived`, :mod:`.calc`, :mod:`.monthly`), time running left to right past
-  the horizon for the lifetime figures, and who pays and who saves (:mod:`.payers`);
-- *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`).
+  the horizon for the lifetime figures, who pays and who saves (:mod:`.payers`), the
+  figures before optimism bias and the financial case (:mod:`.finance`);
+- *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`,
+  :mod:`.finance_results` for the outcomes, appraisal and financial blocks; the
+  counterfactual threshold, a root of the whole model, is left out).
 
 Every formula cell caches the model's own figure, so a viewer that never recalculates
 shows the same numbers as ``modeller run``; the tests recalculate the workbook in

@@ -5,7 +5,9 @@ The same sharing as :mod:`modeller.model.budget`: each condition's savings in ea
 split by its ``savings_split`` shares across care categories, each category's savings
 going to its budget holder, savings of conditions with no split to a holder of their
 own ("Savings not split by care category"); each cost line (therapy per person and per
-completer, boosters as they fall, each fixed cost) to its budget holder. Nothing here
+completer, boosters as they fall, each fixed cost) to its budget holder; each
+category's cash-releasing savings are its savings x its cash-releasing share, and a
+holder's are its categories' (none for savings not split by category). Nothing here
 is new money: the rows add up to the totals. Written only for sets that declare
 budget holders.
 """
