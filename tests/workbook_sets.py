@@ -127,16 +127,16 @@ def _finance(rng: random.Random, data: dict) -> None:
     if kind or rng.random() < 0.5:
         data["financial_case"] = {"first_year": "2027/28", "funding_source": "generated"}
         if kind == 1:
-            data["financial_case"]["inflation"] = {"rate": round(rng.uniform(-0.02, 0.06), 4),
-                                                   "source": "generated"}
+            data["financial_case"]["inflation"] = {
+                "rate": round(rng.uniform(-0.02, 0.06), 4), "source": "generated"}
         elif kind == 2:
             index = [100.0]
             for _ in range(horizon - 1):
                 index.append(round(index[-1] * rng.uniform(0.98, 1.06), 2))
             data["financial_case"]["inflation"] = {"index": index, "source": "generated"}
     if rng.random() < 0.4:
-        data["outcomes"]["qaly_gain_per_recovery"] = {"value": round(rng.uniform(0.01, 0.3), 3),
-                                                      "source": "generated"}
+        data["outcomes"]["qaly_gain_per_recovery"] = {
+            "value": round(rng.uniform(0.01, 0.3), 3), "source": "generated"}
 
 
 def write(tmp_path, data: dict):

@@ -77,7 +77,7 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     calc = write_monthly(sheets[MONTHLY], fmt, spec, x, ids, labels, names.names, dv,
                          annual)
     budget = write_budget(annual, calc, spec, x, ids, names.names, dv)
-    fin = write_finance(calc, spec, x, ids, labels, names.names, names.lists, dv, arrays)
+    fin = write_finance(calc, spec, x, ids, labels, names.names, names.lists, dv)
     extra = (result_rows(d, budget) + outcome_rows(d, dv, names.names)
              + appraisal_rows(d, fin, dv, names.names)
              + financial_rows(d, calc, fin, dv, names.names))

@@ -46,7 +46,7 @@ class Finance:
     recurrent_fixed: Row
 
 
-def write_before_bias(calc: Calc, x, ids, labels, names: dict, dv: Derived, arrays
+def write_before_bias(calc: Calc, x, ids, labels, names: dict, dv: Derived
                       ) -> tuple[Row, Row, Row, Row]:
     """Savings and costs as they would be without the optimism-bias adjustment."""
     M, an, d = calc.monthly, calc.annual, dv.names
@@ -57,7 +57,8 @@ def write_before_bias(calc: Calc, x, ids, labels, names: dict, dv: Derived, arra
     whole = int(np.floor(x.benefit_months[0]))
     part = float(x.benefit_months[0]) - whole
     lag1 = M.row("Entry month whose people have their latest whole month of saving now, "
-                 "without the delay", "month", f"{month.at}-{names['activity.treatment_months']}-1",
+                 "without the delay", "month",
+                 f"{month.at}-{names['activity.treatment_months']}-1",
                  month.values - treatment - 1, "count")
     lag2 = M.row("Entry month whose people have their last, part month now, without "
                  "the delay", "month", f"{lag1.at}-{d['bfull']}",
@@ -99,9 +100,10 @@ def write_before_bias(calc: Calc, x, ids, labels, names: dict, dv: Derived, arra
     return cost, savings, pv_cost, pv_savings
 
 
-def write_financial(calc: Calc, spec, x, ids, names: dict, lists: dict, dv: Derived,
-                    arrays) -> Finance:
-    """The financial case by year, real and cash terms (zero after the horizon)."""
+def write_financial(calc: Calc, spec, x, names: dict, lists: dict, dv: Derived
+                    ) -> tuple[dict, Row]:
+    """The financial case by year, real and cash terms (zero after the horizon);
+    returns its rows by JSON field, and the recurrent fixed costs' row."""
     an, d = calc.annual, dv.names
     A, year, n, h = an.sheet, an.year, an.sheet.n, x.horizon
     inside = (year.values <= h).astype(float)
@@ -165,8 +167,7 @@ def write_financial(calc: Calc, spec, x, ids, names: dict, lists: dict, dv: Deri
                      ("net_cash_releasing", net_cash)):
         put(f"{key}_cash_terms", f"{row_label(key)} in cash terms", f"{row.at}*{idx.at}",
             row.values * index)
-    return Finance(before_cost=None, before_savings=None, before_pv_cost=None,
-                   before_pv_savings=None, years=rows, recurrent_fixed=rec_fixed)
+    return rows, rec_fixed
 
 
 def row_label(key: str) -> str:
@@ -176,10 +177,11 @@ def row_label(key: str) -> str:
 
 
 def write_finance(calc: Calc, spec, x, ids, labels, names: dict, lists: dict,
-                  dv: Derived, arrays) -> Finance:
+                  dv: Derived) -> Finance:
     """Both parts; returns the rows the Results sheet reads."""
-    before = write_before_bias(calc, x, ids, labels, names, dv, arrays)
-    fin = write_financial(calc, spec, x, ids, names, lists, dv, arrays)
-    fin.before_cost, fin.before_savings, fin.before_pv_cost, fin.before_pv_savings = before
-    return fin
+    cost, savings, pv_cost, pv_savings = write_before_bias(calc, x, ids, labels, names, dv)
+    years, recurrent_fixed = write_financial(calc, spec, x, names, lists, dv)
+    return Finance(before_cost=cost, before_savings=savings, before_pv_cost=pv_cost,
+                   before_pv_savings=pv_savings, years=years,
+                   recurrent_fixed=recurrent_fixed)
 

@@ -79,6 +79,7 @@ def outcome_rows(d: dict, dv: Derived, names: dict) -> list[tuple]:
     for key, formula in top.items():
         out.append((f"outcomes.{key}", f"Outcomes: {key.replace('_', ' ')}", "fraction",
                     "fraction", formula, o[key]))
+    label = {c["id"]: c["label"] for c in d.get("by_condition", [])}
     for cid, item in o["by_condition"].items():
         dc = dv.condition.get(cid)
         if dc is None:
@@ -90,7 +91,8 @@ def outcome_rows(d: dict, dv: Derived, names: dict) -> list[tuple]:
                     "attributable_per_entrant": f"MAX({comp}*{rec}-{cf},0)"}
         for key, formula in formulas.items():
             out.append((f"outcomes.by_condition.{cid}.{key}",
-                        f"Outcomes, {cid}: {key.replace('_', ' ')}", "fraction",
+                        safe_text(f"{label.get(cid, cid)}: {key.replace('_', ' ')}"),
+                        "fraction",
                         "fraction", formula, item[key]))
     return out
 
