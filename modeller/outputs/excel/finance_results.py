@@ -14,6 +14,7 @@ from ..cells import safe_text
 from .derived import Derived
 from .finance import Finance
 from .monthly import Calc
+from .results_sheet import BCR_PV, TOTALS
 
 #: The summary figures of an option or of optimism bias after it: the totals' rows.
 AFTER = {k: f"{{totals.{k}}}" for k in SUMMARY_KEYS}
@@ -44,7 +45,8 @@ def _summary(prefix: str, label: str, d: dict, templates: dict) -> list[tuple]:
     for key, value in d.items():
         if key in templates:
             kind, unit = _kind(key)
-            out.append((f"{prefix}.{key}", f"{label}: {key.replace('_', ' ')}", unit,
+            text = (BCR_PV if key == "benefit_cost_ratio" else TOTALS[key])[0]
+            out.append((f"{prefix}.{key}", f"{label}: {text[0].lower()}{text[1:]}", unit,
                         kind, templates[key], "" if value is None else value))
     return out
 
@@ -109,7 +111,7 @@ def appraisal_rows(d: dict, fin: Finance, dv: Derived, names: dict) -> list[tupl
                          for k in SUMMARY_KEYS}
         else:
             templates = AFTER
-        out += _summary(f"appraisal.options[{i}]", safe_text(f"Option {option['label']}"),
+        out += _summary(f"appraisal.options[{i}]", safe_text(option["label"]),
                         option, templates)
     ob = a["optimism_bias"]
     for key in ("cost_uplift", "savings_reduction", "benefit_delay_months"):
@@ -175,7 +177,9 @@ def financial_rows(d: dict, calc: Calc, fin: Finance, dv: Derived, names: dict
         for key, label in FINANCIAL_YEAR.items():
             if key in y:
                 kind, unit = _kind(key)
-                out.append((f"financial.by_year.{t}.{key}", f"Financial year {t}: {label}",
+                when = f"Year {t} ({y['financial_year']})" if y.get("financial_year") \
+                    else f"Year {t}"
+                out.append((f"financial.by_year.{t}.{key}", f"{when}: {label}",
                             unit, kind, fin.years[key].cell(t - 1), y[key]))
     for key, value in f["totals"].items():
         out.append((f"financial.totals.{key}", f"Financial case, total: "
