@@ -9,9 +9,9 @@
 - *Derived*, *Annual*, *Monthly*: the model's arithmetic as formulas
   (:mod:`.derived`, :mod:`.calc`, :mod:`.monthly`), time running left to right past
   the horizon for the lifetime figures, who pays and who saves (:mod:`.payers`), the
-  figures before optimism bias and the financial case (:mod:`.finance`);
+  figures before optimism bias and the financial case (:mod:`.financial_case`);
 - *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`,
-  :mod:`.finance_results` for the outcomes, appraisal and financial blocks; the
+  :mod:`.appraisal_rows` for the outcomes, appraisal and financial blocks; the
   counterfactual threshold, a root of the whole model, is left out).
 
 Every formula cell caches the model's own figure, so a viewer that never recalculates
@@ -42,8 +42,8 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     from .calc import ANNUAL, write_annual
     from .cover import SHEET as COVER, write_cover
     from .derived import SHEET as DERIVED, write_derived
-    from .finance import write_finance
-    from .finance_results import appraisal_rows, financial_rows, outcome_rows
+    from .financial_case import write_finance
+    from .appraisal_rows import appraisal_rows, financial_rows, outcome_rows
     from .inputs_sheet import SHEET as INPUTS, write_inputs
     from .layout import Formats
     from .monthly import MONTHLY, write_monthly

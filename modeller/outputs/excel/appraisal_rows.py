@@ -12,7 +12,7 @@ from __future__ import annotations
 from ...model.appraisal import SUMMARY_KEYS
 from ..cells import safe_text
 from .derived import Derived
-from .finance import Finance
+from .financial_case import Finance
 from .monthly import Calc
 from .results_sheet import BCR_PV, TOTALS
 
