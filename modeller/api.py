@@ -105,14 +105,7 @@ class AssumptionSet:
     def to_yaml(self) -> str:
         """The resolved set as YAML text; :func:`loads` of it gives the same hash, and
         saved anywhere it loads to the same hash (local evidence folders absolute)."""
-        import yaml
-
-        from . import __version__
-
-        body = yaml.safe_dump(loader.standalone(self.loaded), sort_keys=False,
-                              allow_unicode=True, width=100)
-        return (f"# Resolved from {Path(self.file).name}\n# sha256: {self.hash}\n"
-                f"# modeller {__version__}\n{body}")
+        return loader.resolved_yaml(self.loaded, f"Resolved from {Path(self.file).name}")
 
 
 def load(ref: str | Path, *, bundled_only: bool = False) -> AssumptionSet:
@@ -227,7 +220,7 @@ def bundle(s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
     loaded = _loaded(s)
     results = run(AssumptionSet(loaded)).to_dict()
     runs = [results] + [run(x).to_dict() for x in scenarios] if scenarios else []
-    out = make_bundle(loaded, results, runs)
+    out = make_bundle(loaded, results, runs, [_loaded(x) for x in scenarios])
     if sensitivity:
         out["sensitivity"] = sens.analyse(loaded)
     if psa_draws:
