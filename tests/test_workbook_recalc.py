@@ -3,7 +3,9 @@
 Every workbook here is saved without cached values and recalculated in one LibreOffice
 run (see tests/recalc.py), so each figure read back comes from the formulas. Cases: the
 bundled sets, generated sets (conditions, horizon, volumes by year, fixed costs, a
-priced booster, discount schedules, savings basis, duration terms), workbooks whose
+priced booster, discount schedules, savings basis, duration terms, the counterfactual,
+optimism bias, cash-releasing shares, recurrent and one-off fixed costs, inflation by
+a rate or an index, a QALY gain), workbooks whose
 Inputs were edited (compared with ``modeller run`` of the set with the same edits),
 and a workbook whose scenario selector was switched.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -22,7 +25,12 @@ import modeller
 import recalc
 import workbook_sets
 
-RATES = {"probability_recovered", "roi", "benefit_cost_ratio", "discount_factor"}
+RATES = {"probability_recovered", "roi", "benefit_cost_ratio", "discount_factor",
+         "benefit_cost_ratio_lifetime", "benefit_cost_ratio_undiscounted",
+         "completion_rate", "recovery_rate", "counterfactual_recovery_rate",
+         "recovered_per_entrant", "attributable_per_entrant", "probability_attributable",
+         "cash_terms_index", "cash_releasing_share", "qaly_per_recovery_needed",
+         "qaly_gain_per_recovery", "cost_uplift", "savings_reduction", "rate"}
 GENERATED = range(14)
 EDITED = (0, 2, 3, 5, 8, 11)  # generated sets also edited
 
@@ -46,7 +54,10 @@ def _edits(s) -> dict:
               "optimism_bias.benefit_delay_months": 3,
               "care_categories.admissions.cash_releasing.share": 0.5,
               "conditions.c0.savings_split.admissions": 0.7,
-              "conditions.c0.savings_split.primary": 0.3}
+              "conditions.c0.savings_split.primary": 0.3,
+              "financial_case.inflation.rate": 0.025,
+              "financial_case.inflation.index[1]": 104.5,
+              "outcomes.qaly_gain_per_recovery": 0.05}
     edits.update({k: v for k, v in wanted.items() if k in keys})
     return edits
 
@@ -130,7 +141,7 @@ def _close(key: str, got, want) -> bool:
         return False
     if key.endswith("break_even_month") or key.endswith(".year"):
         return got == want
-    if key.split(".")[-1] in RATES:
+    if re.sub(r"\[\d+\]$", "", key.split(".")[-1]) in RATES:
         return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
     return abs(got - want) <= 0.005
 
@@ -166,6 +177,21 @@ def test_cases_cover_what_the_formulas_must_follow(cases):
                                                                   "entering"}
     assert any(s["costs"]["fixed"] for s in sets) and any(len(s["conditions"]) > 2
                                                           for s in sets)
+    # The finance rules: inflation by rate and by index, recurrent and one-off fixed
+    # costs, optimism bias with a delay, cash-releasing shares, a QALY gain.
+    inflation = [s.get("financial_case", {}).get("inflation", {}) for s in sets]
+    assert any("rate" in i for i in inflation) and any("index" in i for i in inflation)
+    fixed = [f["recurrent"] for s in sets for f in s["costs"]["fixed"]]
+    assert True in fixed and False in fixed
+    assert any(s.get("optimism_bias", {}).get("benefit_delay_months") for s in sets)
+    assert any(c.get("cash_releasing", {}).get("share")
+               for s in sets for c in s.get("care_categories", {}).values())
+    assert any("qaly_gain_per_recovery" in s["outcomes"] for s in sets)
+    ds = [d for _, d, _, _ in cases]
+    assert any(d["financial"]["totals"]["non_recurrent_cost"] > 0 for d in ds)
+    assert any(d["financial"]["totals"]["cash_releasing_savings"] > 0 for d in ds)
+    assert any(d["appraisal"]["optimism_bias"]["before"]["npv"]
+               != d["appraisal"]["optimism_bias"]["after"]["npv"] for d in ds)
 
 
 def test_cached_values_equal_the_recalculated_ones(cases):

@@ -1,11 +1,18 @@
 """Assumption sets for the workbook tests: random valid sets that vary what the
 workbook's formulas must follow (conditions, horizon, volumes per year, fixed costs,
 a priced booster, a discount schedule, per-condition rates, the savings basis, the
-benefit duration as terms, fractional months)."""
+benefit duration as terms, fractional months) and the finance rules (the
+counterfactual, optimism bias, cash-releasing shares, recurrent and one-off fixed costs,
+inflation to cash terms by a rate or a per-year index, a QALY gain per recovery).
+
+:func:`expected` lists every figure the Results sheet must hold, keyed by its JSON path,
+including the ``outcomes``, ``appraisal`` and ``financial`` blocks (all but the
+counterfactual threshold, a root of the whole model, and the price-year labels)."""
 
 from __future__ import annotations
 
 import random
+import re
 
 import yaml
 
@@ -111,6 +118,25 @@ def _finance(rng: random.Random, data: dict) -> None:
                                  "savings_reduction": round(rng.uniform(0, 0.4), 3),
                                  "benefit_delay_months": rng.randint(0, 6),
                                  "source": "generated"}
+    # The financial case: recurrent and one-off fixed costs, inflation by a rate or a
+    # per-year index (one set in three of each), a QALY gain.
+    for item in data["costs"]["fixed"]:
+        item["recurrent"] = rng.random() < 0.5
+    horizon = data["horizon_years"]
+    kind = rng.randrange(3)
+    if kind or rng.random() < 0.5:
+        data["financial_case"] = {"first_year": "2027/28", "funding_source": "generated"}
+        if kind == 1:
+            data["financial_case"]["inflation"] = {
+                "rate": round(rng.uniform(-0.02, 0.06), 4), "source": "generated"}
+        elif kind == 2:
+            index = [100.0]
+            for _ in range(horizon - 1):
+                index.append(round(index[-1] * rng.uniform(0.98, 1.06), 2))
+            data["financial_case"]["inflation"] = {"index": index, "source": "generated"}
+    if rng.random() < 0.4:
+        data["outcomes"]["qaly_gain_per_recovery"] = {
+            "value": round(rng.uniform(0.01, 0.3), 3), "source": "generated"}
 
 
 def write(tmp_path, data: dict):
@@ -133,10 +159,50 @@ def expected(d: dict) -> dict:
         for k in ("cost", "gross_savings_within_horizon", "gross_savings_lifetime",
                   "net_within_horizon"):
             out[f"by_budget_holder.{b['id']}.{k}"] = b[k]
+        for k in ("cash_releasing_savings_within_horizon",
+                  "non_cash_releasing_savings_within_horizon"):
+            out[f"by_budget_holder.{b['id']}.{k}"] = b[k]
         for y in b["by_year"]:
-            for k in ("cost", "gross_savings", "net"):
+            for k in ("cost", "gross_savings", "net", "cash_releasing_savings",
+                      "non_cash_releasing_savings"):
                 out[f"by_budget_holder.{b['id']}.by_year.{y['year']}.{k}"] = y[k]
     for c in d["by_care_category"]:
-        for k in ("gross_savings_within_horizon", "gross_savings_lifetime"):
+        for k in ("gross_savings_within_horizon", "gross_savings_lifetime",
+                  "cash_releasing_share"):
             out[f"by_care_category.{c['id']}.{k}"] = c[k]
+    _flatten(out, "outcomes", {k: v for k, v in d["outcomes"].items()
+                               if k != "counterfactual_threshold"})
+    # Price years are labels of the inputs (2017, "2010/11"), not figures.
+    _flatten(out, "appraisal", {k: v for k, v in d["appraisal"].items()
+                                if k != "price_years"})
+    fin = dict(d["financial"], by_year={str(y["year"]): {k: v for k, v in y.items()
+                                                        if k != "year"}
+                                        for y in d["financial"]["by_year"]})
+    _flatten(out, "financial", fin)
     return out
+
+
+#: Figures whose JSON null means "undefined" (no cost, no one recovering): a row
+#: giving "". Other nulls are text or "not in the set".
+NULLABLE = {"benefit_cost_ratio", "benefit_cost_ratio_lifetime",
+            "cost_per_attributable_recovery", "net_cost_per_attributable_recovery",
+            "qaly_per_recovery_needed", "cost_per_qaly"}
+ABSENT = re.compile(r"appraisal\.optimism_bias\.(cost_uplift|savings_reduction|"
+                    r"benefit_delay_months)|appraisal\.value_for_money\."
+                    r"(qaly_gain_per_recovery|cost_per_qaly)|financial\.inflation")
+
+
+def _flatten(out: dict, prefix: str, value) -> None:
+    """Every numeric leaf (and every null that stands for an undefined figure) of a
+    JSON block, keyed by its path: dict keys dotted, list items as [i]."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(out, f"{prefix}.{k}", v)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _flatten(out, f"{prefix}[{i}]", v)
+    elif value is None:
+        if prefix.split(".")[-1] in NULLABLE and not ABSENT.match(prefix):
+            out[prefix] = None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        out[prefix] = value

@@ -8,8 +8,11 @@
   input cells unlocked, validated and named (:mod:`.inputs_sheet`);
 - *Derived*, *Annual*, *Monthly*: the model's arithmetic as formulas
   (:mod:`.derived`, :mod:`.calc`, :mod:`.monthly`), time running left to right past
-  the horizon for the lifetime figures, and who pays and who saves (:mod:`.payers`);
-- *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`).
+  the horizon for the lifetime figures, who pays and who saves (:mod:`.payers`), the
+  figures before optimism bias and the financial case (:mod:`.financial_case`);
+- *Results*: every JSON figure as a formula of the inputs (:mod:`.results_sheet`,
+  :mod:`.appraisal_rows` for the outcomes, appraisal and financial blocks; the
+  counterfactual threshold, a root of the whole model, is left out).
 
 Every formula cell caches the model's own figure, so a viewer that never recalculates
 shows the same numbers as ``modeller run``; the tests recalculate the workbook in
@@ -39,6 +42,8 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     from .calc import ANNUAL, write_annual
     from .cover import SHEET as COVER, write_cover
     from .derived import SHEET as DERIVED, write_derived
+    from .financial_case import write_finance
+    from .appraisal_rows import appraisal_rows, financial_rows, outcome_rows
     from .inputs_sheet import SHEET as INPUTS, write_inputs
     from .layout import Formats
     from .monthly import MONTHLY, write_monthly
@@ -72,8 +77,11 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     calc = write_monthly(sheets[MONTHLY], fmt, spec, x, ids, labels, names.names, dv,
                          annual)
     budget = write_budget(annual, calc, spec, x, ids, names.names, dv)
-    write_results(sheets[RESULTS], fmt, d, calc, dv, names.names,
-                  extra=result_rows(d, budget))
+    fin = write_finance(calc, spec, x, ids, labels, names.names, names.lists, dv)
+    extra = (result_rows(d, budget) + outcome_rows(d, dv, names.names)
+             + appraisal_rows(d, fin, dv, names.names)
+             + financial_rows(d, calc, fin, dv, names.names))
+    write_results(sheets[RESULTS], fmt, d, calc, dv, names.names, extra=extra)
     write_cover(wb, sheets[COVER], fmt, d, spec,
                 [d["name"]] + [name for name, _ in kept] if kept else [], excluded)
     sheets[COVER].activate()

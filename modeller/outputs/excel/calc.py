@@ -40,6 +40,7 @@ class Annual:
     booster_entry: Row
     fixed: Row
     condition: dict
+    volume: Row
 
 
 def _pad(values, n: int) -> np.ndarray:
@@ -179,4 +180,4 @@ def write_annual(ws, fmt: Formats, spec, x, arrays, ids, labels, names: dict,
                   completed=totals["completed"], recovered=totals["recovered"],
                   attributable=totals["attributable"], lifetime=lifetime,
                   per_entering=per_entering, per_completer=per_completer,
-                  booster_entry=booster, fixed=fixed, condition=cond)
+                  booster_entry=booster, fixed=fixed, condition=cond, volume=volume)

@@ -47,6 +47,8 @@ MODEL_KEYS = [
     r"conditions\.\*\.counterfactual_recovery_rate",
     r"optimism_bias\.(cost_uplift|savings_reduction|benefit_delay_months)",
     r"care_categories\.\*\.cash_releasing\.share",
+    r"financial_case\.inflation\.(rate|index(\[i\])?)",
+    r"outcomes\.qaly_gain_per_recovery",
 ]
 _MODEL = re.compile("|".join(f"(?:{p})" for p in MODEL_KEYS))
 

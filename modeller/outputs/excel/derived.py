@@ -17,6 +17,7 @@ import numpy as np
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..cells import safe_text
+from ...model.appraisal import NICE_SOURCE, NICE_THRESHOLDS
 from .catalogue import defined_name
 from .layout import Formats, fit_row, quote
 
@@ -31,6 +32,8 @@ class Derived:
     condition: dict[str, dict[str, str]] = field(default_factory=dict)
     fixed_years: str = ""
     fixed_amounts: str = ""
+    fixed_recurrent: str = ""
+    categories: dict[str, str] = field(default_factory=dict)
 
 
 class _Writer:
@@ -148,6 +151,17 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
     d["benefit_delay"] = in_use("benefit_delay_in_use", "Optimism bias: extra months "
                                 "before savings start", scalar(x, "benefit_delay_months"),
                                 "count", "months", "optimism_bias.benefit_delay_months")
+    d["cf_national"] = in_use("counterfactual_national_in_use", "Counterfactual recovery "
+                              "rate (the set's national figure)",
+                              float(spec.outcomes.counterfactual_recovery_rate.value)
+                              if spec.outcomes.counterfactual_recovery_rate else 0.0,
+                              "fraction", "fraction",
+                              "outcomes.counterfactual_recovery_rate")
+    d["bau"] = w.line("business_as_usual", "Business as usual: spent and saved", None, 0,
+                      "money", "GBP", "the options are incremental to no service")
+    for i, threshold in enumerate(NICE_THRESHOLDS):
+        d[f"nice_{i}"] = w.line(f"nice_threshold_{i}", f"NICE threshold {i + 1}", None,
+                                threshold, "money", "GBP/QALY", NICE_SOURCE)
     w.section("Timing and the years the calculation covers")
     years = lifetime_years(x)
     d["horizon_months"] = w.line("horizon_months", "Months in the horizon",
@@ -183,6 +197,7 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
                     "as the set states it (not an input of the catalogue)"
                     if stated is not None else "not stated: non-cash-releasing")
 
+    out.categories = cat_share
     w.section(f"Conditions (savings apply to the {spec.outcomes.savings_apply_to}; "
               "the counterfactual recoveries save nothing)")
     head = ["Condition", "Share", "Completion rate", "Recovery rate",
@@ -252,7 +267,9 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
         d[f"{key}_range"] = f"{quote(SHEET)}!${letter}${first + 1}:${letter}${last}"
 
     w.section("Fixed costs (each in the year it falls in)")
-    for c, text in enumerate(["Fixed cost", "Year", "Amount [GBP]"]):
+    for c, text in enumerate(["Fixed cost", "Year", "Amount [GBP]",
+                              "Recurrent (1 = yes, as the set states)",
+                              "Recurrent amount [GBP]"]):
         ws.write_string(w.r, c, text, fmt.header)
     w.r += 1
     first = w.r
@@ -262,12 +279,16 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
                          fmt.number("count"), item.year)
         ws.write_formula(w.r, 2, "=" + names[f"costs.fixed[{i}].amount"],
                          fmt.number("money"), float(item.amount.value))
+        ws.write_number(w.r, 3, 1 if item.recurrent else 0, fmt.number("count"))
+        ws.write_formula(w.r, 4, f"=IF(D{w.r + 1}=1,C{w.r + 1},0)", fmt.number("money"),
+                         float(item.amount.value) if item.recurrent else 0.0)
         w.r += 1
     if not spec.costs.fixed:
         ws.write_string(w.r, 0, "(no fixed costs in this set)", fmt.note)
         w.r += 1
     out.fixed_years = f"{quote(SHEET)}!$B${first + 1}:$B${w.r}"
     out.fixed_amounts = f"{quote(SHEET)}!$C${first + 1}:$C${w.r}"
+    out.fixed_recurrent = f"{quote(SHEET)}!$E${first + 1}:$E${w.r}"
 
     ws.set_column(0, 0, 52)
     ws.set_column(1, 10, 16)

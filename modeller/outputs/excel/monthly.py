@@ -42,6 +42,10 @@ class Calc:
     pv_attributable: Row
     booster_fall: Row
     reached: Row
+    cash: Row
+    monthly: TimeSheet
+    month: Row
+    myear: Row
 
 
 def _take(row: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -100,7 +104,7 @@ def write_monthly(ws, fmt: Formats, spec, x, ids, labels, names: dict, dv: Deriv
             f"+{d['bpart']}*IF({lag2.at}>=1,INDEX({ben.rng},1,{lag2.at}),0))",
             values, "money", total="sum")
         saving_rows.append(sav)
-        an.condition[cid]["saving_month"] = sav
+        an.condition[cid].update(saving_month=sav, cum=cum, ben_month=ben)
     msav = M.row("All conditions: gross savings this month", "GBP",
                  _sum_refs(saving_rows), sum(r.values for r in saving_rows), "money",
                  total="sum", bold=True)
@@ -141,7 +145,9 @@ def write_monthly(ws, fmt: Formats, spec, x, ids, labels, names: dict, dv: Deriv
                     f"{cum_sav.at}>={cum_cost.at}-{d['rtol']}*{scale.at}),1,0)",
                     reached_v, "count")
     M.finish()
-    return _years(an, x, ids, labels, myear, msav, b_fall, mcost, reached, dv)
+    calc = _years(an, x, ids, labels, myear, msav, b_fall, mcost, reached, dv)
+    calc.monthly, calc.month = M, month
+    return calc
 
 
 def _years(an: Annual, x, ids, labels, myear: Row, msav: Row, b_fall: Row, mcost: Row,
@@ -188,4 +194,4 @@ def _years(an: Annual, x, ids, labels, myear: Row, msav: Row, b_fall: Row, mcost
     return Calc(annual=an, cost=cost, savings=savings, net=net, cumulative=cumulative,
                 discounted_net=discounted_net, pv_cost=pv_cost, pv_savings=pv_savings,
                 pv_cash=pv_cash, pv_attributable=pv_attr, booster_fall=booster_fall,
-                reached=reached)
+                reached=reached, cash=cash_row, monthly=None, month=None, myear=myear)

@@ -5,7 +5,9 @@ The same sharing as :mod:`modeller.model.budget`: each condition's savings in ea
 split by its ``savings_split`` shares across care categories, each category's savings
 going to its budget holder, savings of conditions with no split to a holder of their
 own ("Savings not split by care category"); each cost line (therapy per person and per
-completer, boosters as they fall, each fixed cost) to its budget holder. Nothing here
+completer, boosters as they fall, each fixed cost) to its budget holder; each
+category's cash-releasing savings are its savings x its cash-releasing share, and a
+holder's are its categories' (none for savings not split by category). Nothing here
 is new money: the rows add up to the totals. Written only for sets that declare
 budget holders.
 """
@@ -29,8 +31,17 @@ HOLDER_TOTALS = {
     "gross_savings_lifetime": ("gross savings over the lifetime", "lifetime", "horizon"),
     "net_within_horizon": ("net within the horizon", "net", "horizon"),
 }
-HOLDER_YEARS = {"cost": "cost", "gross_savings": "saving", "net": "net"}
+HOLDER_TOTALS.update({
+    "cash_releasing_savings_within_horizon": ("cash-releasing savings within the "
+                                              "horizon", "cash", "horizon"),
+    "non_cash_releasing_savings_within_horizon": ("non-cash-releasing savings within "
+                                                  "the horizon", "non_cash", "horizon"),
+})
+HOLDER_YEARS = {"cost": "cost", "gross_savings": "saving", "net": "net",
+                "cash_releasing_savings": "cash",
+                "non_cash_releasing_savings": "non_cash"}
 CATEGORY_TOTALS = {
+    "cash_releasing_share": ("share of its saving that releases cash", "share"),
     "gross_savings_within_horizon": ("gross savings within the horizon", "saving"),
     "gross_savings_lifetime": ("gross savings over the lifetime", "lifetime"),
 }
@@ -72,7 +83,13 @@ def write_budget(an: Annual, calc: Calc, spec, x, ids: list[str], names: dict,
         formula, value = _sum(life_parts, life_values, n)
         lifetime = A.row(f"{cat.label}: lifetime gross savings of each year's entrants",
                          "GBP", formula, value, "money", total="sum")
-        cats[cat_id] = {"saving": saving, "lifetime": lifetime, "label": cat.label}
+        stated = cat.cash_releasing
+        cash = A.row(f"{cat.label}: cash-releasing savings (x its cash-releasing share)",
+                     "GBP", f"{saving.at}*{dv.categories[cat_id]}",
+                     saving.values * (float(stated.share.value) if stated else 0.0),
+                     "money", total="sum")
+        cats[cat_id] = {"saving": saving, "lifetime": lifetime, "cash": cash,
+                        "share": dv.categories[cat_id], "label": cat.label}
 
     A.section("Costs and savings by budget holder")
     payer = spec.costs.budget_holder
@@ -116,8 +133,15 @@ def write_budget(an: Annual, calc: Calc, spec, x, ids: list[str], names: dict,
                          "GBP", formula, value, "money", total="sum")
         net = A.row(f"{label}: net", "GBP", f"{saving.at}-{cost.at}",
                     saving.values - cost.values, "money", total="sum")
+        cash_rows = [] if hid == NOT_SPLIT else [cats[k]["cash"] for k in mine]
+        formula, value = _sum([r.at for r in cash_rows], [r.values for r in cash_rows], n)
+        cash = A.row(f"{label}: cash-releasing savings", "GBP", formula, value, "money",
+                     total="sum")
+        non_cash = A.row(f"{label}: non-cash-releasing savings", "GBP",
+                         f"{saving.at}-{cash.at}", saving.values - cash.values, "money",
+                         total="sum")
         out[hid] = {"cost": cost, "saving": saving, "lifetime": lifetime, "net": net,
-                    "label": label}
+                    "cash": cash, "non_cash": non_cash, "label": label}
     return {"holders": out, "categories": cats}
 
 
@@ -148,7 +172,10 @@ def result_rows(d: dict, budget: dict) -> list[tuple]:
             continue
         for key, (label, row) in CATEGORY_TOTALS.items():
             if key in item:
+                share = row == "share"
                 out.append((f"by_care_category.{item['id']}.{key}",
-                            safe_text(f"{rows['label']}: {label}"), "GBP", "money",
-                            rows[row].total, item[key]))
+                            safe_text(f"{rows['label']}: {label}"),
+                            "fraction" if share else "GBP", "fraction" if share
+                            else "money", rows[row] if share else rows[row].total,
+                            item[key]))
     return out
