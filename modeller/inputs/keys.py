@@ -112,8 +112,13 @@ def parse_key(key: str) -> Path_:
 
 def unit_of(key: str, path: str, currency: str = "GBP") -> str:
     """The unit of a figure from its last key and its path."""
-    if key == "discount_rate" or path.startswith("discount_rate"):
+    if key == "discount_rate" or path.startswith("discount_rate") \
+            or path == "financial_case.inflation.rate":
         return "year" if key == "from_year" else "fraction/year"
+    if key in {"cost_uplift", "savings_reduction"}:
+        return "fraction"
+    if key == "qaly_gain_per_recovery":
+        return "QALY"
     if key == "annual_saving":
         return f"{currency}/year"
     if key in {"per_person_entering", "per_completer", "cost_per_person", "amount"}:

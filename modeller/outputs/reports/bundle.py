@@ -18,38 +18,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from modeller.inputs.keys import unit_of
+
 #: Keys that describe a figure rather than being one.
 _META = {"source", "seed", "note", "range", "distribution", "evidence", "scale", "reason",
          "assume_price_year", "label"}
 #: Top-level keys that are not assumptions (identity, or label tables).
 _SKIP_TOP = {"schema_version", "name", "title", "date", "author", "sponsor", "description",
              "extends", "budget_holders", "care_categories"}
-
-
-def _unit(key: str, path: str, currency: str) -> str:
-    if key == "discount_rate" or path.startswith("discount_rate") \
-            or path == "financial_case.inflation.rate":
-        return "fraction/year"
-    if key in {"cost_uplift", "savings_reduction"}:
-        return "fraction"
-    if key == "qaly_gain_per_recovery":
-        return "QALY"
-    if key in {"annual_saving"}:
-        return f"{currency}/year"
-    if key in {"per_person_entering", "per_completer", "cost_per_person", "amount"}:
-        return currency
-    if (key.endswith("_rate") or key.startswith("share") or key == "share"
-            or ".savings_split." in path):
-        return "fraction"
-    if "months" in key:
-        return "months"
-    if key == "horizon_years":
-        return "years"
-    if key == "entering_treatment":
-        return "people/year"
-    if key in {"year", "from_year", "price_year"}:
-        return "year"
-    return ""
 
 
 def _text(value: Any) -> str:
@@ -92,7 +68,7 @@ def _walk(node: Any, path: str, key: str, inherited: str | None, currency: str,
         if "value" in node and not isinstance(node.get("value"), dict):
             if node["value"] is not None or node.get("schedule") is None:
                 rows.append({"field": path, "value": _text(node["value"]),
-                             "unit": _unit(key, path, currency), "source": source,
+                             "unit": unit_of(key, path, currency), "source": source,
                              "note": _note(node)})
             for step_index, step in enumerate(node.get("schedule") or []):
                 rows.append({"field": f"{path}.schedule[{step_index}]",
@@ -116,7 +92,7 @@ def _walk(node: Any, path: str, key: str, inherited: str | None, currency: str,
             rows.append({"field": path, "value": "not stated", "unit": "year",
                          "source": inherited, "note": "price year not stated in the source"})
         return
-    rows.append({"field": path, "value": _text(node), "unit": _unit(key, path, currency),
+    rows.append({"field": path, "value": _text(node), "unit": unit_of(key, path, currency),
                  "source": inherited, "note": None})
 
 
