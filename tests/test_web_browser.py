@@ -235,3 +235,17 @@ def test_the_figures_stay_in_view_while_the_inputs_scroll(browser, server):
     box = page.locator(NPV).bounding_box()
     assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 900
     context.close()
+
+
+def test_on_a_narrow_screen_the_npv_stays_in_view(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server)
+    assert page.inner_text("#status").startswith("NPV −")
+    page.locator(RECOVERY).scroll_into_view_if_needed()
+    page.locator(RECOVERY).fill("0.41")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('updated')")
+    assert page.evaluate("window.scrollY") > 844
+    box = page.locator("#status").bounding_box()
+    assert box is not None and 0 <= box["y"] < 844
+    context.close()
