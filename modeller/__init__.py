@@ -22,7 +22,8 @@ __version__ = "0.1.0"
 #: The public API, defined in :mod:`modeller.api` and loaded on first attribute access.
 _API = ("AssumptionSet", "InputError", "NumericInput", "Results", "REPORT_KINDS", "build",
         "bundle", "bundled_sets", "compare", "grid", "grid_result", "load", "loads", "output_folder",
-        "psa", "report_pdf", "run", "sensitivity", "write_report")
+        "psa", "report_pdf", "run", "sensitivity", "write_report", "workbook",
+        "write_workbook")
 
 __all__ = ["__version__", *_API]
 

@@ -105,14 +105,7 @@ class AssumptionSet:
     def to_yaml(self) -> str:
         """The resolved set as YAML text; :func:`loads` of it gives the same hash, and
         saved anywhere it loads to the same hash (local evidence folders absolute)."""
-        import yaml
-
-        from . import __version__
-
-        body = yaml.safe_dump(loader.standalone(self.loaded), sort_keys=False,
-                              allow_unicode=True, width=100)
-        return (f"# Resolved from {Path(self.file).name}\n# sha256: {self.hash}\n"
-                f"# modeller {__version__}\n{body}")
+        return loader.resolved_yaml(self.loaded, f"Resolved from {Path(self.file).name}")
 
 
 def load(ref: str | Path, *, bundled_only: bool = False) -> AssumptionSet:
@@ -227,7 +220,7 @@ def bundle(s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
     loaded = _loaded(s)
     results = run(AssumptionSet(loaded)).to_dict()
     runs = [results] + [run(x).to_dict() for x in scenarios] if scenarios else []
-    out = make_bundle(loaded, results, runs)
+    out = make_bundle(loaded, results, runs, [_loaded(x) for x in scenarios])
     if sensitivity:
         out["sensitivity"] = sens.analyse(loaded)
     if psa_draws:
@@ -257,7 +250,9 @@ def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
     check_target(output_folder(s, out_dir))  # a refused folder is refused before any work
     b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
                seed=seed, grid=grid)
-    return write_build(output_folder(s, out_dir), b["results"], b)
+    # The workbook of the same set is written beside the PDFs, as <name>.xlsx.
+    return write_build(output_folder(s, out_dir), b["results"], b,
+                       workbook=workbook(s, scenarios=scenarios))
 
 
 def report_pdf(kind: str, s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
@@ -284,6 +279,23 @@ def write_report(kind: str, s: AssumptionSet | str | Path, out: str | Path, **op
     return render_pdf(kind, bundle(s, **options), Path(out))
 
 
+def workbook(s: AssumptionSet | str | Path, *, scenarios: Sequence = ()) -> bytes:
+    """The model of ``s`` as an Excel workbook (.xlsx bytes) with live formulas: Inputs,
+    calculation sheets and Results (every JSON figure as a formula); ``scenarios``
+    whose inputs line up with ``s`` become columns chosen by a selector cell."""
+    from .outputs.excel import workbook_bytes
+
+    return workbook_bytes(_loaded(s), [_loaded(x) for x in scenarios])
+
+
+def write_workbook(s: AssumptionSet | str | Path, out: str | Path, *,
+                   scenarios: Sequence = ()) -> Path:
+    """Write :func:`workbook` to a file (atomically); return its path."""
+    from .outputs.files import write_atomic
+
+    return write_atomic(out, workbook(s, scenarios=scenarios))
+
+
 def bundled_sets() -> list[str]:
     """Names of the bundled assumption sets (``load`` takes any of them)."""
     from .inputs.bundled import bundled_sets as sets
@@ -293,5 +305,6 @@ def bundled_sets() -> list[str]:
 
 __all__ = ["AssumptionSet", "InputError", "NumericInput", "Results", "REPORT_KINDS",
            "build", "bundle", "bundled_sets", "compare", "grid", "grid_result", "load", "loads",
-           "output_folder", "psa", "report_pdf", "run", "sensitivity", "write_report"]
+           "output_folder", "psa", "report_pdf", "run", "sensitivity", "write_report", "workbook",
+           "write_workbook"]
 

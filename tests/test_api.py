@@ -131,3 +131,17 @@ def test_every_finance_input_is_a_key_with_a_label(tmp_path):
     edited = s.with_values({"optimism_bias.savings_reduction": 0.3,
                             "care_categories.emergency_admissions.cash_releasing.share": 1})
     assert modeller.run(edited).totals.npv < modeller.run(s).totals.npv
+
+
+def test_with_values_on_a_bare_discount_schedule_and_whole_numbers(tmp_path):
+    path = tmp_path / "sched.yaml"
+    path.write_text("schema_version: 1\nname: sched\nextends: national-faq-2017\n"
+                    "discount_rate:\n  - {from_year: 1, rate: 0.035}\n"
+                    "  - {from_year: 4, rate: 0.03}\n")
+    s = modeller.load(path)
+    edited = s.with_values({"discount_rate.schedule[1].rate": 0.02,
+                            "activity.treatment_months": 2.0})
+    assert [step.rate for step in edited.spec.discount_rate.schedule] == [0.035, 0.02]
+    assert edited.spec.activity.treatment_months.value == 2
+    with pytest.raises(modeller.InputError, match="whole number"):
+        s.with_values({"activity.treatment_months": 2.5})

@@ -21,6 +21,22 @@ def test_budget_holders_reconcile_with_totals():
             r.by_year[t].gross_savings)
 
 
+def test_cost_lines_and_budget_holders_carry_the_optimism_bias_uplift(tmp_path):
+    """Fixed costs are uplifted in the totals, so in the cost lines and budget rows."""
+    path = extending(tmp_path, "example-area", """
+        optimism_bias: {cost_uplift: 0.25, source: "test"}
+        costs:
+          fixed:
+            - {label: Set-up, amount: 40000, year: 1}
+            - {label: Training, amount: 10000, year: 2, budget_holder: acute}
+        """)
+    r = model.run(assumptions.load(path))
+    assert sum(total for _, total in r.cost_lines) == pytest.approx(r.totals.cost)
+    assert sum(b.cost for b in r.by_budget_holder) == pytest.approx(r.totals.cost)
+    acute = next(b for b in r.by_budget_holder if b.id == "acute")
+    assert acute.by_year[1].cost == pytest.approx(12_500)
+
+
 def test_mus_split_from_the_seeds():
     """MUS savings: admissions 52%, A&E 22%, primary care 16%, outpatients 5%,
     prescribing 5% (001_310680aaedf11e68.txt:2760-2783)."""

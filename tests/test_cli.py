@@ -180,6 +180,8 @@ def test_build_writes_outputs(tmp_path):
     for name in ("logic-model.pdf", "business-case.pdf", "board-summary.pdf"):
         assert (folder / name).read_bytes().startswith(b"%PDF"), name
         assert str(folder / name) in result.stdout
+    workbook = folder / "national-faq-2017.xlsx"
+    assert workbook.read_bytes().startswith(b"PK") and str(workbook) in result.stdout
 
 
 def test_report_writes_one_pdf_into_a_new_folder(tmp_path):

@@ -52,7 +52,7 @@ def test_every_schema_key_is_documented():
     text = (DOCS / "assumptions.md").read_text(encoding="utf-8")
     documented = _documented(text)
     # A quantity's own keys (value, source, note, range, ...) are documented once.
-    quantity = {"value", "source", "note", "range", "distribution"}
+    quantity = {"value", "source", "seed", "note", "range", "distribution"}
     missing = []
     for key in schema_keys():
         if ".distribution" in key:  # a quantity's distribution is documented once

@@ -26,9 +26,12 @@ def test_example_area_cites_evidence_for_every_condition():
     # Diabetes: the seeds' only IAPT figure (£372, Berkshire West) is net of the
     # treatment cost (000_531557c98ba51688.txt:988-992), so the example uses the FAQ's
     # gross middle figure instead and never nets a net figure again.
-    assert spec.conditions["diabetes"].annual_saving.source.startswith(
-        "evidence: faq-middle-figure-1000")
+    saving = spec.conditions["diabetes"].annual_saving
+    assert saving.evidence == "faq-middle-figure-1000"
     assert not any("count them twice" in w for w in loaded.warnings)
+    # the reader's citation names the document and table; the seed line is kept apart
+    assert saving.source.startswith("NHS England (2017), IAPT-LTC FAQ, Table 1: ")
+    assert saving.seed.startswith("000_531557c98ba51688.txt:")
 
 
 def test_conversion_steps_reach_the_json():

@@ -103,19 +103,29 @@ def _plain(figure: str) -> str:
 # --- display formatting -----------------------------------------------------------------
 
 @pytest.mark.parametrize("value, expected", [
-    (662.5, "£662.50"), (12.5, "£12.50"), (650.0, "£650"), (1_950_000, "£1,950,000"),
-    (-418_125.0, "\u2212\u2060£418,125"), (0.004, "£0"), (2166.6667, "£2,167"), (0.5, "£0.50"),
+    (662.5, "£663"), (12.5, "£13"), (650.0, "£650"), (1_950_000, "£1,950,000"),
+    (-418_125.0, "\u2212\u2060£418,125"), (0.004, "£0"), (2166.6667, "£2,167"), (0.5, "£1"),
 ])
 def test_money(value, expected):
+    """Tables print whole pounds; pence are for per-person unit figures only."""
     assert fmt.money(value) == expected
 
 
 @pytest.mark.parametrize("value, expected", [
     (1_950_000, "£1.95m"), (1_531_875, "£1.53m"), (-415_637.69, "\u2212\u2060£416k"),
-    (390_000, "£390k"), (999_500, "£1.00m"), (9_999.0, "£9,999"), (12.5, "£12.50"),
+    (390_000, "£390k"), (999_500, "£1.00m"), (9_999.0, "£9,999"), (12.5, "£13"),
 ])
 def test_money_short(value, expected):
+    """(Below £10,000 headline style falls back to whole pounds.)"""
     assert fmt.money_short(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (662.5, "£662.50"), (650.0, "£650.00"), (-221.5625, "\u2212\u2060£221.56"),
+    (1000, "£1,000.00"),
+])
+def test_money_per_person_has_pence(value, expected):
+    assert fmt.money_pp(value) == expected
 
 
 def test_percent_months_people_ratio():
@@ -145,7 +155,7 @@ def test_headline_figures_equal_results(national, texts):
         assert _plain(figure) in board, figure
     for figure in (fmt.money(t["cost"]), fmt.money(t["gross_savings_within_horizon"]),
                    fmt.money(t["net_within_horizon"]), fmt.money(t["npv"]),
-                   fmt.percent(t["roi"]), fmt.money(t["cost_per_recovery"]),
+                   fmt.percent(t["roi"]), fmt.money_pp(t["cost_per_recovery"]),
                    fmt.money(t["gross_savings_beyond_horizon"]), fmt.money(t["net_lifetime"]),
                    fmt.people(t["entering"]), fmt.people(t["recovered"])):
         assert _plain(figure) in case, figure
@@ -160,7 +170,7 @@ def test_headline_figures_equal_results(national, texts):
     # The FAQ's own per-person figures (000_531557c98ba51688.txt:1392-1396, 1333;
     # 001_310680aaedf11e68.txt:98), independently of the formatter.
     assert pp["gross_saving"] == pytest.approx(662.5)
-    for figure in ("30%", "£662.50", "£650", "£12.50", "26.0 months"):
+    for figure in ("30%", "£662.50", "£650.00", "£12.50", "26.0 months"):
         assert figure in case, figure
 
 
@@ -393,7 +403,8 @@ def test_assumption_rows_cover_the_set(national):
     rows = national["assumption_rows"]
     fields = {row["field"]: row for row in rows}
     assert fields["outcomes.recovery_rate"]["value"] == "0.5"
-    assert fields["outcomes.recovery_rate"]["source"].startswith("000_531557c98ba51688.txt:1392")
+    assert fields["outcomes.recovery_rate"]["source"].startswith(
+        "NHS England (2017), IAPT-LTC FAQ, Table 3")
     assert fields["costs.per_person_entering"]["unit"] == "GBP"
     assert fields["price_year"]["value"] == "not stated"
     assert "discount_rate" in fields  # the Green Book default is listed too

@@ -106,9 +106,11 @@ def _plain(figure: str) -> str:
 
 
 def _section(text: str) -> str:
-    """The sensitivity and uncertainty section's text (up to the next section)."""
+    """The sensitivity and uncertainty section's text, up to the section after the next:
+    sections flow on from one another, and text extraction gives a chart's text after
+    the page's other text, so the last chart may follow the next section's heading."""
     start = text.index(f"9. {SECTION} The figures in this case")
-    return text[start:text.index("10. Risks The source documents", start)]
+    return text[start:text.index("11. Benefits realisation plan", start)]
 
 
 # --- the section in the PDF equals the analyses' dicts ------------------------------------
@@ -132,7 +134,7 @@ def test_tornado_labels_and_values_equal_the_sensitivity_dict(full, case_text):
             assert f"{low} to {high}" in section, row["parameter"]
     top = s["tornado"][0]
     assert top["parameter"] == SAVING  # £300 to £2,600 a year: the widest range
-    assert f"“{top['label']}”: from £300 to £2,600" in section
+    assert f"“{top['label']}”: from £300.00 to £2,600.00" in section
     assert _plain(fmt.money_short(top["npv_low"])) in section  # bar-end label
     assert f"This case {_plain(fmt.money_short(s['base']['npv']))}" in section
 
@@ -153,9 +155,9 @@ def test_threshold_table_equals_the_dict_after_display_rounding(full, case_text)
                              fmt.months(th["benefit_months"]["within_horizon"]),
                              fmt.months(th["benefit_months"]["npv_lifetime"])),
         "Cost per person entering treatment": (
-            fmt.money(cur["cost_per_person_entering"]),
-            fmt.money(th["cost_per_person_entering"]["within_horizon"]),
-            fmt.money(th["cost_per_person_entering"]["npv_lifetime"])),
+            fmt.money_pp(cur["cost_per_person_entering"]),
+            fmt.money_pp(th["cost_per_person_entering"]["within_horizon"]),
+            fmt.money_pp(th["cost_per_person_entering"]["npv_lifetime"])),
     }
     for label, values in rows.items():
         assert f"{label} {' '.join(values)}" in section, label
@@ -163,7 +165,7 @@ def test_threshold_table_equals_the_dict_after_display_rounding(full, case_text)
     # in the JSON; the report shows the discounted one (Green Book, issue 10).
     assert th["recovery_rate"]["lifetime"] == pytest.approx(650 / (0.6 * 1000 * 26.5 / 12))
     assert "Recovery rate 50% 64.8% 51%" in section
-    assert "Cost per person entering treatment £650 £501.76 £637.10" in section
+    assert "Cost per person entering treatment £650.00 £501.76 £637.10" in section
     assert "Benefit duration 26.5 months 41.0 months 27.1 months" in section
     # The plain sentences: NPV is negative within the horizon and over the lifetime.
     assert "The case does not break even within 5 years (NPV below zero)" in section

@@ -25,7 +25,7 @@ def _schema() -> dict:
 def _bundled_names() -> list[str]:
     root = bundled_dir("assumptions")
     return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml")
-                  if p.parent.name not in ("evidence", "conversion"))
+                  if p.parent.name not in ("evidence", "conversion", "references"))
 
 
 def _results(name: str) -> dict:

@@ -3,12 +3,13 @@
 :data:`cli` is the click group (:mod:`modeller.cli.common`); importing this package
 registers the core commands (:mod:`modeller.cli.commands`), the uncertainty commands
 (:mod:`modeller.cli.analysis`), ``new``/``help`` (:mod:`modeller.cli.starting`) and
-the web app (:mod:`modeller.cli.serve`) on it. ``main`` is the console-script entry point.
+the web app (:mod:`modeller.cli.serve`) and the Excel workbook
+(:mod:`modeller.cli.workbook`) on it. ``main`` is the console-script entry point.
 """
 
 from __future__ import annotations
 
-from . import analysis, commands, serve, starting  # noqa: F401  (registers the commands)
+from . import analysis, commands, serve, starting, workbook  # noqa: F401 (registers)
 from .common import cli
 
 __all__ = ["cli", "main"]

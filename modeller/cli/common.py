@@ -165,14 +165,14 @@ def _emit(text: str, out: str | None) -> None:
 
 
 def _emit_bytes(data: bytes, out: str) -> None:
-    """Write binary ``data`` (a PDF) to ``out`` atomically, or to standard output for
-    ``-`` (for piping; refused when standard output is a terminal)."""
+    """Write binary ``data`` (a PDF, a workbook) to ``out`` atomically, or to standard
+    output for ``-`` (for piping; refused when standard output is a terminal)."""
     if out == STDOUT:
         sys.stdout.flush()
         stream = sys.stdout.buffer
         if stream.isatty():
-            raise click.UsageError("-o -: a PDF is not written to a terminal; redirect "
-                                   "standard output to a file or pipe")
+            raise click.UsageError("-o -: a PDF or workbook is not written to a "
+                                   "terminal; redirect standard output to a file or pipe")
         stream.write(data)
         stream.flush()
     else:

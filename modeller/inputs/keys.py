@@ -352,7 +352,18 @@ def set_values(resolved: dict, values: dict[str, Any], known: list[NumericInput]
         if not _is_number(value) or not math.isfinite(value):
             problems.append((key, "must be a finite number"))
             continue
-        _write(data, parse_key(key), value, note)
+        if by_key[key].integer:
+            if value != int(value):
+                problems.append((key, f"{value!r}: must be a whole number"))
+                continue
+            value = int(value)
+        path = parse_key(key)
+        if path[0] == "discount_rate" and isinstance(data.get("discount_rate"), list):
+            data["discount_rate"] = {"schedule": data["discount_rate"]}
+        try:
+            _write(data, path, value, note)
+        except (LookupError, TypeError, AttributeError):
+            problems.append((key, "cannot be set in this set's layout; edit the file"))
     if problems:
         raise KeyError_(problems)
     return data

@@ -32,6 +32,8 @@ from .schema import AssumptionSet
 from .yamlsource import Located, Path_, Problem, capped, dotted, locate
 #: A mapping with one of these keys is a figure: it replaces the base's figure whole.
 QUANTITY_KEYS = {"value", "evidence"}
+#: What identifies one document is not inherited from the set it extends.
+NOT_INHERITED = {"extends", "title", "date", "author", "sponsor"}
 
 
 class AssumptionsError(Exception):
@@ -90,8 +92,16 @@ def merge(base: Any, override: Any) -> Any:
 
 def _resolve(path: Path, stack: tuple[Path, ...], problems: list[Problem],
              bundled_only: bool = False) -> Located | None:
-    """Read the set at ``path`` and merge what it extends."""
-    located = read_set(path, problems)
+    """Read the set at ``path`` and merge what it extends. The set the user names may
+    be a report PDF, which carries its resolved set (:mod:`modeller.inputs.pdfset`);
+    what a set extends is always YAML."""
+    from . import pdfset
+
+    if not stack and pdfset.is_pdf(path):
+        located, found = pdfset.parse_pdf(path)
+        problems.extend(found)
+    else:
+        located = read_set(path, problems)
     if located is None:
         return None
     return _resolve_located(located, path, stack, problems, bundled_only)
@@ -130,7 +140,7 @@ def _resolve_located(located: Located, path: Path | None, stack: tuple[Path, ...
     if base is None:
         return None
     child = {k: v for k, v in data.items() if k != "extends"}
-    base_data = {k: v for k, v in base.data.items() if k != "extends"}
+    base_data = {k: v for k, v in base.data.items() if k not in NOT_INHERITED}
     merged = merge(base_data, child)
     lines = {p: pos for p, pos in base.lines.items() if _value_at(merged, p)[0]}
     lines.update(located.lines)
@@ -222,6 +232,9 @@ def _friendly(err: dict, data: Any) -> tuple[Path_, str]:
             msg += " (write it without quotes)"
     if kind in ("dict_type", "model_type"):
         msg = "must be a mapping of keys"
+    if kind == "string_type" and hasattr(value, "isoformat"):
+        return loc, (f"{value.isoformat()}: write the date in quotes "
+                     f"('{value.isoformat()}') so it is kept as written")
     msg += _percent_hint(kind, err.get("ctx") or {}, value)
     value_text = f"{shown(value)}: " if found and not isinstance(value, (dict, list)) else ""
     return loc, f"{value_text}{msg}"
@@ -375,6 +388,18 @@ def standalone(loaded: LoadedSet) -> dict:
     return data
 
 
+def resolved_yaml(loaded: LoadedSet, first_line: str) -> str:
+    """:func:`standalone` as YAML text headed by ``first_line``, the hash and the tool
+    version: what ``modeller resolve`` prints and what every report PDF embeds."""
+    import yaml
+
+    from .. import __version__
+
+    body = yaml.safe_dump(standalone(loaded), sort_keys=False, allow_unicode=True,
+                          width=100)
+    return f"# {first_line}\n# sha256: {loaded.hash}\n# modeller {__version__}\n{body}"
+
+
 def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
                       bundled_only: bool = False
                       ) -> tuple[AssumptionSet, dict, list[Problem]]:
@@ -440,9 +465,12 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
                 "twice. Cite a gross figure (e.g. faq-middle-figure-1000), or give a "
                 "gross value with its source")))
             continue
-        citation = f"evidence: {record.id} ({record.source})"
+        from .references import reader_citation
+
+        citation = f"{reader_citation(record.source) or record.citation}: {record.label}"
         conditions[cid] = cond.model_copy(update={"annual_saving": saving.model_copy(
-            update={"value": conv.value, "source": saving.source or citation})})
+            update={"value": conv.value, "source": saving.source or citation,
+                    "seed": saving.seed or record.source})})
         conversions[cid] = {
             "record": record.id, "record_data": record.model_dump(mode="json"),
             "original": conv.original, "value": conv.value,

@@ -46,6 +46,11 @@ Number = Annotated[float, Strict(), Field(ge=-MAX_MONEY, le=MAX_MONEY)]
 WholeNumber = Annotated[int, Strict()]
 #: Free text (sources, notes): at most MAX_TEXT_CHARS characters.
 Text = _text(MAX_TEXT_CHARS)
+#: The ``seed`` key beside every ``source``: where an auditor finds the figure in the
+#: seed text copies (``FILE.txt:LINES``). Kept in the resolved set and the JSON, never
+#: printed as the reader's citation (reports cite the reference the ``source`` names).
+SEED_DOC = ("Seed text location(s) for auditors (FILE.txt:LINES); never shown as the "
+            "reader's citation.")
 #: Text on the one-page board summary and logic model: labels and ids.
 Label = _text(MAX_LABEL_CHARS, 1)
 Key = _text(MAX_LABEL_CHARS, 1)
@@ -100,6 +105,7 @@ class Distribution(_Model):
     mode: Number | None = None
     high: Number | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
     @field_validator("mean")
@@ -243,12 +249,15 @@ def _quantity(name: str, value_type: Any, doc: str, range_type: Any = None,
     annotations = {
         "value": value_type,
         "source": Text | None,
+        "seed": Text | None,
         "note": Text | None,
         "range": tuple[range_type, range_type] | None,
     }
     namespace = {
         "__doc__": doc,
-        "source": Field(None, description="Where the figure comes from (seed file:line, study)."),
+        "source": Field(None, description="Where the figure comes from: a reference of "
+                        "the bibliography and a locator (table, section, page)."),
+        "seed": Field(None, description=SEED_DOC),
         "note": Field(None, description="Free-text caveat shown beside the figure."),
         "range": Field(None, description="[low, high] for one-way sensitivity analysis."),
         "__module__": __name__,

@@ -25,7 +25,7 @@ from .limits import (MAX_ASK_CHARS, MAX_CONDITIONS, MAX_DESCRIPTION_CHARS,
 from .quantities import (AnnualSaving, Description, Factor, Horizon, Key, Label, Money,
                          Months, Name, People, PriceYear, QalyGain, Rate, Share, Text,
                          WholeMonths, _as_quantity, _Model, _months, _problem,
-                         _rate, _text)
+                         _rate, _text, SEED_DOC)
 from .quantities import Distribution, Number, Saving, WholeNumber  # noqa: F401 (re-exported)
 
 
@@ -36,6 +36,7 @@ class DurationComponent(_Model):
     share: _rate
     months: _months
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class BenefitDuration(_Model):
@@ -45,6 +46,7 @@ class BenefitDuration(_Model):
     components: Annotated[list[DurationComponent],
                           Field(max_length=MAX_LIST_ITEMS)] | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -67,6 +69,7 @@ class DiscountRate(_Model):
     value: Annotated[float, Strict(), Field(ge=0, lt=1)] | None = None
     schedule: Annotated[list[DiscountStep], Field(max_length=MAX_LIST_ITEMS)] | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
     range: tuple[Annotated[float, Strict(), Field(ge=0, lt=1)],
                  Annotated[float, Strict(), Field(ge=0, lt=1)]] | None = None
@@ -80,6 +83,7 @@ class Activity(_Model):
     entering_treatment: People
     treatment_months: WholeMonths
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Outcomes(_Model):
@@ -92,6 +96,7 @@ class Outcomes(_Model):
     qaly_gain_per_recovery: QalyGain | None = Field(
         None, description="Cited QALY gain per attributable recovery (no default).")
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Condition(_Model):
@@ -106,6 +111,7 @@ class Condition(_Model):
         None, description="Share of this condition's saving by care category "
         "(ids from care_categories); sums to 1. Each share may carry a source.")
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -115,6 +121,7 @@ class CashReleasing(_Model):
     share: Rate
     mechanism: Text | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -127,6 +134,7 @@ class CareCategory(_Model):
         None, description="Whether (and how much of) this category's saving releases "
         "cash, and by what mechanism; unstated = non-cash-releasing.")
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Booster(_Model):
@@ -135,6 +143,7 @@ class Booster(_Model):
     months_after_entry: WholeMonths | None = None
     budget_holder: Key | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -147,6 +156,7 @@ class FixedCost(_Model):
         False, description="A running cost (true) or a one-off set-up, training or "
         "recruitment cost (false).")
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Costs(_Model):
@@ -157,6 +167,7 @@ class Costs(_Model):
     budget_holder: Key | None = Field(
         None, description="Who pays the cost lines (unless a line names its own).")
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class OptimismBias(_Model):
@@ -166,6 +177,7 @@ class OptimismBias(_Model):
     savings_reduction: Rate | None = None
     benefit_delay_months: WholeMonths | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -177,6 +189,7 @@ class Inflation(_Model):
     rate: Annotated[float, Strict(), Field(ge=-0.5, le=1)] | None = None
     index: list[Annotated[float, Strict(), Field(gt=0, le=1e6)]] | None = None
     source: Text
+    seed: Text | None = Field(None, description=SEED_DOC)
     note: Text | None = None
 
 
@@ -188,6 +201,7 @@ class FinancialCase(_Model):
     inflation: Inflation | None = None
     funding_source: Text | None = None
     source: Text | None = None
+    seed: Text | None = Field(None, description=SEED_DOC)
 
 
 class Option(_Model):
@@ -205,6 +219,14 @@ class AssumptionSet(_Model):
     name: Name = Field(description="The set's name: on every report and, as a safe "
                        f"slug, the output folder; at most {MAX_NAME_CHARS} characters, "
                        "with a letter or digit.")
+    title: _text(120, 1) | None = Field(
+        None, description="The title reports print (the name is used when absent); at "
+        "most 120 characters.")
+    date: Label | None = Field(
+        None, description="Date of this version of the set, printed on report covers "
+        "(write it in quotes, e.g. '2024-05-01'); reports never use the clock.")
+    author: Label | None = Field(None, description="Who prepared the business case.")
+    sponsor: Label | None = Field(None, description="The executive sponsor.")
     description: Description | None = Field(
         None, description="One or two sentences shown under the name on the board "
         f"summary; at most {MAX_DESCRIPTION_CHARS} characters.")
@@ -215,7 +237,8 @@ class AssumptionSet(_Model):
     discount_rate: Discount = Field(
         default_factory=lambda: DiscountRate(
             value=0.035,
-            source="HM Treasury Green Book (2022), standard real discount rate 3.5%"),
+            source="HM Treasury (2022), Green Book, discounting (standard real discount "
+                   "rate of 3.5% a year)"),
     )
     activity: Activity
     outcomes: Outcomes

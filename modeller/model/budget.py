@@ -43,9 +43,12 @@ def cost_lines_by_year(spec, arrays, draw: int = 0) -> list[tuple[str, str | Non
     if costs.booster is not None and costs.booster.cost_per_person is not None:
         lines.append(("Booster treatment", costs.booster.budget_holder or payer,
                       arrays.cost_booster_by_year[draw]))
+    # Fixed costs carry the optimism-bias uplift as in the totals (engine.compute).
+    bias = getattr(spec, "optimism_bias", None)
+    uplift = 1.0 + (float(bias.cost_uplift.value) if bias and bias.cost_uplift else 0.0)
     for item in costs.fixed:
         by_year = np.zeros(h)
-        by_year[item.year - 1] = item.amount.value
+        by_year[item.year - 1] = item.amount.value * uplift
         lines.append((f"{item.label} (year {item.year})", item.budget_holder or payer,
                       by_year))
     return lines

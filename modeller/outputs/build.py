@@ -1,5 +1,5 @@
 """Write a whole build: the JSON, CSV and text of one run, the analyses it asked for,
-and the three PDF reports, into one output folder.
+the three PDF reports and the Excel workbook, into one output folder.
 
 The caller (the Python API, and through it the CLI and the web app) runs the model
 and the analyses and assembles the report bundle; this module only renders and
@@ -22,16 +22,23 @@ BUILD_FILES = {"results.json", "by_year.csv", "by_condition.csv", "summary.txt",
                "business-case.pdf", "board-summary.pdf"}
 
 
+def allowed_files(target: Path) -> set[str]:
+    """:data:`BUILD_FILES` and the folder's Excel workbook, ``<folder name>.xlsx``."""
+    return BUILD_FILES | {f"{Path(target).name}.xlsx"}
+
+
 def check_target(target: Path) -> None:
     """Refuse, before any work, a build folder that :func:`write_build` would refuse."""
-    check_folder(Path(target), BUILD_FILES)
+    check_folder(Path(target), allowed_files(target))
 
 
-def write_build(target: Path, results: dict, bundle: dict) -> list[Path]:
+def write_build(target: Path, results: dict, bundle: dict,
+                workbook: bytes | None = None) -> list[Path]:
     """Render and write everything for one set into ``target``; return the paths.
 
     ``results`` is ``Results.to_dict()``; ``bundle`` is the report bundle, with the
-    optional ``sensitivity``, ``psa`` and ``grid`` analyses the build asked for.
+    optional ``sensitivity``, ``psa`` and ``grid`` analyses the build asked for;
+    ``workbook`` (the .xlsx bytes) is written as ``<folder name>.xlsx``.
     """
     from .reports import FILENAMES, KINDS, pdf_bytes
 
@@ -50,4 +57,6 @@ def write_build(target: Path, results: dict, bundle: dict) -> list[Path]:
         files["grid.csv"] = grid_csv(bundle["grid"])
     for kind in KINDS:
         files[FILENAMES[kind]] = pdf_bytes(kind, bundle)
-    return replace_folder(Path(target), files, BUILD_FILES)
+    if workbook is not None:
+        files[f"{Path(target).name}.xlsx"] = workbook
+    return replace_folder(Path(target), files, allowed_files(target))

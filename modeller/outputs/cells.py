@@ -3,8 +3,9 @@
 - :func:`cell` protects a CSV (or XLSX) cell against formula injection the way
   spreadsheet exporters do (OWASP "CSV injection"): text starting with ``=``, ``+``,
   ``-``, ``@``, tab or carriage return gets a leading apostrophe, so Excel and
-  LibreOffice show it as text instead of running it. Numbers stay numbers. The Excel
-  workbook exporter uses the same function for every text cell it writes.
+  LibreOffice show it as text instead of running it. Numbers stay numbers.
+- :func:`safe_text` is :func:`cell` for the Excel workbook's text cells, which also
+  drop control characters that XML cannot hold and keep to what one cell holds.
 - :func:`terminal` shows control characters, lone surrogates and bidi overrides as
   visible escapes (``\\x1b``), keeping tab and newline, so printed text cannot move the
   cursor, change colours or reorder a line (the reader refuses such characters in
@@ -15,6 +16,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..inputs.characters import REFUSED, escaped
@@ -37,4 +39,18 @@ def terminal(text: str) -> str:
     return REFUSED.sub(lambda m: escaped(m.group()), text)
 
 
-__all__ = ["FORMULA_START", "cell", "terminal"]
+#: The most characters one Excel cell holds.
+MAX_CELL_CHARS = 32_767
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def safe_text(text: object) -> str:
+    """``text`` as a workbook text cell: control characters dropped, protected by
+    :func:`cell`, and cut to what one Excel cell holds."""
+    value = cell(_CONTROL.sub("", "" if text is None else str(text)))
+    if len(value) > MAX_CELL_CHARS:
+        value = value[:MAX_CELL_CHARS - 1] + "…"
+    return value
+
+
+__all__ = ["FORMULA_START", "MAX_CELL_CHARS", "cell", "safe_text", "terminal"]

@@ -19,11 +19,11 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 #: Keys that describe a figure rather than being one.
-_META = {"source", "note", "range", "distribution", "evidence", "scale", "reason",
+_META = {"source", "seed", "note", "range", "distribution", "evidence", "scale", "reason",
          "assume_price_year", "label"}
 #: Top-level keys that are not assumptions (identity, or label tables).
-_SKIP_TOP = {"schema_version", "name", "description", "extends", "budget_holders",
-             "care_categories"}
+_SKIP_TOP = {"schema_version", "name", "title", "date", "author", "sponsor", "description",
+             "extends", "budget_holders", "care_categories"}
 
 
 def _unit(key: str, path: str, currency: str) -> str:
@@ -70,8 +70,19 @@ def _note(node: dict) -> str | None:
         low, high = node["range"]
         parts.append(f"range {_text(low)} to {_text(high)}")
     if node.get("distribution"):
-        parts.append(f"distribution {node['distribution']}")
+        parts.append(_distribution(node["distribution"]))
     return "; ".join(parts) or None
+
+
+def _distribution(d: dict) -> str:
+    """A distribution in words: ``triangular distribution (low 0.5, mode 0.6, high 0.6)``
+    and its source, never a Python dict."""
+    params = ", ".join(f"{k} {_text(v)}" for k, v in d.items()
+                       if k not in ("type", "source", "seed", "note") and v is not None)
+    text = f"{d.get('type')} distribution" + (f" ({params})" if params else "")
+    if d.get("source"):
+        text += f", from {d['source']}"
+    return text
 
 
 def _walk(node: Any, path: str, key: str, inherited: str | None, currency: str,
@@ -122,13 +133,36 @@ def assumption_rows(spec_or_loaded: Any) -> list[dict]:
     return rows
 
 
-def make_bundle(loaded: Any, results: dict, scenarios: Iterable[dict] = ()) -> dict:
+def make_bundle(loaded: Any, results: dict, scenarios: Iterable[dict] = (),
+                scenario_sets: Iterable[Any] = ()) -> dict:
     """The bundle :func:`modeller.outputs.reports.render_pdf` takes, from a LoadedSet and the
-    ``to_dict()`` of its results (plus optional scenario results to compare)."""
+    ``to_dict()`` of its results (plus optional scenario results to compare, and the
+    LoadedSets of those scenarios, which the PDFs embed with the set itself)."""
     spec = getattr(loaded, "spec", loaded)
+    inputs = {}
+    if hasattr(loaded, "resolved"):
+        from modeller.inputs.loader import resolved_yaml
+        from modeller.inputs.pdfset import SCENARIO_PREFIX, SET_ATTACHMENT
+
+        inputs[SET_ATTACHMENT] = resolved_yaml(
+            loaded, "The assumption set this report was built from (resolved)")
+        for i, other in enumerate(scenario_sets, start=1):
+            inputs[f"{SCENARIO_PREFIX}{i}.yaml"] = resolved_yaml(
+                getattr(other, "loaded", other),
+                f"Scenario {i} compared in this report (resolved)")
     return {
         "results": results,
         "assumption_rows": assumption_rows(spec),
         "description": getattr(spec, "description", None),
+        "title": getattr(spec, "title", None),
+        "cover": {key: getattr(spec, key, None) for key in ("date", "author", "sponsor")},
         "scenarios": list(scenarios),
+        "scenario_titles": [getattr(getattr(x, "spec", x), "title", None)
+                            or getattr(getattr(x, "spec", x), "name", "")
+                            for x in ([loaded, *scenario_sets] if scenario_sets else [])],
+        "saving_notes": {cid: c.annual_saving.note
+                         for cid, c in (getattr(spec, "conditions", None) or {}).items()},
+        "evidence_records": {cid: conv.get("record_data") or {}
+                             for cid, conv in (getattr(loaded, "evidence", None) or {}).items()},
+        "inputs": inputs,
     }

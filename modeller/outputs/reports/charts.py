@@ -238,7 +238,8 @@ def scenarios_net(scenarios: Sequence[dict]) -> Chart:
         by_month = result["by_month"]
         net = [s - c for s, c in zip(by_month["cumulative_gross_savings"],
                                      by_month["cumulative_cost"])]
-        series.append((result["name"], net, result["totals"].get("break_even_month")))
+        series.append((result.get("title") or result["name"], net,
+                       result["totals"].get("break_even_month")))
     n = max(len(net) for _, net, _ in series)
 
     with _rc():

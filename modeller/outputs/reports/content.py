@@ -2,8 +2,11 @@
 
 Everything here is either a verbatim quotation (``text``; typos kept and marked [sic]
 where they matter, with ``…`` where words are left out) or a short heading written for
-the report (``title``, ``heading``). Citations use the seed brief's convention
-``FILE:FIRST-LAST`` (1-based line numbers). ``tests/test_reports.py`` checks every
+the report (``title``, ``heading``). Citations are seed locations
+``FILE:FIRST-LAST`` (1-based line numbers), kept for auditors and the tests; reports
+never print them but cite the bibliography reference and locator they map to
+(:mod:`modeller.inputs.references`, numbered by
+:mod:`modeller.outputs.reports.citing`). ``tests/test_reports.py`` checks every
 quotation against the cited lines when the seed files are available.
 
 No figure printed in a report comes from this module except figures inside a quotation,
@@ -17,19 +20,6 @@ F1 = "001_310680aaedf11e68.txt"
 F2 = "002_e728865fc4112d63.txt"
 F3 = "003_a2cac0063d4a7b45.txt"
 F4 = "004_02fe62114f8ae282.txt"
-
-#: The five seed documents, for the appendix's list of sources.
-SEED_DOCUMENTS = [
-    (F0, "NHS England FAQ for Wave 1 & 2 IAPT-LTC Early Implementers, with annex tables "
-         "(version 2, 24 August 2017)"),
-    (F1, "Slide decks: national IAPT/IAPT-LTC programme and local early implementers "
-         "(2017)"),
-    (F2, "NCCMH implementation guidance: the IAPT pathway for people with long-term "
-         "physical health conditions and medically unexplained symptoms"),
-    (F3, "The IAPT Manual, version 4 (updated March 2020)"),
-    (F4, "Wave 1 IAPT-LTC early implementer process evaluation (NCCMH/UCL, data to "
-         "February 2018)"),
-]
 
 
 def q(text: str, cite: str) -> dict[str, str]:
@@ -262,13 +252,13 @@ MEASUREMENT = [
 #: Healthcare-utilisation metrics to track, by kind of condition.
 METRICS_GENERAL = {
     "cite": f"{F1}:2687-2726",
-    "basis": "selected from the seeds’ metric menu",
+    "basis": "selected from the source documents’ metric menu",
     "items": ["A&E attendances", "Emergency inpatient admissions",
               "Outpatient attendances", "GP appointments"],
 }
 METRICS_DIABETES = {
     "cite": f"{F1}:2730-2745",
-    "basis": "metrics the seeds name for diabetes",
+    "basis": "metrics the source documents name for diabetes",
     "items": ["Emergency inpatient admissions",
               "Unplanned hospitalisation for chronic ambulatory care sensitive (ACS) "
               "conditions (adults)",
@@ -276,7 +266,8 @@ METRICS_DIABETES = {
 }
 METRICS_MUS = {
     "cite": f"{F1}:2760-2778",
-    "basis": "metrics the seeds name for MUS / chronic pain, with each one’s share of "
+    "basis": "metrics the source documents name for MUS / chronic pain, with each one’s "
+             "share of "
              "the savings in one study",
     "items": ["Emergency inpatient admissions (52%)", "A&E attendances (22%)",
               "Primary care consultations (16%)", "Outpatient attendances (5%)",

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from modeller.outputs.reports import charts, content
+from modeller.outputs.reports import charts, content, presentation, wording
 from modeller.outputs.reports import formatting as fmt
+from modeller.outputs.reports.citing import Citer
 from modeller.outputs.reports.finance import finance
 from modeller.outputs.reports.uncertainty import (board_psa_line, differences, section_numbers,
                                                uncertainty)
@@ -75,7 +76,7 @@ def headline(results: dict, perspective: str) -> dict[str, Any]:
         "roi": fmt.percent(t["roi"]),
         "roi_sentence": (f"{fmt.percent(t['roi'])} return on investment {over} "
                          f"(undiscounted), {perspective}"),
-        "cost_per_recovery": fmt.money(t["cost_per_recovery"]),
+        "cost_per_recovery": fmt.money_pp(t["cost_per_recovery"]),
         "break_even": (f"month {be}" if be is not None
                        else f"not within the {h}-year horizon"),
         "break_even_short": (f"Month {be}" if be is not None else "Not within horizon"),
@@ -150,8 +151,7 @@ def _method(results: dict) -> list[dict[str, str]]:
                  "recovering = people completing × recovery rate (the FAQ’s funnel, "
                  "000_531557c98ba51688.txt:1392-1396)."},
         {"title": "Who saves",
-         "text": f"Savings are counted for people who are {applies} "
-                 f"(setting savings_apply_to)."},
+         "text": f"Savings are counted for people who are {applies}."},
         {"title": "Savings",
          "text": f"Each of them saves the annual saving for their condition ÷ 12 a month "
                  f"for {fmt.months(results['benefit_months'])}, starting after "
@@ -216,25 +216,28 @@ def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | No
     conditions = results["by_condition"]
     if len(conditions) == 1:
         c = conditions[0]
-        add(f"Saving per person a year ({c['label']}): {fmt.money(c['annual_saving'])}",
+        add(f"Saving per person a year ({c['label']}): {fmt.money_pp(c['annual_saving'])}",
             source=c.get("source"))
     elif conditions:
-        savings = ", ".join(f"{c['label']} {fmt.money(c['annual_saving'])}"
+        savings = ", ".join(f"{c['label']} {fmt.money_pp(c['annual_saving'])}"
                             for c in conditions[:ONE_PAGE_ITEMS])
         if len(conditions) > ONE_PAGE_ITEMS:
             savings += (f" and {len(conditions) - ONE_PAGE_ITEMS} more conditions (in the "
                         "business case)")
-        cites = [fmt.short_source(c.get("source")) for c in conditions if c.get("source")]
+        cites = [c["source"] for c in conditions if c.get("source")]
         add(f"Saving per person a year: {savings}",
             source="; ".join(dict.fromkeys(cites)) or None)
     add(f"Savings last {fmt.months(results['benefit_months'])}, counted for people who are "
         f"{results['savings_apply_to']}", "benefit_duration")
     add(f"Cost per person entering treatment: "
-        f"{fmt.money(results['per_person_entering']['cost'])}", "per_person_entering")
+        f"{fmt.money_pp(results['per_person_entering']['cost'])}", "per_person_entering")
     discount = _find_row(rows, "discount_rate")
     if discount is not None:
-        add(f"Discount rate {discount['value']} ({discount.get('unit') or 'per year'})",
-            "discount_rate")
+        try:
+            rate = f"{fmt.percent(float(discount['value']))} a year"
+        except (TypeError, ValueError):  # a schedule: "0.035 from year 1"
+            rate = f"{discount['value']} (a schedule; see the business case)"
+        add(f"Discount rate {rate}", "discount_rate")
     return items
 
 
@@ -285,7 +288,7 @@ def _output_years(results: dict) -> tuple[list[dict], str | None]:
 
 #: Reports that must fit on one page, and the chart height at each compaction level.
 ONE_PAGE = {"logic-model", "board-summary"}
-_BOARD_CHART_HEIGHT = (2.15, 1.85, 1.6)
+_BOARD_CHART_HEIGHT = (1.5, 1.4, 1.3)
 
 
 def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
@@ -302,6 +305,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     if len(scenarios) < 2:
         scenarios = []
     t = results["totals"]
+    titles = list(bundle.get("scenario_titles") or [])
+    scenarios = [{**scenario, "title": titles[i] if i < len(titles) else scenario["name"]}
+                 for i, scenario in enumerate(scenarios)]
 
     conditions = []
     for row in results["by_condition"]:
@@ -337,7 +343,23 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
 
     unc = uncertainty(bundle, results, perspective, hl) if kind == "business-case" else None
     label = LABELS[kind]
+    rows = bundle.get("assumption_rows") or []
+    cover = presentation.cover(bundle, results)
+    condition_labels = {c["id"]: c["label"] for c in results["by_condition"]}
     return {
+        "cite": Citer(),
+        "title": cover["title"],
+        "cover": cover,
+        "warnings_plain": [wording.plain_warning(w, condition_labels)
+                           for w in results["warnings"]],
+        "glossary": wording.GLOSSARY,
+        "rounding": presentation.rounding(results),
+        "rounding_note": fmt.ROUNDING_NOTE,
+        "care_share": presentation.care_share(results),
+        "volume": presentation.volume_note(scenarios),
+        "derivations": presentation.derivations(results, rows),
+        "evidence_rows": presentation.evidence_rows(
+            results, bundle.get("evidence_records") or {}, bundle.get("saving_notes") or {}),
         "uncertainty": unc,
         "numbers": section_numbers(bool(scenarios), unc is not None),
         "board_psa": (board_psa_line(bundle, results, perspective, hl)
@@ -345,8 +367,8 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "kind": kind,
         "compact": compact,
         "label": label,
-        "doc_title": f"IAPT-LTC {label.lower()}: {results['name']}",
-        "doc_subject": (f"IAPT-LTC {label.lower()} for {results['name']}, "
+        "doc_title": f"IAPT-LTC {label.lower()}: {cover['title']}",
+        "doc_subject": (f"IAPT-LTC {label.lower()} for {cover['title']}, "
                         f"{_years(results['horizon_years'])}, {perspective}"),
         "results": results,
         "npv_convention": results["discount_convention"].rstrip(" ."),
@@ -358,11 +380,11 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "description": bundle.get("description"),
         "assumption_rows": bundle.get("assumption_rows") or [],
         "scenarios": scenarios,
-        "differences": differences(scenarios),
+        "differences": [{**d, "title": s["title"]}
+                        for d, s in zip(differences(scenarios), scenarios[1:])],
         "conditions": conditions,
         "budget_holders": holders,
         "care_categories": care_categories,
-        "evidence_notes": evidence_notes,
         "charts": chart_set,
         "ask": _ask(results),
         "finance": finance(results, bundle, scenarios),
@@ -371,14 +393,12 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "completion_share": _ratio(t["completed"], t["entering"]),
         "recovery_share": _ratio(t["recovered"], t["completed"]),
         "method": bundle.get("method") or _method(results),
-        "key_assumptions": _key_assumptions(results, bundle.get("assumption_rows") or []),
+        "key_assumptions": _key_assumptions(results, rows),
         "metric_groups": metric_groups,
         "output_years": _output_years(results)[0],
         "output_years_note": _output_years(results)[1],
         "risks": _risks(),
-        "board_risks": [{"short": r["short"],
-                         "quote": min(r["evidence"], key=lambda e: len(e["text"]))}
-                        for r in _risks()[:3]],
+        "board_risks": presentation.board_risks(_risks(), results),
         "seeds": content,
         "years": _years,
     }

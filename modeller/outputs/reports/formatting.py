@@ -5,8 +5,10 @@ compute money. They are registered as jinja2 filters by :mod:`modeller.outputs.r
 and used by the tests to derive the exact strings a report must contain, so the rounding
 rules live in one place:
 
-* ``money``: whole pounds with thousands separators (``£12,345``); amounts under
-  £1,000 that are not whole pounds keep their pence (``£662.50``).
+* ``money``: whole pounds with thousands separators (``£12,345``), for totals and
+  every table of totals.
+* ``money_pp``: a per-person unit figure, always with pence (``£662.50``, ``£650.00``):
+  the one place pence are printed, so they are printed consistently.
 * ``money_short``: headline style, ``£1.95m`` at or above £1m, ``£390k`` at or above
   £10,000, otherwise as ``money``.
 * ``percent``: ``30%``, ``30.5%`` (one decimal place, trailing ``.0`` dropped).
@@ -21,7 +23,6 @@ joined to a following "£" by U+2060 so the two never split across lines.
 from __future__ import annotations
 
 import math
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 MINUS = "\u2212"
@@ -46,18 +47,49 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def money(value: float | None, missing: str = "n/a") -> str:
-    """Format an amount in GBP: ``£12,345``; under £1,000 with pence ``£662.50``."""
+def _pounds(value: float | None, places: int, missing: str) -> str:
     if _missing(value):
         return missing
     value = float(value)
-    magnitude = abs(value)
-    pence = _round_half_up(magnitude, 2)
-    if magnitude < 1000 and pence != pence.to_integral_value():
-        text = f"£{pence:,.2f}"
-        return _signed(text, value < 0 and pence != 0)
-    pounds = _round_half_up(magnitude, 0)
-    return _signed(f"£{pounds:,.0f}", value < 0 and pounds != 0)
+    rounded = _round_half_up(abs(value), places)
+    return _signed(f"£{rounded:,.{places}f}", value < 0 and rounded != 0)
+
+
+def money(value: float | None, missing: str = "n/a") -> str:
+    """Format an amount in GBP in whole pounds: ``£12,345``."""
+    return _pounds(value, 0, missing)
+
+
+def money_pp(value: float | None, missing: str = "n/a") -> str:
+    """A per-person unit figure in GBP with pence: ``£662.50``, ``£650.00``."""
+    return _pounds(value, 2, missing)
+
+
+def printed_value(text: str) -> float | None:
+    """The number a formatted figure shows (``−£1,234`` -> -1234.0); None if none."""
+    cleaned = text.replace(MINUS_MONEY, "-").replace(MINUS, "-").replace("£", "")
+    cleaned = cleaned.replace(",", "").replace("+", "").strip()
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def adds_up(parts: list, total: float | None, formatter=None) -> bool:
+    """Whether the parts, as printed by ``formatter``, sum to the total as printed.
+
+    A table whose printed parts do not add up carries the rounding note instead
+    (:data:`ROUNDING_NOTE`).
+    """
+    formatter = formatter or money
+    shown = [printed_value(formatter(p)) for p in parts]
+    whole = printed_value(formatter(total))
+    if whole is None or any(v is None for v in shown):
+        return True
+    return abs(sum(shown) - whole) < 1e-6
+
+
+ROUNDING_NOTE = "Figures may not sum to the totals shown because of rounding."
 
 
 def money_change(value: float | None, missing: str = "n/a") -> str:
@@ -141,25 +173,10 @@ def price_year(value: int | None) -> str:
     return f"{value} prices"
 
 
-_CITE = re.compile(r"\b[\w.-]+\.txt:\d[\d,\s–-]*\d|\b[\w.-]+\.txt:\d")
-
-
-def short_source(value: str | None, limit: int = 48) -> str:
-    """The seed citations in a source (``FILE:LINES``), else the source cut to ``limit``.
-
-    For one-page reports; the full source is printed in the business case appendix.
-    """
-    if not value:
-        return ""
-    cites = [c.strip(" ,") for c in _CITE.findall(value)]
-    if cites:
-        return "; ".join(dict.fromkeys(cites))
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
 FILTERS = {
     "money": money,
     "money_short": money_short,
+    "money_pp": money_pp,
     "money_change": money_change,
     "per_pound": per_pound,
     "percent": percent,
@@ -167,5 +184,4 @@ FILTERS = {
     "people": people,
     "number": number,
     "price_year": price_year,
-    "short_source": short_source,
 }

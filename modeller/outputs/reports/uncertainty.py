@@ -24,7 +24,7 @@ _UNIT_BY_KEY = {
     "discount_rate": "discount rate", "completion_rate": "rate", "recovery_rate": "rate",
     "share": "rate", "share_of_recovered": "rate", "annual_saving": "money",
     "per_person_entering": "money", "per_completer": "money", "cost_per_person": "money",
-    "amount": "money", "treatment_months": "whole months",
+    "amount": "total money", "treatment_months": "whole months",
     "months_after_entry": "whole months", "entering_treatment": "people",
     "counterfactual_recovery_rate": "rate", "savings_reduction": "rate",
     "cost_uplift": "uplift", "benefit_delay_months": "whole months",
@@ -82,9 +82,9 @@ _PSA_ROWS = [
     ("benefit_cost_ratio", "Saved per £1 {over} in present values, {perspective}",
      "per_pound"),
     ("roi", "Return on investment {over}, undiscounted, {perspective}", "percent"),
-    ("cost_per_recovery", "Cost per person recovering, undiscounted", "money"),
+    ("cost_per_recovery", "Cost per person recovering, undiscounted", "money_pp"),
     ("recovered", "People recovering {over}", "people"),
-    ("per_person_net", "Net per person entering treatment", "money"),
+    ("per_person_net", "Net per person entering treatment", "money_pp"),
     ("break_even_month", "Break-even of the running service", "month"),
 ]
 
@@ -130,6 +130,8 @@ def param_value(value: float | None, unit: str, missing: str = "n/a") -> str:
     if unit in ("rate", "discount rate", "uplift"):
         return fmt.percent(value)
     if unit == "money":
+        return fmt.money_pp(value)
+    if unit == "total money":
         return fmt.money(value)
     if unit in ("months", "whole months"):
         return fmt.months(value, whole=unit == "whole months")
@@ -186,7 +188,12 @@ def _sensitivity_context(s: dict, results: dict, over: str, horizon: int) -> dic
                          f"of the NPV: it stays {verdict} at both ends of every range.")
     else:
         sentence = "No assumption was varied."
-    unchanged = [r for r in rows if r not in shown]
+    unpriced_booster = any(w.startswith("costs.booster:") and "not priced" in w
+                           for w in results.get("warnings") or [])
+    unchanged = [{**r, "not_priced": ("no booster cost is given"
+                                      if unpriced_booster and "booster" in r["parameter"]
+                                      else None)}
+                 for r in rows if r not in shown]
 
     thresholds = []
     current = s.get("current") or {}
@@ -284,6 +291,8 @@ def _psa_value(value: float | None, kind: str, horizon: int) -> str:
         return fmt.per_pound(value)
     if kind == "percent":
         return fmt.percent(value)
+    if kind == "money_pp":
+        return fmt.money_pp(value)
     return fmt.money(value)
 
 

@@ -1,0 +1,137 @@
+"""Plain words for board-facing text: warnings without configuration keys, the glossary,
+short hashes and titles.
+
+Warnings come from the model run as ``field.path: message`` for people who edit YAML
+(``costs.booster: ... give costs.booster.cost_per_person ... to price them``). Reports
+print them as a reader would say them: the field becomes its label ("Booster
+treatment"), advice on which key to set is left to the CLI, evidence record ids become
+"the cited figure", and "seed" becomes "source". The configuration keys themselves are
+printed only in the business case's assumptions appendix.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Labels of the fields a warning can start with (conditions are labelled from results).
+FIELD_LABELS = {
+    "benefit_duration": "Benefit duration",
+    "benefit_duration.months": "Benefit duration",
+    "costs.booster": "Booster treatment",
+    "costs": "Costs",
+    "outcomes": "Outcomes",
+    "activity": "Activity",
+    "discount_rate": "Discount rate",
+    "horizon_years": "Appraisal horizon",
+    "price_year": "Price year",
+}
+_CONDITION_FIELDS = {"annual_saving": "annual saving", "share": "share of case mix",
+                     "completion_rate": "completion rate", "recovery_rate": "recovery rate",
+                     "savings_split": "savings by care category"}
+_PREFIX = re.compile(r"^(?P<field>[a-z_]+(?:\.[A-Za-z0-9_\-]+|\[\d+\])*):\s+")
+#: A sentence or clause that tells a YAML editor which key to set.
+_ADVICE_START = re.compile(r"(?:give|set|add|write|use)\b", re.IGNORECASE)
+_KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+(?:\.[a-z_]+)*\b|\b[a-z_]+(?:\.[a-z_]+)+\b")
+_RECORD_ID = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b")
+
+
+def field_label(path: str, condition_labels: dict[str, str]) -> str:
+    """A reader's name for a dotted field path (``conditions.copd.annual_saving`` ->
+    ``COPD and breathlessness: annual saving``)."""
+    parts = path.split(".")
+    if parts[0] == "conditions" and len(parts) >= 2:
+        label = condition_labels.get(parts[1], parts[1].replace("_", " "))
+        what = _CONDITION_FIELDS.get(parts[2], parts[2].replace("_", " ")) \
+            if len(parts) > 2 else ""
+        return f"{label}: {what}" if what else label
+    if path in FIELD_LABELS:
+        return FIELD_LABELS[path]
+    return parts[-1].replace("_", " ").capitalize()
+
+
+def plain_warning(text: str, condition_labels: dict[str, str]) -> str:
+    """A warning as a board reads it: labels, not keys (see the module docstring)."""
+    m = _PREFIX.match(text)
+    head, body = "", text
+    if m:
+        head = field_label(m.group("field"), condition_labels) + ": "
+        body = text[m.end():]
+    clauses = re.split(r"(?<=[;.])\s+", body)
+    body = " ".join(c for c in clauses if not (_ADVICE_START.match(c) and _KEY.search(c)))
+    body = re.sub(r"[;,]\s*$", ".", body.strip())
+    body = plain_text(body)
+    body = _RECORD_ID.sub("the cited figure", body)
+    body = _KEY.sub(lambda k: field_label(k.group(0), condition_labels).lower(), body)
+    body = re.sub(r"\s+([.;,])", r"\1", body).strip()
+    if body and body[-1] not in ".)":
+        body += "."
+    return head + body[:1].upper() + body[1:] if not head else head + body
+
+
+_SEED_WORDS = [(re.compile(p, re.IGNORECASE), "") for p in (
+    r"\s*\((?:see |cf\. )?(?:the )?domain brief[^)]*\)",
+    r"[,;]?\s*(?:see )?(?:the )?domain brief(?: section)? [\w.§]+")] + [
+    (re.compile(p), r) for p, r in (
+    (r"\b[Tt]he seeds['’]", "the source documents’"), (r"\b[Tt]he seeds\b", "the source documents"),
+    (r"\b[Tt]he seed['’]s\b", "the source’s"), (r"\bthe seed\b", "the source"),
+    (r"\bThe seed\b", "The source"), (r"\bNo seed\b", "No source document"),
+    (r"\bseeds\b", "source documents"), (r"\bseed\b", "source"))]
+
+
+def plain_text(text: str) -> str:
+    """Project words a reader does not know, in text quoted from a set or a record:
+    "the seed states" -> "the source states" (the seed text copies are the auditors'
+    business; readers are given the documents themselves)."""
+    for pattern, replacement in _SEED_WORDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def short_hash(value: str | None) -> str:
+    """The first 12 characters of a hash, for places where a person reads it."""
+    return (value or "")[:12]
+
+
+#: Terms the reports use, in alphabetical order: (term, meaning).
+GLOSSARY = [
+    ("A&E", "Accident and emergency department."),
+    ("Benefit–cost ratio", "Gross savings divided by cost over the appraisal horizon: "
+                           "pounds saved for every pound spent."),
+    ("Break-even month", "The first month in which the running service’s cumulative "
+                         "savings reach its cumulative cost."),
+    ("CBT", "Cognitive behavioural therapy."),
+    ("CCG", "Clinical commissioning group; integrated care boards (ICBs) took over their "
+            "commissioning role in 2022."),
+    ("COPD", "Chronic obstructive pulmonary disease."),
+    ("Gross saving", "The reduction in healthcare costs before the cost of treatment is "
+                     "subtracted."),
+    ("HIT", "High-intensity therapist, who delivers step 3 psychological therapies."),
+    ("IAPT", "Improving Access to Psychological Therapies: NHS talking therapies for "
+             "depression and anxiety disorders."),
+    ("IAPT-LTC", "IAPT services integrated with physical healthcare, for people with "
+                 "long-term physical health conditions or medically unexplained "
+                 "symptoms."),
+    ("ICB", "Integrated care board, the NHS commissioner for an area."),
+    ("LTC", "Long-term (physical health) condition, such as diabetes, COPD or heart "
+            "disease."),
+    ("MDT", "Multidisciplinary team."),
+    ("MUS", "Medically unexplained symptoms: persistent physical symptoms that a physical "
+            "condition does not explain."),
+    ("Net", "Savings minus costs."),
+    ("NICE", "National Institute for Health and Care Excellence."),
+    ("NPV", "Net present value: each year’s savings minus costs, discounted to present "
+            "values at the Green Book rate and added up."),
+    ("Payback", "The months until one person’s expected savings repay the cost of their "
+                "treatment."),
+    ("PREM", "Patient-reported experience measure."),
+    ("Price year", "The year whose prices the money figures are in."),
+    ("PSA", "Probabilistic sensitivity analysis: the model run many times with every "
+            "uncertain assumption drawn from its distribution."),
+    ("PWP", "Psychological wellbeing practitioner, who delivers step 2 low-intensity "
+            "interventions."),
+    ("Recovery", "Moving from above to below the clinical threshold on the measures of "
+                 "depression and anxiety between the start and end of treatment."),
+    ("ROI", "Return on investment: (gross savings − cost) ÷ cost."),
+    ("WSAS", "Work and Social Adjustment Scale, a measure of how problems affect daily "
+             "life."),
+]
