@@ -397,3 +397,4 @@ def test_results_say_the_case_in_a_sentence_and_warnings_by_label(client, nation
         notes = re.search(r'<ul class="warnings">(.*?)</ul>', c.get("/").text, re.S).group(1)
     assert "Musculoskeletal and chronic pain: annual saving per beneficiary: " in notes
     assert "conditions.msk.annual_saving:" not in notes
+    assert "Benefit duration: the stated duration is 26.5 months" in notes

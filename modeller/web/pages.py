@@ -62,7 +62,8 @@ class Pages:
             "current_hash": current.hash if results else None,
             "summary": views.summary(results) if results else "",
             "warnings": views.plain_warnings(
-                list(current.warnings), {i.key: i.label for i in current.inputs()})
+                list(current.warnings),
+                {**forms.GROUP_LABELS, **{i.key: i.label for i in current.inputs()}})
             if results else [],
         }
 
