@@ -400,7 +400,7 @@ def test_reports_state_figures_and_never_recommend():
     for kind in ("business-case", "board-summary"):
         html = render_html(kind, bundle_mod.make_bundle(loaded, d))
         assert "Approve" not in html and "Not supported" not in html
-        assert "The board is asked to" in html and "For local completion" in html
+        assert "The board is asked to" in html and "for local completion" in html
         assert "Discounted at 3.5% a year" in html
     data = national_data()
     data["board_asked_to"] = "approve funding of £1.95m from 2027/28."

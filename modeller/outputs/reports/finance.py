@@ -16,7 +16,7 @@ from typing import Any
 
 from modeller.outputs.reports import formatting as fmt
 
-LOCAL = "For local completion: the decision the board is asked to take."
+LOCAL = "… [for local completion: the decision the board is asked to take]"
 
 
 def _years(n: int) -> str:
