@@ -323,3 +323,78 @@ def test_loopback_server_refuses_other_host_names(national):
         assert c.get("/").status_code == 400
     with TestClient(app, base_url="http://localhost:8123") as c:
         assert c.get("/").status_code == 200
+
+
+# --- regressions found by the outside check of issue 14 ---------------------------------
+
+def test_a_whole_number_typed_gives_the_hash_and_pdf_of_a_file_that_says_it(client, national):
+    """Typing 700 must edit the set as a YAML file saying 700 does (not 700.0): the hash,
+    printed in every report, then matches ``modeller build`` of the same inputs."""
+    data = form(national, costs__per_person_entering="700")
+    response = client.post("/download/yaml", data=data)
+    as_file = national.with_values({"costs.per_person_entering": 700})
+    assert modeller.loads(response.text).hash == as_file.hash
+    pdf = client.post("/download/board-summary", data=data).content
+    assert pdf == modeller.report_pdf("board-summary", as_file)
+
+
+@pytest.mark.parametrize("text", ["6_50", "٦٥٠", "0x1p-1", "1e", "--1", "Infinity", "nan"])
+def test_only_plain_decimal_numbers_are_read(client, national, text):
+    html = client.post("/results", data=form(national, costs__per_person_entering=text)).text
+    assert "must be a" in problem(html, "costs.per_person_entering")
+    assert "data-key=" not in html
+
+
+def test_a_thousands_separator_and_exponent_are_still_numbers(client, national):
+    html = client.post("/results", data=form(national, costs__per_person_entering="1,000",
+                                             outcomes__recovery_rate="4.1e-1")).text
+    edited = national.with_values({"costs.per_person_entering": 1000,
+                                   "outcomes.recovery_rate": 0.41})
+    assert json.loads(figure(html, "totals.npv")) == modeller.run(edited).to_dict()["totals"]["npv"]
+
+
+def test_unknown_form_fields_are_problems_not_ignored(client, national):
+    data = dict(form(national), **{"outcomes.recovry_rate": "0.4", "x": "1"})
+    html = client.post("/results", data=data).text
+    box = re.search(r'id="general-problems"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert "Unknown inputs &#39;outcomes.recovry_rate&#39;, &#39;x&#39;" in box
+    assert "data-key=" not in html
+    assert client.post("/download/json", data=data).status_code == 422
+
+
+def test_a_savings_split_problem_shows_in_its_condition(client):
+    example = modeller.load("example-area")
+    with TestClient(create_app(example), base_url="http://127.0.0.1") as c:
+        html = c.post("/results", data=form(
+            example, conditions__mus__savings_split__prescribing=0.15)).text
+    box = re.search(r'id="problems-condition-mus"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert "sum to" in box
+    general = re.search(r'id="general-problems"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert general == ""
+
+
+def test_a_set_too_big_for_the_form_is_refused_at_upload(client, monkeypatch):
+    from modeller.web import forms
+
+    monkeypatch.setattr(forms, "MAX_FORM_BYTES", 1000)
+    text = "schema_version: 1\nextends: example-area\nname: big\n"
+    html = client.post("/upload", files={"file": ("big.yaml", text.encode())}).text
+    assert "big.yaml was not loaded" in html
+    assert "more than the page can carry" in html
+
+
+def test_results_say_the_case_in_a_sentence_and_warnings_by_label(client, national):
+    html = client.get("/").text
+    t = modeller.run(national).to_dict()["totals"]
+    sentence = re.search(r'<p class="summary" id="summary">([^<]*)</p>', html).group(1)
+    # 600 people a year x 5 years x £650; the rest are the run's own totals.
+    assert sentence.startswith("Over 5 years, the service costs £1,950,000 and saves "
+                               f"£{t['gross_savings_within_horizon']:,.0f} in healthcare use: "
+                               f"a net cost of £{-t['net_within_horizon']:,.0f}.")
+    assert f"net present value (NPV) is −\u2060£{-t['npv']:,.0f};" in sentence
+    example = modeller.load("example-area")
+    with TestClient(create_app(example), base_url="http://127.0.0.1") as c:
+        notes = re.search(r'<ul class="warnings">(.*?)</ul>', c.get("/").text, re.S).group(1)
+    assert "Musculoskeletal and chronic pain: annual saving per beneficiary: " in notes
+    assert "conditions.msk.annual_saving:" not in notes
+    assert "Benefit duration: the stated duration is 26.5 months" in notes

@@ -183,3 +183,69 @@ def test_no_serious_or_critical_accessibility_violations(page):
     assert bad == []
     assert len(results.response["passes"]) > 10          # axe really looked at the page
     assert page.locator("[aria-live]").count() >= 1
+
+
+# --- regressions found by the outside check of issue 14 ---------------------------------
+
+def test_a_download_the_server_refuses_says_why_and_keeps_the_page(page, server):
+    """A refused download (here: inputs with problems, the buttons forced on) used to
+    replace the page with the server's message, losing every edit."""
+    page.locator('input[name="costs.per_person_entering"]').fill("700")
+    page.evaluate("document.activeElement.blur()")      # its change event, now
+    page.wait_for_function("document.querySelector('#status').textContent.includes('£')")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("""() => {
+        const i = document.querySelector('input[name="outcomes.recovery_rate"]');
+        i.type = 'text'; i.value = 'lots';              // no input event: no update
+        document.querySelectorAll('#downloads button').forEach(b => b.disabled = false);
+    }""")
+    page.get_by_role("button", name="Results (JSON)").click()
+    page.wait_for_function("document.querySelector('#download-note').textContent.length > 0")
+    assert "Results (JSON) was not made: The inputs have problems" in \
+        page.inner_text("#download-note")
+    assert page.url == server and page.dialogs == []
+    assert page.locator('input[name="costs.per_person_entering"]').input_value() == "700"
+
+
+def test_downloads_are_saved_with_the_servers_file_name(page):
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Results (JSON)").click()
+    download = info.value
+    assert download.suggested_filename == "national-faq-2017-results.json"
+    got = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert got["totals"]["npv"] == json.loads(page.get_attribute(NPV, "data-value"))
+    page.wait_for_function("document.querySelector('#status').textContent.includes('saved')")
+
+
+def test_a_file_over_the_upload_limit_is_refused_on_the_page(page):
+    npv = page.get_attribute(NPV, "data-value")
+    _upload(page, "huge.yaml", b"# " + b"x" * (2 * 1024 * 1024))
+    page.wait_for_selector("#upload-status .problem", timeout=10_000)
+    assert "huge.yaml was not loaded: the file is larger than 256 KiB" in \
+        page.inner_text("#upload-status")
+    assert page.dialogs == [] and page.get_attribute(NPV, "data-value") == npv
+
+
+def test_the_figures_stay_in_view_while_the_inputs_scroll(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(server)
+    page.locator('input[name="benefit_duration.components[2].months"]').scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 900          # the inputs did scroll
+    box = page.locator(NPV).bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 900
+    context.close()
+
+
+def test_on_a_narrow_screen_the_npv_stays_in_view(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server)
+    assert page.inner_text("#status").startswith("NPV −")
+    page.locator(RECOVERY).scroll_into_view_if_needed()
+    page.locator(RECOVERY).fill("0.41")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('updated')")
+    assert page.evaluate("window.scrollY") > 844
+    box = page.locator("#status").bounding_box()
+    assert box is not None and 0 <= box["y"] < 844
+    context.close()

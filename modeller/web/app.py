@@ -99,7 +99,7 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
     async def form_of(request: Request) -> dict | Response:
         """The submitted fields, or a response saying why they cannot be read."""
         try:
-            data = await request.form(max_files=0, max_fields=2000,
+            data = await request.form(max_files=0, max_fields=forms.MAX_FIELDS,
                                       max_part_size=upload.MAX_FORM_BODY)
         except upload.TooLarge:
             return HTMLResponse(pages.message("The request is too large."), 413)

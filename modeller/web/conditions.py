@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 import modeller
+from modeller.inputs.limits import MAX_CONDITIONS   # the schema's own limit
 
-MAX_CONDITIONS = 30      # conditions one set may hold in the web app [conditions]
 MAX_LABEL = 80           # characters of a new condition's label [characters]
 
 
@@ -59,7 +59,7 @@ def add(s: Any, label: str) -> tuple[Any, str]:
     data = copy.deepcopy(s.resolved)
     existing = data.setdefault("conditions", {})
     if len(existing) >= MAX_CONDITIONS:
-        raise ConditionError(f"A set in the web app holds at most {MAX_CONDITIONS} "
+        raise ConditionError(f"A set holds at most {MAX_CONDITIONS} "
                              "conditions.")
     stem = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40] or "condition"
     cid, n = stem, 2

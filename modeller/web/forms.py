@@ -25,6 +25,15 @@ import modeller
 #: Form fields that are not inputs start with an underscore.
 BASE_FIELD = "_base"
 MAX_FIELD_CHARS = 40    # a number is never longer [characters]
+MAX_SHOWN_UNKNOWN = 5   # unknown field names listed in one problem [names]
+MAX_FIELDS = 2000       # fields one submission may hold [fields]
+MAX_FORM_BYTES = 256 * 1024   # a submission's body [bytes]
+_OTHER_FIELDS = 4 * 1024      # the hash, a scenario or condition name, ... [bytes]
+
+#: A number as a person or the browser writes it: ASCII digits, an optional sign, point
+#: and exponent (thousands separators are removed first). Python's float() also takes
+#: "6_50", "NaN", "0x1p-1"-like spellings and other scripts' digits; the form does not.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 GROUP_LABELS = {
     "horizon_years": "Appraisal", "discount_rate": "Appraisal",
@@ -102,6 +111,23 @@ def groups(s: Any) -> list[Group]:
     return list(out.values())
 
 
+def too_big(s: Any) -> str | None:
+    """Why the page could not carry ``s``'s form (too many or too long fields), or None.
+
+    Every request posts every input, each at most :data:`MAX_FIELD_CHARS` characters,
+    so a set whose form could pass :data:`MAX_FIELDS` or :data:`MAX_FORM_BYTES` is
+    refused up front rather than every edit failing later.
+    """
+    from urllib.parse import quote_plus
+
+    inputs = s.inputs()
+    size = _OTHER_FIELDS + sum(len(quote_plus(i.key)) + MAX_FIELD_CHARS + 2 for i in inputs)
+    if len(inputs) + 10 > MAX_FIELDS or size > MAX_FORM_BYTES:
+        return (f"the set has {len(inputs):,} numbers with long names, more than the "
+                "page can carry; edit it as a file with the command line instead")
+    return None
+
+
 @dataclass
 class Reading:
     """A form submission read against its base set."""
@@ -125,10 +151,9 @@ def _parse(text: str, inp: Any) -> tuple[float | int | None, str | None]:
         return None, "enter a number"
     if len(text) > MAX_FIELD_CHARS:
         return None, "is not a number"
-    try:
-        number = float(text)
-    except ValueError:
+    if not _NUMBER.fullmatch(text):
         return None, "must be a number (e.g. 0.41 for a rate of 41%)"
+    number = float(text)
     if not math.isfinite(number):
         return None, "must be a finite number"
     lo, hi = inp.minimum, inp.maximum
@@ -136,21 +161,29 @@ def _parse(text: str, inp: Any) -> tuple[float | int | None, str | None]:
         allowed = (f"from {show(lo)} to {show(hi)}" if lo is not None and hi is not None
                    else f"at least {show(lo)}" if lo is not None else f"at most {show(hi)}")
         return None, f"{show(number)} is outside the allowed values ({allowed})"
-    if is_whole(inp):
-        if not number.is_integer():
-            return None, "must be a whole number"
-        return int(number), None
-    return number, None
+    if is_whole(inp) and not number.is_integer():
+        return None, "must be a whole number"
+    # A whole number is passed on as one (700, not 700.0): the edited set then has the
+    # hash of a YAML file that says 700, so the page's downloads match `modeller build`.
+    return (int(number) if number.is_integer() else number), None
 
 
-def _owner(problem_field: str, keys: list[str], group_of: dict[str, str]) -> str:
-    """The input key (or group id, or "") a problem belongs to."""
+def condition_slot(cid: str) -> str:
+    """The id of the problem area at the top of one condition's fieldset."""
+    return "condition-" + slug(cid)
+
+
+def _owner(problem_field: str, keys: list[str], group_of: dict[str, str],
+           conditions: Any = ()) -> str:
+    """The input key (or condition slot, group id, or "") a problem belongs to."""
     name = problem_field or ""
     for key in sorted(keys, key=len, reverse=True):
         if name == key or name.startswith(key + ".") or name.startswith(key + "["):
             return key
-    head = re.split(r"[.\[]", name, maxsplit=1)[0]
-    return group_of.get(head, "")
+    parts = re.split(r"[.\[]", name)
+    if len(parts) > 1 and parts[0] == "conditions" and parts[1] in conditions:
+        return condition_slot(parts[1])   # e.g. a condition's savings split as a whole
+    return group_of.get(parts[0], "")
 
 
 def problem_text(p: Any) -> str:
@@ -166,6 +199,14 @@ def read(base: Any, form: Any) -> Reading:
     values: dict[str, str] = {}
     problems: dict[str, list[str]] = {}
     changed: dict[str, float | int] = {}
+    known = set(keys)
+    unknown = [str(k) for k in form.keys() if not str(k).startswith("_") and k not in known]
+    if unknown:   # the page sends only the set's inputs: anything else is a mistake
+        shown = ", ".join(repr(k[:MAX_FIELD_CHARS]) for k in unknown[:MAX_SHOWN_UNKNOWN])
+        more = len(unknown) - MAX_SHOWN_UNKNOWN
+        problems[""] = [f"Unknown input{'s' if len(unknown) > 1 else ''} {shown}"
+                        + (f" and {more} more" if more > 0 else "") + ": this set has no "
+                        "such figure (reload the page to start again)."]
     for inp in inputs:
         raw = form.get(inp.key)
         if raw is None:
@@ -185,8 +226,9 @@ def read(base: Any, form: Any) -> Reading:
     try:
         edited = base.with_values(changed)
     except modeller.InputError as exc:
+        conditions = base.resolved.get("conditions") or {}
         for p in exc.problems:
-            owner = _owner(getattr(p, "field", "") or "", keys, group_of)
+            owner = _owner(getattr(p, "field", "") or "", keys, group_of, conditions)
             problems.setdefault(owner, []).append(problem_text(p))
         return Reading(base, None, values, problems)
     return Reading(base, edited, values, {})

@@ -17,6 +17,7 @@ from modeller import __version__
 
 from . import forms, views
 from .downloads import DOWNLOADS
+from .upload import MAX_UPLOAD
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -30,9 +31,10 @@ class Pages:
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined)
         self.env.globals.update(
-            slug=forms.slug, show=forms.show, unit_text=forms.unit_text,
+            slug=forms.slug, show=forms.show, condition_slot=forms.condition_slot, unit_text=forms.unit_text,
             is_whole=forms.is_whole, downloads=list(DOWNLOADS.values()),
-            version=__version__, base_field=forms.BASE_FIELD)
+            version=__version__, base_field=forms.BASE_FIELD,
+            max_upload=MAX_UPLOAD)
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
@@ -42,9 +44,10 @@ class Pages:
         problems = reading.problems if reading is not None else {}
         keys = {inp.key for inp in base.inputs()}
         groups = forms.groups(base)
-        group_ids = {g.id for g in groups}
+        slots = {g.id for g in groups} | {forms.condition_slot(cid) for g in groups
+                                          for cid in g.conditions}
         general = [m for k, ms in problems.items()
-                   if k not in keys and k not in group_ids for m in ms]
+                   if k not in keys and k not in slots for m in ms]
         return {"base": base, "groups": groups, "values": values, "problems": problems,
                 "general_problems": general}
 
@@ -57,7 +60,11 @@ class Pages:
             "headlines": views.headlines(results) if results else [],
             "over": views.horizon_text(results) if results else "",
             "current_hash": current.hash if results else None,
-            "warnings": list(current.warnings) if results else [],
+            "summary": views.summary(results) if results else "",
+            "warnings": views.plain_warnings(
+                list(current.warnings),
+                {**forms.GROUP_LABELS, **{i.key: i.label for i in current.inputs()}})
+            if results else [],
         }
 
     def page(self, base: Any, reading: forms.Reading | None, results: dict | None,

@@ -20,11 +20,11 @@ from typing import Any
 import modeller
 from modeller.inputs.limits import MAX_PROBLEMS, MAX_UPLOAD_BYTES
 
-from . import vetting
+from . import forms, vetting
 
 MAX_UPLOAD = MAX_UPLOAD_BYTES  # bytes of YAML accepted, as modeller.loads [bytes]
 MAX_BODY = MAX_UPLOAD + 16 * 1024   # the multipart request around it [bytes]
-MAX_FORM_BODY = 64 * 1024     # any other request body (the form's fields) [bytes]
+MAX_FORM_BODY = forms.MAX_FORM_BYTES   # any other request body (the form's fields) [bytes]
 MAX_SHOWN_PROBLEMS = MAX_PROBLEMS  # problems listed on the page [problems]
 
 
@@ -113,6 +113,9 @@ def load(data: bytes, name: str | None) -> Outcome:
             s = modeller.loads(text, name=shown, bundled_only=True)
         except modeller.InputError as exc:   # not expected: the child loaded it
             problems = exc.problems
+    if not problems and forms.too_big(s):
+        return Outcome(problems=[f"{shown}: {forms.too_big(s)}; nothing was loaded."],
+                       filename=shown)
     if problems:
         lines = [_problem_line(p, shown) for p in problems]
         if len(lines) > MAX_SHOWN_PROBLEMS:

@@ -83,6 +83,29 @@ def headlines(results: dict) -> list[Headline]:
             for key, label, show in HEADLINES]
 
 
+def summary(results: dict) -> str:
+    """The headline in one plain sentence: what the service costs and saves within the
+    horizon, the net, and the NPV (all the model's own totals, formatted)."""
+    t = results["totals"]
+    net = t["net_within_horizon"]
+    verdict = (f"a net saving of {fmt.money(net)}" if net > 0
+               else f"a net cost of {fmt.money(-net)}" if net < 0 else "no net change")
+    return (f"{horizon_text(results).capitalize()}, the service costs {fmt.money(t['cost'])} "
+            f"and saves {fmt.money(t['gross_savings_within_horizon'])} in healthcare use: "
+            f"{verdict}. Discounted to today’s money the net present value (NPV) is "
+            f"{fmt.money(t['npv'])}; a positive NPV means the savings repay the cost.")
+
+
+def plain_warnings(warnings: list[str], labels: dict[str, str]) -> list[str]:
+    """The set's warnings with a leading key path (``conditions.copd.annual_saving:``)
+    replaced by that input's label, for people who have never seen the YAML."""
+    out = []
+    for text in warnings:
+        key, sep, rest = str(text).partition(": ")
+        out.append(f"{labels[key]}: {rest}" if sep and key in labels else str(text))
+    return out
+
+
 def horizon_text(results: dict) -> str:
     """``over 5 years`` for the set's horizon."""
     n = results["horizon_years"]
