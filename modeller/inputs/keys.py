@@ -173,13 +173,29 @@ def label_of(path: Path_, data: dict) -> str:
         steps = (data.get("discount_rate") or {}).get("schedule") or []
         if index < len(steps):
             context["from_year"] = steps[index].get("from_year")
+    label = dotted(path).replace("_", " ").replace(".", ": ")
     for pattern in _pattern(path):
         if pattern in LABELS:
             try:
-                return LABELS[pattern].format(**context)
+                label = LABELS[pattern].format(**context)
             except (KeyError, IndexError):
-                break
-    return dotted(path).replace("_", " ").replace(".", ": ")
+                pass
+            break
+    return label + _inert(path, data)
+
+
+def _inert(path: Path_, data: dict) -> str:
+    """Why a number that moves no headline figure is there (said in its label)."""
+    duration = data.get("benefit_duration") or {}
+    if path[:2] == ("benefit_duration", "components") and duration.get("months"):
+        return " (not used: the stated duration applies)"
+    booster = (data.get("costs") or {}).get("booster") or {}
+    if path[:3] == ("costs", "booster", "share_of_recovered") and \
+            not booster.get("cost_per_person"):
+        return " (not priced: no booster cost is given)"
+    if path[:2] == ("financial_case", "inflation"):
+        return " (cash-terms figures only)"
+    return ""
 
 
 def _limits(items: Any) -> tuple[float, float | None]:
