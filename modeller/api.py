@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .inputs import loader
-from .inputs.keys import KeyError_, NumericInput, numeric_inputs, parse_key, set_values
-from .inputs.yamlsource import Located, Problem
+from .inputs.keys import NumericInput, edit, numeric_inputs
 from .model.results import Results
 
 #: Raised for every bad input: ``.problems`` lists each (file, line, field, message).
@@ -75,7 +74,7 @@ class AssumptionSet:
 
     def inputs(self) -> list[NumericInput]:
         """Every number of the set, with key path, label, unit, source and bounds."""
-        return numeric_inputs(self.loaded.spec, self.loaded.resolved)
+        return numeric_inputs(self.loaded.spec)
 
     def with_values(self, values: Mapping[str, float]) -> "AssumptionSet":
         """A new set with the numbers at these key paths changed, validated again.
@@ -84,23 +83,7 @@ class AssumptionSet:
         e.g. ``{"outcomes.recovery_rate": 0.45, "conditions.copd.share": 0.2}``.
         Raises :class:`InputError` listing every bad key or value.
         """
-        name = f"{self.file} (edited)"
-        try:
-            data = set_values(self.loaded.resolved, dict(values), self.inputs())
-        except KeyError_ as exc:
-            raise InputError([Problem(name, None, key, message)
-                              for key, message in exc.problems]) from None
-        edited = {parse_key(k) for k in values}
-        lines = {p: pos for p, pos in self.loaded.lines.items()
-                 if not any(p[:len(e)] == e for e in edited)}
-        try:
-            return AssumptionSet(loader.load_located(Located(data, lines), self.file))
-        except InputError as exc:
-            keys = {str(k) for k in values}
-            raise InputError([Problem(name, None, p.field, p.message)
-                              if any(p.field == k or p.field.startswith((k + ".", k + "["))
-                                     for k in keys) else p
-                              for p in exc.problems]) from None
+        return AssumptionSet(edit(self.loaded, values))
 
     def to_yaml(self) -> str:
         """The resolved set as YAML text; :func:`loads` of it gives the same hash, and
@@ -218,9 +201,10 @@ def bundle(s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
     from .outputs.reports.bundle import make_bundle
 
     loaded = _loaded(s)
+    others = [_loaded(x) for x in scenarios]  # each scenario file is read once
     results = run(AssumptionSet(loaded)).to_dict()
-    runs = [results] + [run(x).to_dict() for x in scenarios] if scenarios else []
-    out = make_bundle(loaded, results, runs, [_loaded(x) for x in scenarios])
+    runs = [results] + [run(AssumptionSet(x)).to_dict() for x in others] if others else []
+    out = make_bundle(loaded, results, runs, others)
     if sensitivity:
         out["sensitivity"] = sens.analyse(loaded)
     if psa_draws:
@@ -248,6 +232,7 @@ def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
 
     s = s if isinstance(s, AssumptionSet) else load(s)
     check_target(output_folder(s, out_dir))  # a refused folder is refused before any work
+    scenarios = [x if isinstance(x, AssumptionSet) else load(x) for x in scenarios]
     b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
                seed=seed, grid=grid)
     # The workbook of the same set is written beside the PDFs, as <name>.xlsx.

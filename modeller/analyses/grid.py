@@ -147,26 +147,20 @@ def _checked(spec: str, path: str, get_values: Callable[[], list[float]], base: 
 def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
     """Headline figures by editing the set and running the model once per combination
     (for numbers the vectorised parameters do not cover)."""
-    from ..inputs.keys import KeyError_, numeric_inputs, set_values
-    from ..inputs.loader import AssumptionsError, load_located
-    from ..inputs.yamlsource import Located
+    from ..inputs.keys import edit
+    from ..inputs.loader import AssumptionsError
     from ..model import runner
 
     loaded = getattr(obj, "loaded", obj)
-    known = numeric_inputs(loaded.spec, loaded.resolved)
     rows = []
     for combo in combos:
         values = {p: float(v) for p, v in zip(paths, combo)}
         try:
-            data = set_values(loaded.resolved, values, known)
-            edited = load_located(Located(data, {}), loaded.file)
-        except (KeyError_, AssumptionsError) as exc:
-            problems = getattr(exc, "problems", [])
-            first = problems[0] if problems else exc
-            text = (f"{first.field}: {first.message}" if hasattr(first, "message")
-                    else str(first))
-            raise VaryError(f"the combination {values} is not a valid set: {text}") \
-                from None
+            edited = edit(loaded, values)
+        except AssumptionsError as exc:
+            first = exc.problems[0]
+            raise VaryError(f"the combination {values} is not a valid set: "
+                            f"{first.field}: {first.message}") from None
         d = runner.run(edited).to_dict()
         t = d["totals"]
         row = dict(values)
@@ -187,7 +181,7 @@ def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
         from ..inputs.keys import numeric_inputs
 
         loaded = getattr(obj, "loaded", obj)
-        catalogue = {i.key: i for i in numeric_inputs(loaded.spec, loaded.resolved)}
+        catalogue = {i.key: i for i in numeric_inputs(loaded.spec)}
     if len(varies) > MAX_VALUES:
         raise VaryError(f"{len(varies):,} parameters to vary; at most {MAX_VALUES:,}")
     pairs = [parse_vary(v, base, catalogue) if isinstance(v, str)

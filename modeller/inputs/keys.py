@@ -87,7 +87,6 @@ class NumericInput:
     maximum: float | None     # largest allowed value (None: no upper bound)
     integer: bool             # a whole number (years, whole months)
     group: str                # the top-level section: activity, outcomes, costs, ...
-    declared: bool            # written in the set (False: a schema default)
 
 
 def parse_key(key: str) -> Path_:
@@ -276,35 +275,14 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def numeric_inputs(spec: Any, resolved: dict | None = None) -> list[NumericInput]:
-    """Every number of a validated set (``AssumptionSet`` from the schema), in file order.
-
-    ``resolved`` (the merged user data) tells which numbers the set itself writes;
-    the others are schema defaults.
+def numeric_inputs(spec: Any) -> list[NumericInput]:
+    """Every number of a validated set (``AssumptionSet`` from the schema), in file
+    order, schema defaults included (the Green Book discount rate when none is given).
     """
     data = spec.model_dump(mode="json", exclude_none=True)
     currency = str(data.get("currency") or "GBP")
     model = type(spec)
     out: list[NumericInput] = []
-
-    def declared(path: Path_) -> bool:
-        if resolved is None:
-            return True
-        node: Any = resolved
-        for part in path:
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, dict) and "value" in node:
-                node = node["value"]
-                if isinstance(node, list) and isinstance(part, int) and part < len(node):
-                    node = node[part]
-                else:
-                    return False
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            else:
-                return False
-        return True
 
     def add(path: Path_, value: Any, source: str | None) -> None:
         key = dotted(path)
@@ -313,7 +291,7 @@ def numeric_inputs(spec: Any, resolved: dict | None = None) -> list[NumericInput
         out.append(NumericInput(
             key=key, label=label_of(path, data), value=float(value),
             unit=unit_of(last, key, currency), source=source, minimum=lo, maximum=hi,
-            integer=integer, group=str(path[0]), declared=declared(path)))
+            integer=integer, group=str(path[0])))
 
     def walk(node: Any, path: Path_, inherited: str | None) -> None:
         if isinstance(node, dict):
@@ -349,6 +327,35 @@ class KeyError_(ValueError):
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
         super().__init__("; ".join(f"{k}: {m}" for k, m in problems))
+
+
+def edit(loaded: Any, values: dict[str, Any], note: str = "changed by the user") -> Any:
+    """A new, validated ``LoadedSet``: ``loaded`` with the numbers at these key paths
+    changed (:func:`set_values`), merged data validated again like any file.
+
+    Problems about an edited key name the edit (``FILE (edited)``, no line); problems
+    elsewhere keep the file and line they had. Raises ``AssumptionsError``.
+    """
+    from .loader import AssumptionsError, load_located
+    from .yamlsource import Located, Problem
+
+    name = f"{loaded.file} (edited)"
+    try:
+        data = set_values(loaded.resolved, dict(values), numeric_inputs(loaded.spec), note)
+    except KeyError_ as exc:
+        raise AssumptionsError([Problem(name, None, key, message)
+                                for key, message in exc.problems]) from None
+    edited = [parse_key(k) for k in values]
+    lines = {p: pos for p, pos in loaded.lines.items()
+             if not any(p[:len(e)] == e for e in edited)}
+    try:
+        return load_located(Located(data, lines), loaded.file)
+    except AssumptionsError as exc:
+        keys = [str(k) for k in values]
+        raise AssumptionsError([
+            Problem(name, None, p.field, p.message)
+            if any(p.field == k or p.field.startswith((k + ".", k + "[")) for k in keys)
+            else p for p in exc.problems]) from None
 
 
 def set_values(resolved: dict, values: dict[str, Any], known: list[NumericInput],
@@ -424,19 +431,11 @@ def _write(data: dict, path: Path_, value: float, note: str) -> None:
             else:
                 node[part] = value
             return
-        if isinstance(current, dict) and "value" in current and isinstance(path[i + 1], int):
-            # a per-year list held in ``value``: one number for every year is widened
-            values = current["value"]
-            if not isinstance(values, list):
-                values = [values]
-            index = path[i + 1]
-            if len(values) == 1 and index > 0:
-                values = values * (index + 1)
-            values = list(values)
-            while len(values) <= index:
-                values.append(values[-1])
-            values[index] = value
-            current["value"] = values
+        if isinstance(current, dict) and isinstance(current.get("value"), list) \
+                and isinstance(path[i + 1], int):
+            # one year of a per-year list held in ``value`` (the catalogue lists only
+            # the years the set writes, so the index exists)
+            current["value"][path[i + 1]] = value
             return
         if current is None:
             current = [] if isinstance(path[i + 1], int) else {}

@@ -89,7 +89,7 @@ def entries(spec, resolved: dict | None = None) -> list[Entry]:
     from ...inputs.keys import numeric_inputs
 
     out = []
-    for item in numeric_inputs(spec, resolved):
+    for item in numeric_inputs(spec):
         maximum = INF if item.maximum is None else float(item.maximum)
         if item.key.startswith("discount_rate") and item.unit == "fraction/year":
             maximum = min(maximum, 0.99)  # the schema's rate is below 1
