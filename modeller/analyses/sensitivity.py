@@ -25,13 +25,11 @@ the saving factor and money >= 0, months [0, 1200]).
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 
 from ..inputs.limits import RequestError
-
-from . import parameters
 from ..model.appraisal import THRESHOLD_METRICS as METRICS
 from ..model.appraisal import counterfactual_threshold, grid_thresholds
 from .parameters import Base, base_from, evaluate, finite
@@ -288,5 +286,4 @@ def analyse(obj, params: Iterable[str] | None = None,
     }
 
 
-__all__ = ["analyse", "one_way", "thresholds", "DEFAULT_RANGE",
-           "UnknownParameter", "parameters"]
+__all__ = ["analyse", "one_way", "thresholds", "DEFAULT_RANGE", "UnknownParameter"]
