@@ -53,11 +53,6 @@ class UnknownParameter(RequestError):
     """A --param that names no parameter of the set."""
 
 
-def _bounds_text(p) -> str:
-    lo, hi = p.bounds
-    return f"[{lo:g}, {'inf' if hi == math.inf else f'{hi:g}'}]"
-
-
 def candidates(base: Base) -> tuple[list, list[dict]]:
     """Parameters varied by default, and the ones left out with the reason."""
     chosen, skipped = [], []
