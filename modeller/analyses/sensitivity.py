@@ -25,13 +25,11 @@ the saving factor and money >= 0, months [0, 1200]).
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 
 from ..inputs.limits import RequestError
-
-from . import parameters
 from ..model.appraisal import THRESHOLD_METRICS as METRICS
 from ..model.appraisal import counterfactual_threshold, grid_thresholds
 from .parameters import Base, base_from, evaluate, finite
@@ -53,11 +51,6 @@ EDGE_RTOL = 1e-12
 
 class UnknownParameter(RequestError):
     """A --param that names no parameter of the set."""
-
-
-def _bounds_text(p) -> str:
-    lo, hi = p.bounds
-    return f"[{lo:g}, {'inf' if hi == math.inf else f'{hi:g}'}]"
 
 
 def candidates(base: Base) -> tuple[list, list[dict]]:
@@ -288,5 +281,4 @@ def analyse(obj, params: Iterable[str] | None = None,
     }
 
 
-__all__ = ["analyse", "one_way", "thresholds", "DEFAULT_RANGE",
-           "UnknownParameter", "parameters"]
+__all__ = ["analyse", "one_way", "thresholds", "DEFAULT_RANGE", "UnknownParameter"]

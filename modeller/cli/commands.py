@@ -197,16 +197,15 @@ def evidence_command(condition, fmt, out) -> None:
 
     CONDITION filters by condition id (e.g. copd, diabetes, mus).
     """
-    import json
-
     from ..inputs import evidence
+    from ..outputs import text as render
 
     try:
         records = evidence.select(condition)
     except evidence.EvidenceError as exc:
         _exit_with(exc.problems)
     if fmt == "json":
-        text = json.dumps(evidence.to_json(records), indent=2, ensure_ascii=False) + "\n"
+        text = render.to_json(evidence.to_json(records))
     else:
         text = evidence.format_table(records)
         text = text if text.endswith("\n") else text + "\n"

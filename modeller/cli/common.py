@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..outputs.cells import terminal
 
 FORMATS = click.Choice(["table", "json", "csv"])
 #: Help of every ``--out`` option.
@@ -25,8 +26,6 @@ OUT_HELP = ("Write here (atomically; an existing path must be a regular file) in
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    from ..outputs.cells import terminal
-
     line = terminal(" ".join(str(text).split()))
     return line if len(line) <= limit else line[:limit - 3] + "..."
 
@@ -126,7 +125,6 @@ def _fail(message: str) -> None:
 def _load(files, *, show_warnings: bool = True):
     """Load every file; on problems print them all and exit 2."""
     from .. import api
-    from ..outputs.cells import terminal
 
     loaded, problems = [], []
     for file in files:
@@ -154,13 +152,9 @@ def _emit(text: str, out: str | None) -> None:
     if out and out != STDOUT:
         from ..outputs.files import write_atomic
 
-        from ..outputs.cells import terminal
-
         path = write_atomic(out, text)
         click.echo(terminal(f"wrote {path}"), err=True)
     else:
-        from ..outputs.cells import terminal
-
         click.echo(terminal(text), nl=False)
 
 
@@ -177,7 +171,5 @@ def _emit_bytes(data: bytes, out: str) -> None:
         stream.flush()
     else:
         from ..outputs.files import write_atomic
-
-        from ..outputs.cells import terminal
 
         click.echo(terminal(str(write_atomic(out, data))))

@@ -103,10 +103,3 @@ def parse_pdf(path: Path, attachment: str = SET_ATTACHMENT
         if problems:
             return None, problems
     return located, problems
-
-
-def scenario_names(path: Path) -> list[str]:
-    """Names of the scenario sets embedded in a report PDF, in order."""
-    files, _ = attachments(path)
-    return sorted((n for n in files if n.startswith(SCENARIO_PREFIX)),
-                  key=lambda n: int("".join(c for c in n if c.isdigit()) or 0))

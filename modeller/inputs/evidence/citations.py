@@ -75,9 +75,9 @@ def verify_citations(library: Library, seeds_dir: str | Path) -> list[Problem]:
         def bad(fld: str, msg: str) -> None:
             problems.append(Problem(file, line, fld, f"{rec.id}: {msg}"))
 
-        text = cited_text(rec.source, seeds_dir)
         if parse_citation(rec.source) is None:
             continue  # a local record citing its own documents
+        text = cited_text(rec.source, seeds_dir)
         if text is None:
             bad("source", f"{rec.source!r} does not point at lines in {seeds_dir}")
             continue

@@ -98,11 +98,6 @@ def default_directory() -> Path:
     return bundled_dir("assumptions") / "evidence"
 
 
-def default_conversion_directory() -> Path:
-    """The bundled ``assumptions/conversion`` directory (opt-in tables; none is default)."""
-    return default_directory().parent / "conversion"
-
-
 def _user_loc(loc: Path_, data: Any, kind: str) -> Path_:
     """Trim pydantic's union/validator tags so the path is one the user wrote."""
     out: list[Any] = []
@@ -279,7 +274,6 @@ def load_library(*directories: str | Path) -> Library:
     if problems:
         raise EvidenceError(problems)
     return library
-
 
 
 def _suggest(word: str, options: set[str] | list[str]) -> str:
