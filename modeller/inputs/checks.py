@@ -295,8 +295,8 @@ def warnings(data: dict) -> list[str]:
         out.append(
             f"benefit_duration: the stated duration is {stated:g} months but its components "
             f"({terms}) sum to {computed:g} months; the model uses the stated "
-            f"{stated:g} months. (The FAQ prints the same formula with the answer 26.5, "
-            "000_531557c98ba51688.txt:1333.)")
+            f"{stated:g} months. (The FAQ prints the same formula with the answer 26.5: "
+            "NHS England (2017), IAPT-LTC FAQ, Table 2.)")
     if _num(_get(data, "outcomes", "counterfactual_recovery_rate")) is None:
         out.append(
             "outcomes.counterfactual_recovery_rate: not stated, so every recovery is "
