@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import modeller
-from modeller.inputs.limits import MAX_PROBLEMS, MAX_UPLOAD_BYTES
+from modeller.inputs.limits import MAX_UPLOAD_BYTES
 
 from . import forms
 
 MAX_UPLOAD = MAX_UPLOAD_BYTES  # bytes of YAML accepted, as modeller.loads [bytes]
 MAX_BODY = MAX_UPLOAD + 16 * 1024   # the multipart request around it [bytes]
 MAX_FORM_BODY = forms.MAX_FORM_BYTES   # any other request body (the form's fields) [bytes]
-MAX_SHOWN_PROBLEMS = MAX_PROBLEMS  # problems listed on the page [problems]
 
 
 class TooLarge(Exception):
@@ -105,11 +104,9 @@ def load(data: bytes, name: str | None) -> Outcome:
     try:
         s = modeller.loads(text, name=shown, bundled_only=True)
     except modeller.InputError as exc:
-        lines = [_problem_line(p, shown) for p in exc.problems]
-        if len(lines) > MAX_SHOWN_PROBLEMS:
-            rest = len(lines) - MAX_SHOWN_PROBLEMS
-            lines = lines[:MAX_SHOWN_PROBLEMS] + [f"… and {rest} more problem(s)."]
-        return Outcome(problems=lines, filename=shown)
+        # exc.problems is already capped at MAX_PROBLEMS, with a line counting the rest
+        return Outcome(problems=[_problem_line(p, shown) for p in exc.problems],
+                       filename=shown)
     if forms.too_big(s):
         return Outcome(problems=[f"{shown}: {forms.too_big(s)}; nothing was loaded."],
                        filename=shown)
