@@ -223,10 +223,7 @@ def test_bad_uploads_show_their_problems_as_text(client, content, expected):
     assert client.get("/").status_code == 200     # still serving
 
 
-def test_an_upload_that_takes_too_long_is_stopped(client, monkeypatch):
-    from modeller.web import vetting
-
-    monkeypatch.setattr(vetting, "SECONDS", 2)
+def test_an_upload_that_takes_too_long_is_stopped(client):
     bomb, prev = "schema_version: 1\na: &a ['x','x','x','x','x','x','x','x','x']\n", "a"
     for i in range(8):       # 9**9 strings once the aliases are expanded
         name = chr(98 + i) * 2

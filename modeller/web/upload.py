@@ -2,13 +2,12 @@
 
 An upload is read with a hard limit on the request body (:class:`BodyLimit`, which
 counts bytes as they arrive, so an oversized upload is refused without being held in
-memory), decoded as UTF-8, read first in a limited child process
-(:mod:`modeller.web.vetting`) and then loaded with :func:`modeller.loads` with
+memory), decoded as UTF-8 and loaded with :func:`modeller.loads` with
 ``bundled_only=True``: it may ``extends:`` a bundled set by name, and can never make the
-server read any other file. The limits on hostile YAML (depth, aliases, size of values)
-are the loader's; the child process bounds the server's memory and time whatever
-slips past them. Problems come back as lines of text with their line numbers;
-the file's content is never echoed.
+server read any other file. The limits on hostile YAML (size, nodes counting every use
+of an alias, depth, size of values: :mod:`modeller.inputs.limits`) are the loader's, and
+bound the memory and time of reading any upload. Problems come back as lines of text
+with their line numbers; the file's content is never echoed.
 """
 
 from __future__ import annotations
@@ -18,14 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import modeller
-from modeller.inputs.limits import MAX_PROBLEMS, MAX_UPLOAD_BYTES
+from modeller.inputs.limits import MAX_UPLOAD_BYTES
 
-from . import forms, vetting
+from . import forms
 
 MAX_UPLOAD = MAX_UPLOAD_BYTES  # bytes of YAML accepted, as modeller.loads [bytes]
 MAX_BODY = MAX_UPLOAD + 16 * 1024   # the multipart request around it [bytes]
 MAX_FORM_BODY = forms.MAX_FORM_BYTES   # any other request body (the form's fields) [bytes]
-MAX_SHOWN_PROBLEMS = MAX_PROBLEMS  # problems listed on the page [problems]
 
 
 class TooLarge(Exception):
@@ -104,24 +102,14 @@ def load(data: bytes, name: str | None) -> Outcome:
                                  "(is it a YAML file?); nothing was loaded."],
                        filename=shown)
     try:
-        problems = vetting.vet(text, shown)
-    except vetting.Refused as exc:
-        return Outcome(problems=[f"{shown}: the file could not be loaded safely: {exc}; "
-                                 "nothing was loaded."], filename=shown)
-    if not problems:
-        try:
-            s = modeller.loads(text, name=shown, bundled_only=True)
-        except modeller.InputError as exc:   # not expected: the child loaded it
-            problems = exc.problems
-    if not problems and forms.too_big(s):
+        s = modeller.loads(text, name=shown, bundled_only=True)
+    except modeller.InputError as exc:
+        # exc.problems is already capped at MAX_PROBLEMS, with a line counting the rest
+        return Outcome(problems=[_problem_line(p, shown) for p in exc.problems],
+                       filename=shown)
+    if forms.too_big(s):
         return Outcome(problems=[f"{shown}: {forms.too_big(s)}; nothing was loaded."],
                        filename=shown)
-    if problems:
-        lines = [_problem_line(p, shown) for p in problems]
-        if len(lines) > MAX_SHOWN_PROBLEMS:
-            rest = len(lines) - MAX_SHOWN_PROBLEMS
-            lines = lines[:MAX_SHOWN_PROBLEMS] + [f"… and {rest} more problem(s)."]
-        return Outcome(problems=lines, filename=shown)
     return Outcome(set=s, filename=shown)
 
 

@@ -18,6 +18,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..cells import safe_text
 from ...model.appraisal import NICE_SOURCE, NICE_THRESHOLDS
+from ...model.engine import BREAK_EVEN_ATOL, BREAK_EVEN_RTOL
 from .catalogue import defined_name
 from .layout import Formats, fit_row, quote
 
@@ -100,10 +101,10 @@ def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[st
     d = out.names
     d["mpy"] = w.line("months_per_year", "Months in a year", None, 12, "count", "months")
     d["rtol"] = w.line("break_even_rtol", "Break-even test: relative tolerance", None,
-                       1e-12, "general", "-", "the model's tolerance when comparing "
+                       BREAK_EVEN_RTOL, "general", "-", "the model's tolerance when comparing "
                        "cumulative savings with cumulative costs (rounding only)")
     d["atol"] = w.line("break_even_atol", "Break-even test: amounts below this are "
-                       "'nothing yet'", None, 1e-9, "general", "GBP")
+                       "'nothing yet'", None, BREAK_EVEN_ATOL, "general", "GBP")
 
     w.section("Benefit duration")
     dur = spec.benefit_duration
