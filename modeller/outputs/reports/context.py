@@ -47,10 +47,6 @@ def _first_sentence(text: str) -> str:
     return head.rstrip(" .")
 
 
-def _years(n: int) -> str:
-    return f"{n} year" if n == 1 else f"{n} years"
-
-
 def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
@@ -59,7 +55,7 @@ def headline(results: dict, perspective: str) -> dict[str, Any]:
     """Display strings for the headline figures (also used by the tests)."""
     t = results["totals"]
     h = results["horizon_years"]
-    over = f"over {_years(h)}"
+    over = f"over {fmt.years(h)}"
     be = t.get("break_even_month")
     return {
         "investment": fmt.money_short(t["cost"]),
@@ -96,7 +92,7 @@ def _ask(results: dict) -> str:
     t = results["totals"]
     h = results["horizon_years"]
     first = results["by_year"][0] if results["by_year"] else None
-    text = (f"Invest {fmt.money(t['cost'])} over {_years(h)} in IAPT-LTC talking "
+    text = (f"Invest {fmt.money(t['cost'])} over {fmt.years(h)} in IAPT-LTC talking "
             f"therapies, offering treatment to {fmt.people(t['entering'])} people with "
             f"long-term physical health conditions and common mental health problems")
     if first is not None:
@@ -207,7 +203,7 @@ def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | No
 
     if results["by_year"]:
         add(f"People entering treatment: {fmt.people(results['by_year'][0]['entering'])} "
-            f"in year 1, {fmt.people(t['entering'])} over {_years(results['horizon_years'])}",
+            f"in year 1, {fmt.people(t['entering'])} over {fmt.years(results['horizon_years'])}",
             "entering_treatment")
     add(f"Completion {fmt.percent(_ratio(t['completed'], t['entering']))} of people entering",
         "completion_rate")
@@ -369,7 +365,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "label": label,
         "doc_title": f"IAPT-LTC {label.lower()}: {cover['title']}",
         "doc_subject": (f"IAPT-LTC {label.lower()} for {cover['title']}, "
-                        f"{_years(results['horizon_years'])}, {perspective}"),
+                        f"{fmt.years(results['horizon_years'])}, {perspective}"),
         "results": results,
         "npv_convention": results["discount_convention"].rstrip(" ."),
         "npv_convention_short": _first_sentence(results["discount_convention"]),
@@ -400,5 +396,5 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "risks": _risks(),
         "board_risks": presentation.board_risks(_risks(), results),
         "seeds": content,
-        "years": _years,
+        "years": fmt.years,
     }
