@@ -318,9 +318,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         {**c, "holder_label": holder_labels.get(c.get("budget_holder"),
                                                 c.get("budget_holder") or "not assigned")}
         for c in (results.get("by_care_category") or [])]
-    labels_by_id = {c["id"]: c["label"] for c in results["by_condition"]}
+    condition_labels = {c["id"]: c["label"] for c in results["by_condition"]}
     evidence_notes = [
-        {"label": labels_by_id.get(cid, cid), "record": e.get("record") or "",
+        {"label": condition_labels.get(cid, cid), "record": e.get("record") or "",
          "original": e.get("original") or "", "steps": list(e.get("steps") or []),
          "notes": list(e.get("notes") or []), "design": e.get("design"),
          "comparison_group": e.get("comparison_group"),
@@ -341,7 +341,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     label = LABELS[kind]
     rows = bundle.get("assumption_rows") or []
     cover = presentation.cover(bundle, results)
-    condition_labels = {c["id"]: c["label"] for c in results["by_condition"]}
+    output_years, output_years_note = _output_years(results)
     return {
         "cite": Citer(),
         "title": cover["title"],
@@ -374,7 +374,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "hl": hl,
         "perspective": perspective,
         "description": bundle.get("description"),
-        "assumption_rows": bundle.get("assumption_rows") or [],
+        "assumption_rows": rows,
         "scenarios": scenarios,
         "differences": [{**d, "title": s["title"]}
                         for d, s in zip(differences(scenarios), scenarios[1:])],
@@ -391,8 +391,8 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "method": bundle.get("method") or _method(results),
         "key_assumptions": _key_assumptions(results, rows),
         "metric_groups": metric_groups,
-        "output_years": _output_years(results)[0],
-        "output_years_note": _output_years(results)[1],
+        "output_years": output_years,
+        "output_years_note": output_years_note,
         "risks": _risks(),
         "board_risks": presentation.board_risks(_risks(), results),
         "seeds": content,
