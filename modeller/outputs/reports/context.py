@@ -47,10 +47,6 @@ def _first_sentence(text: str) -> str:
     return head.rstrip(" .")
 
 
-def _years(n: int) -> str:
-    return f"{n} year" if n == 1 else f"{n} years"
-
-
 def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
@@ -59,7 +55,7 @@ def headline(results: dict, perspective: str) -> dict[str, Any]:
     """Display strings for the headline figures (also used by the tests)."""
     t = results["totals"]
     h = results["horizon_years"]
-    over = f"over {_years(h)}"
+    over = f"over {fmt.years(h)}"
     be = t.get("break_even_month")
     return {
         "investment": fmt.money_short(t["cost"]),
@@ -96,7 +92,7 @@ def _ask(results: dict) -> str:
     t = results["totals"]
     h = results["horizon_years"]
     first = results["by_year"][0] if results["by_year"] else None
-    text = (f"Invest {fmt.money(t['cost'])} over {_years(h)} in IAPT-LTC talking "
+    text = (f"Invest {fmt.money(t['cost'])} over {fmt.years(h)} in IAPT-LTC talking "
             f"therapies, offering treatment to {fmt.people(t['entering'])} people with "
             f"long-term physical health conditions and common mental health problems")
     if first is not None:
@@ -207,7 +203,7 @@ def _key_assumptions(results: dict, rows: list[dict]) -> list[dict[str, str | No
 
     if results["by_year"]:
         add(f"People entering treatment: {fmt.people(results['by_year'][0]['entering'])} "
-            f"in year 1, {fmt.people(t['entering'])} over {_years(results['horizon_years'])}",
+            f"in year 1, {fmt.people(t['entering'])} over {fmt.years(results['horizon_years'])}",
             "entering_treatment")
     add(f"Completion {fmt.percent(_ratio(t['completed'], t['entering']))} of people entering",
         "completion_rate")
@@ -322,9 +318,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         {**c, "holder_label": holder_labels.get(c.get("budget_holder"),
                                                 c.get("budget_holder") or "not assigned")}
         for c in (results.get("by_care_category") or [])]
-    labels_by_id = {c["id"]: c["label"] for c in results["by_condition"]}
+    condition_labels = {c["id"]: c["label"] for c in results["by_condition"]}
     evidence_notes = [
-        {"label": labels_by_id.get(cid, cid), "record": e.get("record") or "",
+        {"label": condition_labels.get(cid, cid), "record": e.get("record") or "",
          "original": e.get("original") or "", "steps": list(e.get("steps") or []),
          "notes": list(e.get("notes") or []), "design": e.get("design"),
          "comparison_group": e.get("comparison_group"),
@@ -345,7 +341,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     label = LABELS[kind]
     rows = bundle.get("assumption_rows") or []
     cover = presentation.cover(bundle, results)
-    condition_labels = {c["id"]: c["label"] for c in results["by_condition"]}
+    output_years, output_years_note = _output_years(results)
     return {
         "cite": Citer(),
         "title": cover["title"],
@@ -369,7 +365,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "label": label,
         "doc_title": f"IAPT-LTC {label.lower()}: {cover['title']}",
         "doc_subject": (f"IAPT-LTC {label.lower()} for {cover['title']}, "
-                        f"{_years(results['horizon_years'])}, {perspective}"),
+                        f"{fmt.years(results['horizon_years'])}, {perspective}"),
         "results": results,
         "npv_convention": results["discount_convention"].rstrip(" ."),
         "npv_convention_short": _first_sentence(results["discount_convention"]),
@@ -378,7 +374,7 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "hl": hl,
         "perspective": perspective,
         "description": bundle.get("description"),
-        "assumption_rows": bundle.get("assumption_rows") or [],
+        "assumption_rows": rows,
         "scenarios": scenarios,
         "differences": [{**d, "title": s["title"]}
                         for d, s in zip(differences(scenarios), scenarios[1:])],
@@ -395,10 +391,10 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "method": bundle.get("method") or _method(results),
         "key_assumptions": _key_assumptions(results, rows),
         "metric_groups": metric_groups,
-        "output_years": _output_years(results)[0],
-        "output_years_note": _output_years(results)[1],
+        "output_years": output_years,
+        "output_years_note": output_years_note,
         "risks": _risks(),
         "board_risks": presentation.board_risks(_risks(), results),
         "seeds": content,
-        "years": _years,
+        "years": fmt.years,
     }

@@ -19,10 +19,6 @@ from modeller.outputs.reports import formatting as fmt
 LOCAL = "… [for local completion: the decision the board is asked to take]"
 
 
-def _years(n: int) -> str:
-    return f"{n} year" if n == 1 else f"{n} years"
-
-
 def _rate_text(results: dict) -> str:
     """'3.5% a year' from the discount factors of the run, or the convention."""
     years = results.get("by_year") or []
@@ -40,14 +36,14 @@ def statements(results: dict, bundle: dict) -> list[str]:
     npv_word = "above" if t["npv"] > 0 else "below" if t["npv"] < 0 else "exactly"
     out.append(
         f"Discounted at {_rate_text(results)} (HM Treasury Green Book), the present value "
-        f"of the savings over {_years(h)} is {fmt.money(t['pv_gross_savings'])} against "
+        f"of the savings over {fmt.years(h)} is {fmt.money(t['pv_gross_savings'])} against "
         f"{fmt.money(t['pv_cost'])} of cost: a net present value of {fmt.money(t['npv'])}"
         f" ({npv_word} zero), or {fmt.per_pound(t['benefit_cost_ratio'])} of savings for "
         f"each £1 of cost.")
     life_word = ("above" if t["npv_lifetime"] > 0 else "below" if t["npv_lifetime"] < 0
                  else "exactly")
     out.append(
-        f"Counting the savings that the people treated in those {_years(h)} go on making "
+        f"Counting the savings that the people treated in those {fmt.years(h)} go on making "
         f"after it ({fmt.money(t['gross_savings_beyond_horizon'])} undiscounted), "
         f"discounted the same way, the lifetime net present value is "
         f"{fmt.money(t['npv_lifetime'])} ({life_word} zero; "
@@ -64,10 +60,10 @@ def statements(results: dict, bundle: dict) -> list[str]:
                  f"treatment would have recovered without it; only the remaining "
                  f"recoveries earn savings")
         if th is not None:
-            s += (f". The NPV over {_years(h)} would be zero if "
+            s += (f". The NPV over {fmt.years(h)} would be zero if "
                   f"{fmt.percent(th)} of people entering would have recovered anyway.")
         elif t["npv"] < 0:
-            s += f". The NPV over {_years(h)} is below zero even with no counterfactual."
+            s += f". The NPV over {fmt.years(h)} is below zero even with no counterfactual."
         else:
             s += ". The NPV stays above zero whatever share would have recovered anyway."
         out.append(s)
@@ -84,7 +80,7 @@ def statements(results: dict, bundle: dict) -> list[str]:
     psa = bundle.get("psa")
     if psa:
         pn = psa.get("probability_net_positive") or {}
-        out.append(f"In {fmt.people(psa['draws'])} simulations the NPV over {_years(h)} "
+        out.append(f"In {fmt.people(psa['draws'])} simulations the NPV over {fmt.years(h)} "
                    f"is above zero in {fmt.percent(pn.get('within_horizon'))} of them.")
         out += [r["sentence"] for r in psa.get("point_vs_mean") or [] if r.get("sentence")
                 and r["key"] == "npv"]

@@ -15,6 +15,7 @@ rules live in one place:
 * ``months``: ``26.0 months`` (one decimal place); ``None`` gives a caller-chosen text.
 * ``people``: whole people with thousands separators (``3,000``).
 * ``per_pound``: a benefit–cost ratio as money per £1, ``£1.02``.
+* ``years``: a count of years, ``1 year``, ``10 years``.
 
 Negative amounts use the Unicode minus sign (U+2212), which the bundled font covers,
 joined to a following "£" by U+2060 so the two never split across lines.
@@ -164,6 +165,11 @@ def number(value: float | None, places: int = 2, missing: str = "n/a") -> str:
     value = float(value)
     rounded = _round_half_up(abs(value), places)
     return _signed(f"{rounded:,.{places}f}", value < 0 and rounded != 0)
+
+
+def years(n: int) -> str:
+    """A count of years in words: ``1 year``, ``10 years``."""
+    return f"{n} year" if n == 1 else f"{n} years"
 
 
 def price_year(value: int | None) -> str:

@@ -13,10 +13,6 @@ from modeller.outputs.reports import charts
 from modeller.outputs.reports import formatting as fmt
 
 
-def _years(n: int) -> str:
-    return f"{n} year" if n == 1 else f"{n} years"
-
-
 #: Units of a parameter's value by the last part of its dotted path (see
 #: docs/uncertainty.md, "Parameters and their paths"), for parameters that arrive
 #: without one (PSA drivers, grid columns).
@@ -239,7 +235,7 @@ def _threshold_sentences(rows: list[dict], npv: float, net_lifetime: float,
     """Plain sentences on how far each threshold figure can move."""
     out = []
     for key, base, what, sign in (
-            ("within_horizon", npv, f"within {_years(horizon)}",
+            ("within_horizon", npv, f"within {fmt.years(horizon)}",
              "NPV above zero" if npv > 0 else "NPV below zero" if npv < 0 else "NPV zero"),
             ("lifetime", net_lifetime, "over the lifetime of the benefit",
              ("lifetime NPV above zero" if net_lifetime > 0 else
