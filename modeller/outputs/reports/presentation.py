@@ -128,9 +128,10 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
     money, pp = fmt.money, fmt.money_pp
 
     def source(*needles: str) -> list[str]:
-        return [next(r["source"] for r in rows if n in str(r.get("field", ""))
-                     and r.get("source")) for n in needles
-                if any(n in str(r.get("field", "")) and r.get("source") for r in rows)]
+        # every input a figure uses (each condition's saving, not only the first), once
+        found = [r["source"] for n in needles for r in rows
+                 if n in str(r.get("field", "")) and r.get("source")]
+        return list(dict.fromkeys(found))
 
     def line(anchor: str, figure: str, value: str, formula: str, *needles: str) -> dict:
         return {"id": anchor, "figure": figure, "value": value, "formula": formula,
@@ -159,7 +160,10 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
         line("d-npv", f"Net present value over {h} years", money(t["npv"]),
              f"Σ net in year t × discount factor of year t = {terms}", "discount_rate"),
         line("d-bcr", "Saved per £1 (benefit–cost ratio)",
-             fmt.per_pound(t["benefit_cost_ratio"]), f"gross savings {gross} ÷ cost {cost}"),
+             fmt.per_pound(t["benefit_cost_ratio"]),
+             f"present value of gross savings {money(t['pv_gross_savings'])} ÷ present "
+             f"value of cost {money(t['pv_cost'])} (each year discounted as for the NPV)",
+             "discount_rate"),
         line("d-cpr", "Cost per person recovering", pp(t["cost_per_recovery"]),
              f"cost {cost} ÷ {fmt.people(t['recovered'])} people recovering (unrounded: "
              f"{t['recovered']:,.1f})", "recovery_rate"),
