@@ -90,3 +90,18 @@ def test_derivation_sources_name_every_input_once(example_html):
     # every condition's saving is cited, not only the first condition's
     for locator in ("Hillingdon", "Angina", "Rheumatoid", "Hackney"):
         assert locator in lines["d-gross"], locator
+
+
+def test_options_carry_titles_and_say_when_volumes_differ(example_html):
+    """The options table names sets by their titles, never their file names, and warns
+    that options of different volumes differ mostly by volume."""
+    options = [r["cells"][0] for r in _rows(example_html)
+               if r["cells"] and "(preferred)" in r["cells"][0] or
+               r["cells"] and "(alternative)" in r["cells"][0]]
+    assert len(options) == 3, options
+    for name in ("example-area", "national-faq-2017", "optimistic"):
+        assert not any(o.startswith(name) for o in options), options
+    assert options[0].startswith("Example area: the FAQ assumptions")
+    economic = example_html[example_html.index("Options appraised"):
+                            example_html.index("Optimism bias")]
+    assert "Different volumes" in economic and "per person" in economic

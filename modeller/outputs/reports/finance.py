@@ -94,18 +94,26 @@ def _option_row(label: str, kind: str, f: dict, note: str | None = None) -> dict
             "npv_lifetime": f.get("npv_lifetime")}
 
 
-def options(results: dict, scenarios: list[dict]) -> list[dict]:
+def _option_label(option: dict, results: dict, title: str | None) -> str:
+    """An option's own label, or, where the set gives none (the model then uses the
+    set's file name), the set's title: readers see titles, not file names."""
+    return title if title and option["label"] == results.get("name") else option["label"]
+
+
+def options(results: dict, scenarios: list[dict], title: str | None = None) -> list[dict]:
     """Business as usual, this set and each scenario, each incremental to BAU."""
     appraisal = results.get("appraisal") or {}
     listed = appraisal.get("options") or []
-    rows = [_option_row(o["label"], o["kind"], o, o.get("description")) for o in listed]
+    rows = [_option_row(_option_label(o, results, title), o["kind"], o, o.get("description"))
+            for o in listed]
     for s in scenarios[1:] if scenarios else []:
         r = s.get("results") or s
         mine = ((r.get("appraisal") or {}).get("options") or [None, None])[1]
         if mine is None:
             continue
         kind = mine["kind"] if mine.get("declared") else "alternative"
-        rows.append(_option_row(mine["label"], kind, mine, mine.get("description")))
+        rows.append(_option_row(_option_label(mine, r, s.get("title")), kind, mine,
+                                mine.get("description")))
     return rows
 
 
@@ -155,7 +163,7 @@ def finance(results: dict, bundle: dict, scenarios: list[dict]) -> dict[str, Any
         "board_asked_to": appraisal.get("board_asked_to"),
         "local_ask": LOCAL,
         "statements": statements(results, bundle),
-        "options": options(results, scenarios),
+        "options": options(results, scenarios, bundle.get("title")),
         "optimism_bias": appraisal.get("optimism_bias") or {},
         "outcomes": results.get("outcomes") or {},
         "vfm": _vfm(results),
