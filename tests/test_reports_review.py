@@ -105,3 +105,36 @@ def test_options_carry_titles_and_say_when_volumes_differ(example_html):
     economic = example_html[example_html.index("Options appraised"):
                             example_html.index("Optimism bias")]
     assert "Different volumes" in economic and "per person" in economic
+
+
+def _render(html: str):
+    import weasyprint
+
+    from modeller.outputs.reports.fetcher import PackageFetcher
+    from modeller.outputs.reports.pdf import templates_dir
+
+    root = templates_dir()
+    return weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
+                           url_fetcher=PackageFetcher(root)).render()
+
+
+def _page_text(page) -> str:
+    out, stack = [], [page._page_box]
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ == "TextBox":
+            out.append(box.text)
+        stack.extend(reversed(getattr(box, "children", []) or []))
+    return " ".join(out)
+
+
+def test_a_split_table_prints_its_total_once_under_the_last_row():
+    rows = "".join(f"<tr><th>Row {i}</th><td>{i}</td></tr>" for i in range(90))
+    document = _render('<html><head><link rel="stylesheet" href="report.css"></head><body>'
+                       f"<table><thead><tr><th>Row</th><th>N</th></tr></thead><tbody>{rows}"
+                       "</tbody><tfoot><tr><th>Grand total</th><td>4005</td></tr></tfoot>"
+                       "</table></body></html>")
+    pages = [_page_text(p) for p in document.pages]
+    assert len(pages) > 1
+    assert [("Grand total" in p) for p in pages] == [False] * (len(pages) - 1) + [True]
+    assert "Row 89" in pages[-1]
