@@ -16,6 +16,7 @@ import pytest
 
 from modeller import api
 from modeller.outputs.reports import formatting as fmt
+from modeller.outputs.reports import wording
 from modeller.outputs.reports.pdf import render_html
 
 
@@ -138,3 +139,65 @@ def test_a_split_table_prints_its_total_once_under_the_last_row():
     assert len(pages) > 1
     assert [("Grand total" in p) for p in pages] == [False] * (len(pages) - 1) + [True]
     assert "Row 89" in pages[-1]
+
+
+def _glossary(html: str) -> list[str]:
+    import html as html_lib
+
+    block = html[html.index('<dl class="glossary">'):]
+    block = block[:block.index("</dl>")]
+    return [html_lib.unescape(t) for t in re.findall(r"<dt>(.*?)</dt>", block)]
+
+
+def _reader_text(html: str) -> str:
+    """What a board reads of a business case: the text before the assumptions appendix,
+    without the glossary and the reference list."""
+    import html as html_lib
+
+    body = html[:html.index('id="appendix"')] if 'id="appendix"' in html else html
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+#: Names, not abbreviations a reader must look up: publishers as cited, with the
+#: reference list spelling them out, and "HM" of HM Treasury.
+_NAMES = {"HM", "NCCMH", "UCL", "US", "PDF", "NHS England"}
+
+
+@pytest.mark.parametrize("ref, options", [
+    ("example-area", {"scenarios": ["national-faq-2017", "scenarios/optimistic"],
+                      "sensitivity": True}),
+    ("national-faq-2017-psa", {"psa_draws": 50}),
+])
+def test_every_abbreviation_a_reader_meets_is_in_the_glossary(ref, options):
+    import html as html_lib
+
+    html = render_html("business-case", api.bundle(ref, **options))
+    terms = set(_glossary(html))
+    text = _reader_text(html)
+    used = {a.rstrip("s") if a.endswith("s") and a[:-1].isupper() else a
+            for a in re.findall(r"(?<![\w-])[A-Z][A-Z&]+s?(?![\w-])", text)}
+    spelled = set(re.findall(r"\(([A-Z][A-Z&]+)\)", text))  # "case mix (QIPP)"
+    missing = sorted(used - terms - spelled - _NAMES)
+    assert not missing, missing
+    # and the glossary explains only terms the document uses (the appendix included)
+    start = html.index('<dl class="glossary">')
+    rest = html[:start] + html[html.index("</dl>", start):]
+    whole = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", rest)).split())
+    unused = [t for t in terms - wording.ONE_PAGE_TERMS if not re.search(
+        rf"(?<![\w-]){re.escape(t)}s?(?![\w-])", whole,
+        0 if t.isupper() or "-" in t else re.IGNORECASE)]
+    assert not unused, unused
+
+
+def test_the_glossary_explains_the_one_page_reports_terms():
+    """The one-page reports send readers to the business case; its glossary explains
+    every abbreviation they print."""
+    bundle = api.bundle("example-area")
+    terms = set(_glossary(render_html("business-case", bundle)))
+    for kind in ("logic-model", "board-summary"):
+        text = _reader_text(render_html(kind, bundle))
+        used = {a.rstrip("s") if a.endswith("s") and a[:-1].isupper() else a
+                for a in re.findall(r"(?<![\w-])[A-Z][A-Z&]+s?(?![\w-])", text)}
+        spelled = set(re.findall(r"\(([A-Z][A-Z&]+)\)", text))
+        assert not sorted(used - terms - spelled - _NAMES), kind
+        assert "glossary" in text, kind

@@ -103,6 +103,10 @@ GLOSSARY = [
     ("CCG", "Clinical commissioning group; integrated care boards (ICBs) took over their "
             "commissioning role in 2022."),
     ("COPD", "Chronic obstructive pulmonary disease."),
+    ("FAQ", "Frequently asked questions: here NHS England’s 2017 FAQ for the IAPT-LTC "
+            "early implementers, the source of the national assumptions."),
+    ("GBP", "Pounds sterling."),
+    ("GP", "General practitioner (general practice)."),
     ("Gross saving", "The reduction in healthcare costs before the cost of treatment is "
                      "subtracted."),
     ("HIT", "High-intensity therapist, who delivers step 3 psychological therapies."),
@@ -112,12 +116,14 @@ GLOSSARY = [
                  "long-term physical health conditions or medically unexplained "
                  "symptoms."),
     ("ICB", "Integrated care board, the NHS commissioner for an area."),
+    ("IT", "Information technology."),
     ("LTC", "Long-term (physical health) condition, such as diabetes, COPD or heart "
             "disease."),
     ("MDT", "Multidisciplinary team."),
     ("MUS", "Medically unexplained symptoms: persistent physical symptoms that a physical "
             "condition does not explain."),
     ("Net", "Savings minus costs."),
+    ("NHS", "National Health Service."),
     ("NICE", "National Institute for Health and Care Excellence."),
     ("NPV", "Net present value: each year’s savings minus costs, discounted to present "
             "values at the Green Book rate and added up."),
@@ -127,11 +133,51 @@ GLOSSARY = [
     ("Price year", "The year whose prices the money figures are in."),
     ("PSA", "Probabilistic sensitivity analysis: the model run many times with every "
             "uncertain assumption drawn from its distribution."),
+    ("PV", "Present value: a future amount discounted to today’s value at the Green Book "
+           "rate."),
     ("PWP", "Psychological wellbeing practitioner, who delivers step 2 low-intensity "
             "interventions."),
+    ("QALY", "Quality-adjusted life year: a year of life weighted by its health-related "
+             "quality, NICE’s measure of health gained."),
+    ("RCT", "Randomised controlled trial."),
     ("Recovery", "Moving from above to below the clinical threshold on the measures of "
                  "depression and anxiety between the start and end of treatment."),
     ("ROI", "Return on investment: (gross savings − cost) ÷ cost."),
+    ("SUS", "Secondary Uses Service: the NHS’s national data on hospital activity."),
     ("WSAS", "Work and Social Adjustment Scale, a measure of how problems affect daily "
              "life."),
 ]
+
+
+#: Terms the one-page reports print from their fixed content (the logic model's inputs,
+#: activities and outcomes); the business case's glossary explains them for the whole
+#: pack even where the business case's own text does not use them.
+ONE_PAGE_TERMS = frozenset({"IT", "MDT", "PREM", "PWP", "WSAS"})
+
+_GLOSSARY_ENTRY = re.compile(r"<dt>(?P<term>.*?)</dt><dd>.*?</dd>\s*", re.DOTALL)
+_GLOSSARY_LIST = re.compile(r'(<dl class="glossary">)(?P<entries>.*?)(</dl>)', re.DOTALL)
+
+
+def glossary_in_use(page: str) -> str:
+    """The page's HTML with its glossary cut to the terms the pack uses: its own text's
+    and :data:`ONE_PAGE_TERMS` (a term the reader never meets is noise, and costs layout
+    time)."""
+    import html as html_lib
+
+    found = _GLOSSARY_LIST.search(page)
+    if not found:
+        return page
+    rest = page[:found.start()] + page[found.end():]
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", rest))
+
+    def used(entry: re.Match) -> str:
+        term = html_lib.unescape(entry.group("term"))
+        if term in ONE_PAGE_TERMS:
+            return entry.group(0)
+        flags = 0 if term.isupper() or "-" in term else re.IGNORECASE
+        pattern = rf"(?<![\w-]){re.escape(term)}s?(?![\w-])"
+        return entry.group(0) if re.search(pattern, text, flags) else ""
+
+    entries = _GLOSSARY_ENTRY.sub(used, found.group("entries"))
+    return page[:found.start()] + found.group(1) + entries + found.group(3) + \
+        page[found.end():]
