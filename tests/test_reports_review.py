@@ -201,3 +201,30 @@ def test_the_glossary_explains_the_one_page_reports_terms():
         spelled = set(re.findall(r"\(([A-Z][A-Z&]+)\)", text))
         assert not sorted(used - terms - spelled - _NAMES), kind
         assert "glossary" in text, kind
+
+
+def test_per_person_figures_print_pence_wherever_they_appear(example_html):
+    """Pence only for per-person unit figures, and then always: a reader comparing
+    "cost per recovery £2,167" with "£2,166.67" elsewhere sees two figures."""
+    per_person = re.compile(r"\bper (person|attributable recovery|recovery|beneficiary)\b|"
+                            r"\bper person recovering\b", re.IGNORECASE)
+    checked = 0
+    for row in _rows(example_html):
+        if not row["cells"] or not per_person.search(row["cells"][0]) or \
+                re.search(r"over \d+ years|NPV|people", row["cells"][0]):
+            continue
+        for cell in row["cells"][1:2]:  # the figure itself, not a formula beside it
+            for amount in _MONEY.findall(cell):
+                checked += 1
+                assert re.search(r"\.\d\d$", amount), (row["cells"][0], cell)
+    assert checked >= 4
+
+
+def test_no_total_is_labelled_as_a_unit_cost():
+    """"Therapy per person entering treatment: £3,123,250" read as a unit cost."""
+    bundle = api.bundle("example-area")
+    for kind in ("logic-model", "business-case", "board-summary"):
+        text = _reader_text(render_html(kind, bundle))
+        for m in re.finditer(r"per (?:person|recovery)[^£.;×=]{0,40}?:?\s*([−-]?\u2060?£[\d,]+(?:\.\d+)?)",
+                             text):
+            assert re.search(r"\.\d\d$", m.group(1)), (kind, m.group(0))

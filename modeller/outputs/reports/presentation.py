@@ -137,17 +137,18 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
         return {"id": anchor, "figure": figure, "value": value, "formula": formula,
                 "sources": source(*needles)}
 
-    cost_parts = " + ".join(f"{c['label']}: {money(c['total'])}"
-                            for c in results.get("cost_lines") or [])
+    lines = results.get("cost_lines") or []
+    cost_formula = (" + ".join(f"{c['label']} {money(c['total'])}" for c in lines)
+                    if len(lines) > 1 else
+                    f"{fmt.people(t['entering'])} people entering treatment × "
+                    f"{pp(p['cost'])} per person")
     savings = "; ".join(f"{c['label']}: {fmt.people(c[applies])} people × "
                         f"{pp(c['annual_saving'])} a year" for c in results["by_condition"])
     terms = " + ".join(f"{money(y['net'])} × {fmt.number(y['discount_factor'], 4)}"
                        for y in results["by_year"])
     gross, cost = money(t["gross_savings_within_horizon"]), money(t["cost"])
     return [
-        line("d-cost", f"Cost over {h} years", cost,
-             f"{fmt.people(t['entering'])} people entering treatment × {pp(p['cost'])} per "
-             f"person (the cost lines: {cost_parts})",
+        line("d-cost", f"Cost over {h} years", cost, cost_formula,
              "entering_treatment", "per_person_entering"),
         line("d-gross", f"Gross healthcare savings over {h} years", gross,
              f"people {who} × annual saving ÷ 12, for each month of the "
