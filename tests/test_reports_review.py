@@ -228,3 +228,75 @@ def test_no_total_is_labelled_as_a_unit_cost():
         for m in re.finditer(r"per (?:person|recovery)[^£.;×=]{0,40}?:?\s*([−-]?\u2060?£[\d,]+(?:\.\d+)?)",
                              text):
             assert re.search(r"\.\d\d$", m.group(1)), (kind, m.group(0))
+
+
+def _lines(box) -> list[str]:
+    """The text of each line of a box, in order."""
+    out, stack = [], [box]
+    while stack:
+        b = stack.pop()
+        if type(b).__name__ == "LineBox":
+            out.append("".join(t.text for t in _texts(b)))
+            continue
+        stack.extend(reversed(getattr(b, "children", []) or []))
+    return out
+
+
+def _texts(box):
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        if type(b).__name__ == "TextBox":
+            yield b
+        stack.extend(reversed(getattr(b, "children", []) or []))
+
+
+def test_row_headers_of_fixed_tables_never_break_a_word_without_a_hyphen(tmp_path):
+    """The largest set's condition names in the evidence table ("Musculoskel / etal")."""
+    from test_reports_reader import LONG_NAMES, _large_set
+
+    words = {w for name in LONG_NAMES for w in name.split()}
+
+    html = render_html("business-case", api.bundle(str(_large_set(tmp_path))))
+    table = re.search(r'<table class="fixed evidence">.*?</table>', html, re.DOTALL).group(0)
+    document = _render('<html lang="en-GB"><head><link rel="stylesheet" href="report.css">'
+                       f"</head><body>{table}</body></html>")
+    checked = 0
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            b = stack.pop()
+            if type(b).__name__ == "TableCellBox" and b.element_tag == "th":
+                lines = [ln.strip() for ln in _lines(b) if ln.strip()]
+                for a, b2 in zip(lines, lines[1:]):
+                    checked += 1
+                    broken = a.split()[-1] + b2.split()[0]
+                    assert a[-1] in "-\u2010/" or broken not in words, (a, b2)
+                continue
+            stack.extend(getattr(b, "children", []) or [])
+    assert checked > 10
+
+
+def test_appendix_keys_wrap_only_between_their_parts(tmp_path):
+    """An auditor copies a key from the appendix: it wraps after a "." or "_", never
+    inside a word, and gains no hyphen."""
+    html = render_html("business-case", api.bundle("example-area"))
+    table = re.search(r'<table class="assumptions fixed">.*?</table>', html,
+                      re.DOTALL).group(0)
+    assert ".;" not in re.sub(r"<[^>]+>", "", table)  # "(Table 3).; range 0.5 to 0.6"
+    document = _render('<html lang="en-GB"><head><link rel="stylesheet" href="report.css">'
+                       f"</head><body>{table}</body></html>")
+    wrapped = 0
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            b = stack.pop()
+            if type(b).__name__ == "TableCellBox" and b.element_tag == "th" and \
+                    "field" in (b.element.get("class") or ""):
+                lines = [ln.replace("\u200b", "").strip() for ln in _lines(b)]
+                for line in [ln for ln in lines if ln][:-1]:
+                    wrapped += 1
+                    assert line[-1] in "._", lines
+                continue
+            stack.extend(getattr(b, "children", []) or [])
+    assert wrapped > 3
