@@ -300,3 +300,18 @@ def test_appendix_keys_wrap_only_between_their_parts(tmp_path):
                 continue
             stack.extend(getattr(b, "children", []) or [])
     assert wrapped > 3
+
+
+def test_plain_words_in_the_national_pack():
+    """What a lay reader stumbled on: code arithmetic in warnings, "NPV convention: HM
+    Treasury Green Book convention", "Treatment lasts 0 months", savings after the
+    horizon without saying they are undiscounted."""
+    bundle = api.bundle("national-faq-2017")
+    for kind in ("logic-model", "business-case", "board-summary"):
+        text = _reader_text(render_html(kind, bundle))
+        assert "convention: HM Treasury Green Book convention" not in text, kind
+        assert "lasts 0 months" not in text and "after 0 months" not in text, kind
+        warnings = text[text.index("Warnings from the model run"):][:400]
+        assert "0.5 × 36" in warnings and "0.5*36" not in warnings, kind
+    text = _reader_text(render_html("logic-model", bundle))
+    assert "Savings after the horizon (undiscounted)" in text

@@ -150,8 +150,10 @@ def _method(results: dict) -> list[dict[str, str]]:
          "text": f"Savings are counted for people who are {applies}."},
         {"title": "Savings",
          "text": f"Each of them saves the annual saving for their condition ÷ 12 a month "
-                 f"for {fmt.months(results['benefit_months'])}, starting after "
-                 f"{fmt.months(results['treatment_months'], whole=True)} of treatment. "
+                 f"for {fmt.months(results['benefit_months'])}, starting "
+                 + (f"after {fmt.months(results['treatment_months'], whole=True)} of "
+                    f"treatment. " if results["treatment_months"] else
+                    "in the month after entry (no treatment length is set). ") +
                  f"Savings falling after the {results['horizon_years']}-year horizon are "
                  f"reported separately."},
         {"title": "Costs",
