@@ -315,3 +315,19 @@ def test_plain_words_in_the_national_pack():
         assert "0.5 × 36" in warnings and "0.5*36" not in warnings, kind
     text = _reader_text(render_html("logic-model", bundle))
     assert "Savings after the horizon (undiscounted)" in text
+
+
+def test_psa_distributions_in_the_figures_own_units():
+    """"lognormal (mean 1000, sd 600)" beside "£1,000.00": the same figure two ways."""
+    html = render_html("business-case", api.bundle("national-faq-2017-psa", psa_draws=50))
+    rows = {r["cells"][0]: r["cells"] for r in _rows(html)
+            if len(r["cells"]) == 4 and re.match(r"(beta|triangular|uniform|lognormal|"
+                                                 r"normal|gamma)\b", r["cells"][2])}
+    assert len(rows) >= 4, rows
+    assert rows["Completion rate"][2] == "triangular (low 50%, mode 60%, high 60%)"
+    saving = next(v for k, v in rows.items() if "annual saving" in k)
+    assert saving[2] == "lognormal (mean £1,000.00, standard deviation £600.00)"
+    for cells in rows.values():
+        cited = [c.strip() for c in cells[3].split(";")]
+        assert len(cited) == len(set(cited)), cells  # "[1] Table 3; [1]"
+        assert not re.search(r"\[(\d+)\].*\[\1\](?!\s)", cells[3]), cells
