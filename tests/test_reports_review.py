@@ -331,3 +331,12 @@ def test_psa_distributions_in_the_figures_own_units():
         cited = [c.strip() for c in cells[3].split(";")]
         assert len(cited) == len(set(cited)), cells  # "[1] Table 3; [1]"
         assert not re.search(r"\[(\d+)\].*\[\1\](?!\s)", cells[3]), cells
+
+
+def test_internal_references_leave_no_stray_punctuation():
+    """"all who enter treatment - domain brief B1)" printed "enter treatment -)"."""
+    assert wording.plain_text("not stated (recovered, completers or all who enter "
+                              "treatment - domain brief B1)") == \
+        "not stated (recovered, completers or all who enter treatment)"
+    html = render_html("business-case", api.bundle("example-area"))
+    assert not re.search(r"\s[-–—]\)", re.sub(r"<[^>]+>", "", html))

@@ -71,7 +71,7 @@ def plain_warning(text: str, condition_labels: dict[str, str]) -> str:
 
 _SEED_WORDS = [(re.compile(p, re.IGNORECASE), "") for p in (
     r"\s*\((?:see |cf\. )?(?:the )?domain brief[^)]*\)",
-    r"[,;]?\s*(?:see )?(?:the )?domain brief(?: section)? [\w.§]+")] + [
+    r"\s*[-–—,;]?\s*(?:see )?(?:the )?domain brief(?: section)? [\w.§]+")] + [
     (re.compile(p), r) for p, r in (
     (r"\b[Tt]he seeds['’]", "the source documents’"), (r"\b[Tt]he seeds\b", "the source documents"),
     (r"\b[Tt]he seed['’]s\b", "the source’s"), (r"\bthe seed\b", "the source"),
