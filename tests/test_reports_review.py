@@ -340,3 +340,19 @@ def test_internal_references_leave_no_stray_punctuation():
         "not stated (recovered, completers or all who enter treatment)"
     html = render_html("business-case", api.bundle("example-area"))
     assert not re.search(r"\s[-–—]\)", re.sub(r"<[^>]+>", "", html))
+
+
+def test_quoted_arithmetic_that_is_wrong_is_marked_sic():
+    """The FAQ's "(0.5*36 + 0.25*24 + 0.25*12) = 26.5 months" is 27: a quotation keeps
+    the source's words, and says [sic] where they are wrong."""
+    from modeller.outputs.reports import content
+
+    checked = 0
+    for quote in content.all_quotes():
+        for m in re.finditer(r"\(([\d.*+ ]+)\)\s*=\s*([\d.]+)(\s*\[sic\])?", quote["text"]):
+            checked += 1
+            right = abs(eval(m.group(1), {"__builtins__": {}}) - float(m.group(2))) < 1e-9
+            assert right or m.group(3), quote["text"]
+    assert checked
+    html = render_html("business-case", api.bundle("national-faq-2017"))
+    assert "= 26.5 [sic] months" in html
