@@ -356,3 +356,109 @@ def test_quoted_arithmetic_that_is_wrong_is_marked_sic():
     assert checked
     html = render_html("business-case", api.bundle("national-faq-2017"))
     assert "= 26.5 [sic] months" in html
+
+
+class _Figures(HTMLParser):
+    """Money figures in the executive summary, economic and financial cases: each with
+    the link it sits in (or None) and the header of its table row."""
+
+    SECTIONS = ("summary", "economic", "financial")
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.found = set(), []
+        self._section, self._link, self._skip, self._row = None, None, 0, ""
+        self._in_th = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "section":
+            self._section = a.get("id") if a.get("id") in self.SECTIONS else None
+        elif tag == "a" and (a.get("href") or "").startswith("#"):
+            self._link = a["href"][1:]
+        elif tag in ("figure", "caption", "blockquote"):
+            self._skip += 1
+        elif tag == "tr":
+            self._row, self._ths = "", 0
+        elif tag == "th":
+            self._in_th = True
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._link = None
+        elif tag in ("figure", "caption", "blockquote") and self._skip:
+            self._skip -= 1
+        elif tag == "th":
+            self._in_th = False
+            self._ths = getattr(self, "_ths", 0) + 1
+
+    def handle_data(self, data):
+        if self._in_th and not getattr(self, "_ths", 0):
+            self._row += data
+        if self._section and not self._skip:
+            for m in _MONEY.finditer(data):
+                self.found.append({"figure": m.group(0), "link": self._link,
+                                   "row": self._row, "text": data})
+
+
+def _unlinked(html: str) -> tuple[list[dict], set[str]]:
+    parser = _Figures()
+    parser.feed(html)
+    out = []
+    for f in parser.found:
+        if f["figure"] == "£1" or "Price years:" in f["text"] or "NICE" in f["text"] \
+                or "NICE" in f["row"]:
+            continue  # a unit; the set's own note on its inputs; NICE's thresholds
+        if f["row"].startswith("Business as usual") or "(alternative)" in f["row"]:
+            continue  # other options' figures are derived in their own business cases
+        out.append(f)
+    return out, parser.ids
+
+
+@pytest.mark.parametrize("ref, options", [
+    ("example-area", {"scenarios": ["national-faq-2017", "scenarios/optimistic"],
+                      "sensitivity": True}),
+    ("national-faq-2017", {}),
+])
+def test_every_money_figure_of_the_three_cases_links_to_its_derivation(ref, options):
+    html = render_html("business-case", api.bundle(ref, **options))
+    figures, ids = _unlinked(html)
+    assert len(figures) > 60
+    missing = [(f["figure"], f["row"] or f["text"][:60]) for f in figures if not f["link"]]
+    assert not missing, missing
+    # every link goes to a line of the appendix that exists and shows that figure
+    for f in figures:
+        assert f["link"] in ids, f
+    lines = {r["id"]: " ".join(r["cells"]) for r in _rows(html) if r["id"]}
+    assert {f["link"] for f in figures if f["link"].startswith("d-")} <= set(lines)
+
+
+def test_pdf_links_of_the_figures_go_to_their_derivation_lines():
+    """In the PDF itself (pypdf): every internal link names a destination that exists,
+    and every derivation line the figures link to is such a destination."""
+    import io
+
+    from pypdf import PdfReader
+
+    from modeller.outputs.reports.pdf import pdf_and_html
+
+    data, html = pdf_and_html("business-case", api.bundle("national-faq-2017"))
+    reader = PdfReader(io.BytesIO(data))
+    named = set(reader.named_destinations)
+    targets = []
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            if a.get("/Subtype") != "/Link":
+                continue
+            dest = a.get("/Dest") or (a.get("/A") or {}).get("/D")
+            if dest is not None and not isinstance(dest, list):
+                targets.append(str(dest))
+    figures, _ = _unlinked(html)
+    assert len(targets) >= len(figures)
+    assert set(targets) <= named, sorted(set(targets) - named)
+    assert {f["link"] for f in figures} <= set(targets)
+    for anchor in ("d-pvcost", "d-pvgross", "d-npvlife", "d-cpar", "d-steady", "d-cash"):
+        assert anchor in named, anchor
