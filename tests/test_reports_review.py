@@ -462,3 +462,13 @@ def test_pdf_links_of_the_figures_go_to_their_derivation_lines():
     assert {f["link"] for f in figures} <= set(targets)
     for anchor in ("d-pvcost", "d-pvgross", "d-npvlife", "d-cpar", "d-steady", "d-cash"):
         assert anchor in named, anchor
+
+
+def test_the_summary_points_to_the_sections_it_names():
+    """"uncertainty: section 5" in a case whose uncertainty is section 10."""
+    html = render_html("business-case", api.bundle("national-faq-2017-psa", psa_draws=50))
+    text = _reader_text(html)
+    pointer = re.search(r"The counterfactual[^.]*\.", text).group(0)
+    number = re.search(r'id="h-uncertainty">(\d+)\.', html).group(1)
+    assert f"uncertainty: section {number}" in pointer, pointer
+    assert "(unrounded: 900.0)" not in html  # a count shown as it is needs no second form

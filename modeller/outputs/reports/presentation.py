@@ -214,8 +214,10 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
              f"value of cost {money(t['pv_cost'])} (each year discounted as for the NPV)",
              "discount_rate"),
         line("d-cpr", "Cost per person recovering", pp(t["cost_per_recovery"]),
-             f"cost {cost} ÷ {fmt.people(t['recovered'])} people recovering (unrounded: "
-             f"{t['recovered']:,.1f})", "recovery_rate"),
+             f"cost {cost} ÷ {fmt.people(t['recovered'])} people recovering"
+             + (f" (unrounded: {t['recovered']:,.1f})"
+                if abs(t["recovered"] - round(t["recovered"])) > 0.05 else ""),
+             "recovery_rate"),
         line("d-lifetime", "Lifetime net of the horizon’s cohorts", money(t["net_lifetime"]),
              f"lifetime gross savings {money(t['gross_savings_lifetime'])} − lifetime cost "
              f"{money(t['cost_lifetime'])}"),
