@@ -472,3 +472,61 @@ def test_the_summary_points_to_the_sections_it_names():
     number = re.search(r'id="h-uncertainty">(\d+)\.', html).group(1)
     assert f"uncertainty: section {number}" in pointer, pointer
     assert "(unrounded: 900.0)" not in html  # a count shown as it is needs no second form
+
+
+class _RowTotals(HTMLParser):
+    """Tables whose last column is headed "Total": rows of cell texts, and the text
+    after each table."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row, self._head, self._after = [], None, None, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"head": [], "rows": [], "after": ""})
+            self._after = None
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join(self._cell.split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            table = self.tables[-1]
+            (table["rows"] if table["head"] else table["head"]).extend(
+                [self._row] if table["head"] else self._row)
+            self._row = None
+        elif tag == "table":
+            self._after = self.tables[-1]
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+        elif self._after is not None and data.strip() and len(self._after["after"]) < 300:
+            self._after["after"] += data
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_tables_with_a_total_column_sum_across_as_printed_or_say_so(large, tmp_path):
+    from test_reports_reader import _large_set
+
+    ref = str(_large_set(tmp_path)) if large else "example-area"
+    html = render_html("business-case", api.bundle(ref))
+    parser = _RowTotals()
+    parser.feed(html)
+    checked = 0
+    for table in parser.tables:
+        if not table["head"] or table["head"][-1] != "Total" or len(table["head"]) < 4:
+            continue
+        for row in table["rows"]:
+            values = [fmt.printed_value(c) for c in row[1:]]
+            if any(v is None for v in values):
+                continue
+            checked += 1
+            if abs(sum(values[:-1]) - values[-1]) > 1e-6:
+                assert fmt.ROUNDING_NOTE in table["after"], (row, table["after"][:80])
+    assert checked >= 5

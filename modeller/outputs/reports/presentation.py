@@ -70,6 +70,12 @@ def rounding(results: dict) -> dict[str, bool]:
         "cost_lines": not fmt.adds_up([c["total"] for c in results.get("cost_lines") or []],
                                       t["cost"]),
     }
+    fin = results.get("financial") or {}
+    checks["affordability"] = any(
+        not fmt.adds_up([y[k] for y in fin.get("by_year") or []], fin["totals"][k])
+        for k in ("recurrent_cost", "non_recurrent_cost", "cash_releasing_savings",
+                  "non_cash_releasing_savings", "net", "net_cash_releasing")) \
+        if fin.get("totals") else False
     holders = results.get("by_budget_holder") or []
     checks["holders"] = bool(holders) and any(
         not fmt.adds_up([h[k] for h in holders], t[tk])
