@@ -530,3 +530,18 @@ def test_tables_with_a_total_column_sum_across_as_printed_or_say_so(large, tmp_p
             if abs(sum(values[:-1]) - values[-1]) > 1e-6:
                 assert fmt.ROUNDING_NOTE in table["after"], (row, table["after"][:80])
     assert checked >= 5
+
+
+def test_the_last_page_is_not_a_line_on_its_own():
+    """A full example build ended on a page holding one reference; the appendix's long
+    warning list now runs on across a page instead of leaving a third of one empty."""
+    from test_reports_reader import _filled
+
+    bundle = api.bundle("example-area", scenarios=["national-faq-2017",
+                                                   "scenarios/optimistic"],
+                        sensitivity=True, grid=["outcomes.recovery_rate=0.4,0.5,0.6",
+                                                "outcomes.completion_rate=0.5,0.6"])
+    document = _render(render_html("business-case", bundle))
+    fills = [_filled(page) for page in document.pages]
+    assert all(f >= 0.3 for f in fills[:-1]) and fills[-1] >= 0.1, \
+        [round(f, 2) for f in fills]
