@@ -78,6 +78,16 @@ def test_each_derivation_line_gives_the_figure_beside_it(example_html):
     bcr = _amounts(lines["d-bcr"][2])
     assert fmt.per_pound(bcr[0] / bcr[1]) == lines["d-bcr"][1], lines["d-bcr"]
     assert "present value" in lines["d-bcr"][2]
+    for anchor in ("d-npvlife", "d-cash"):
+        a = _amounts(lines[anchor][2])
+        assert abs(a[0] - a[1] - value[anchor]) <= 1, lines[anchor]
+    steady = _amounts(lines["d-steady"][2])
+    assert abs(steady[0] - steady[2] - value["d-steady"]) <= 1, lines["d-steady"]
+    # Σ amount × factor, as printed, gives the present value beside it (to rounding)
+    for anchor in ("d-npv", "d-pvcost", "d-pvgross"):
+        terms = re.findall(r"([−-]?\u2060?£[\d,]+) × (\d\.\d{6})", lines[anchor][2])
+        total = sum(fmt.printed_value(a) * float(f) for a, f in terms)
+        assert len(terms) == 5 and abs(total - value[anchor]) <= 2.5, lines[anchor]
 
 
 def test_derivation_sources_name_every_input_once(example_html):

@@ -150,12 +150,12 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
                     f"{pp(p['cost'])} per person")
     savings = "; ".join(f"{c['label']}: {fmt.people(c[applies])} people × "
                         f"{pp(c['annual_saving'])} a year" for c in results["by_condition"])
-    terms = " + ".join(f"{money(y['net'])} × {fmt.number(y['discount_factor'], 4)}"
+    terms = " + ".join(f"{money(y['net'])} × {fmt.number(y['discount_factor'], 6)}"
                        for y in results["by_year"])
     gross, cost = money(t["gross_savings_within_horizon"]), money(t["cost"])
 
     def discounted(key: str) -> str:
-        return " + ".join(f"{money(y[key])} × {fmt.number(y['discount_factor'], 4)}"
+        return " + ".join(f"{money(y[key])} × {fmt.number(y['discount_factor'], 6)}"
                           for y in results["by_year"])
 
     fin = results.get("financial") or {}
@@ -170,13 +170,13 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
                           f"categories stated to release cash) − cost {cost}"))
     if ss:
         per = ss["entering_per_year"] * p["gross_saving"]
-        product = (f" = {fmt.people(ss['entering_per_year'])} people × "
-                   f"{pp(p['gross_saving'])} expected gross saving per person"
+        product = (f" ({fmt.people(ss['entering_per_year'])} people × "
+                   f"{pp(p['gross_saving'])} expected gross saving per person)"
                    if abs(per - ss["annual_gross_savings"]) < 0.5 else "")
-        extra.append(line("d-steady", "Steady-state year", money(ss["annual_net"]),
-                          f"one year’s entrants’ cost {money(ss['annual_cost'])} and their "
-                          f"lifetime gross savings {money(ss['annual_gross_savings'])}"
-                          f"{product} (cash-releasing "
+        extra.append(line("d-steady", "Steady-state year (net)", money(ss["annual_net"]),
+                          f"one year’s entrants’ lifetime gross savings "
+                          f"{money(ss['annual_gross_savings'])}{product} − their cost "
+                          f"{money(ss['annual_cost'])} (cash-releasing savings "
                           f"{money(ss['annual_cash_releasing_savings'])})"))
     if vfm.get("cost_per_attributable_recovery") is not None:
         extra.append(line(
@@ -184,7 +184,7 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
             pp(vfm["cost_per_attributable_recovery"]),
             f"present value of lifetime cost {money(t['pv_cost_lifetime'])} ÷ "
             f"{fmt.number(t['pv_attributable_recovered'], 1)} attributable recoveries "
-            f"(each year’s discounted as for the NPV); net of lifetime savings: "
+            f"(each year’s recoveries discounted as for the NPV); net of lifetime savings: "
             f"({money(t['pv_cost_lifetime'])} − {money(t['pv_gross_savings_lifetime'])}) ÷ "
             f"{fmt.number(t['pv_attributable_recovered'], 1)} = "
             f"{pp(vfm.get('net_cost_per_attributable_recovery'))}", "discount_rate"))
