@@ -322,7 +322,7 @@ def test_plain_words_in_the_national_pack():
         assert "convention: HM Treasury Green Book convention" not in text, kind
         assert "lasts 0 months" not in text and "after 0 months" not in text, kind
         warnings = text[text.index("Warnings from the model run"):][:400]
-        assert "0.5 × 36" in warnings and "0.5*36" not in warnings, kind
+        assert "0.5×36" in warnings and "0.5*36" not in warnings, kind
     text = _reader_text(render_html("logic-model", bundle))
     assert "Savings after the horizon (undiscounted)" in text
 
@@ -555,3 +555,12 @@ def test_the_last_page_is_not_a_line_on_its_own():
     fills = [_filled(page) for page in document.pages]
     assert all(f >= 0.3 for f in fills[:-1]) and fills[-1] >= 0.1, \
         [round(f, 2) for f in fills]
+
+
+@pytest.mark.parametrize("kind", ["board-summary", "logic-model"])
+def test_the_national_one_pagers_fit_without_tightening(kind):
+    """Each tightening level is another layout of the page (build time, issue 11): the
+    national set's one-pagers fit at the first. Wording added to them must stay within
+    the page ('0.5 × 36' in a warning cost a line and a second layout)."""
+    document = _render(render_html(kind, api.bundle("national-faq-2017"), compact=0))
+    assert len(document.pages) == 1

@@ -60,7 +60,7 @@ def plain_warning(text: str, condition_labels: dict[str, str]) -> str:
     body = " ".join(c for c in clauses if not (_ADVICE_START.match(c) and _KEY.search(c)))
     body = re.sub(r"[;,]\s*$", ".", body.strip())
     body = plain_text(body)
-    body = re.sub(r"(?<=\d)\*(?=\d)", " × ", body)  # "0.5*36": code, not arithmetic as printed
+    body = re.sub(r"(?<=\d)\*(?=\d)", "×", body)  # "0.5*36": code, not arithmetic as printed
     body = _RECORD_ID.sub("the cited figure", body)
     body = _KEY.sub(lambda k: field_label(k.group(0), condition_labels).lower(), body)
     body = re.sub(r"\s+([.;,])", r"\1", body).strip()
