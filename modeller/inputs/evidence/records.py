@@ -287,9 +287,11 @@ def _citation_problems(record: "EvidenceRecord") -> list[tuple[str, str]]:
         out += [(prefix + key, m) for key, m in references.source_problems(source, seed)]
     for location in references.seed_locations(record.seed_note):
         out += [("seed_note", m) for m in references.seed_problems(location)]
+    reported = {field for field, _ in out}
     for path in references.seed_names(record.model_dump(mode="json")):
-        out.append((path, "a seed file name is for auditors: move it to `seed` or "
-                          "`seed_note` and cite the document as people cite it"))
+        if path not in reported:
+            out.append((path, "a seed file name is for auditors: move it to `seed` or "
+                              "`seed_note` and cite the document as people cite it"))
     return out
 
 
