@@ -13,6 +13,7 @@ import yaml
 
 from modeller.inputs import references
 from modeller.inputs.evidence import convert, read_library, read_tables
+from test_evidence import GOOD
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSUMPTIONS = ROOT / "assumptions"
@@ -107,25 +108,11 @@ def test_the_converted_angina_figure_names_the_faq_not_a_seed_file(library):
 # Records that cite seed files where readers would see them are refused on load
 # --------------------------------------------------------------------------------------
 
-RECORD = """\
-records:
-  - id: test-figure
-    label: a test figure
-    conditions: [copd]
-    measure: saving
-    value: 837
-    currency: GBP
-    period_months: 6
-    unit: per_person_per_period
-    basis: gross
-    care: secondary
-    design: test
-    population: test
-    citation: test
-    source: "NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row"
-    seed: "000_531557c98ba51688.txt:1002-1012"
-    quote: "837"
-"""
+#: The minimal local record of test_evidence, citing the FAQ's Table 1 and its seed lines.
+RECORD = (GOOD.replace("value: 100", "value: 837").replace('quote: "100"', 'quote: "837"')
+          .replace("source: local report p. 3\n",
+                   'source: "NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row"\n'
+                   '    seed: "000_531557c98ba51688.txt:1002-1012"\n'))
 
 
 def _problems(tmp_path, text: str) -> dict[str, str]:
@@ -142,7 +129,7 @@ def test_a_record_citing_a_reference_and_its_seed_loads(tmp_path):
     # the old shape: a seed location as the reader's source
     ('source: "NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row"\n    seed: '
      '"000_531557c98ba51688.txt:1002-1012"',
-     'source: "000_531557c98ba51688.txt:1002-1012"', "records[0].source", "15: a seed text location is for auditors"),
+     'source: "000_531557c98ba51688.txt:1002-1012"', "records[0].source", "16: a seed text location is for auditors"),
     # a locator the bibliography contradicts
     ("Table 1, COPD row", "Table 3, COPD row", "records[0].source", "'Table 1"),
     # no locator at all
@@ -181,6 +168,7 @@ def test_a_local_record_may_cite_its_own_document_without_a_seed(tmp_path):
     text = RECORD.replace('source: "NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row"\n'
                           '    seed: "000_531557c98ba51688.txt:1002-1012"\n',
                           "source: local audit report 2024, page 3\n")
+    assert "seed" not in text
     assert _problems(tmp_path, text) == {}
 
 
