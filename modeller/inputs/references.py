@@ -245,13 +245,13 @@ def source_problems(source: str, seed: str | None) -> list[tuple[str, str]]:
                            f"{seed.split(';')[0].strip()!r}: cite it as {ref.cite_as!r} "
                            "with a locator")]
     wanted = ref.locator(line)
-    have = named[0].locator
-    if not have:
+    after = re.match(r",\s*(\S.*)", source[named[0].end:])
+    if not after:
         return [("source", f"give a locator after {ref.cite_as!r} (a table, section or "
                            "slide" + (f": {_head(wanted)!r})" if wanted else ")"))]
-    if wanted and _head(have) != _head(wanted):
-        return [("source", f"locator {have!r} disagrees with the bibliography: seed line "
-                           f"{line} is in {wanted!r}")]
+    if wanted and not re.match(re.escape(_head(wanted)) + r"(?![\w.])", after.group(1)):
+        return [("source", f"locator {after.group(1)[:40]!r} disagrees with the "
+                           f"bibliography: seed line {line} is in {wanted!r}")]
     return []
 
 
