@@ -237,7 +237,7 @@ def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
                seed=seed, grid=grid)
     # The workbook of the same set is written beside the PDFs, as <name>.xlsx.
     return write_build(output_folder(s, out_dir), b["results"], b,
-                       workbook=workbook(s, scenarios=scenarios))
+                       workbook=lambda: workbook(s, scenarios=scenarios))
 
 
 def report_pdf(kind: str, s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
