@@ -171,7 +171,7 @@ def test_a_record_citing_a_reference_and_its_seed_loads(tmp_path):
      "records[0].caveats[0]", "for auditors"),
     # also_in in the old shape (a bare seed location) and in the new
     ("quote: \"837\"", "quote: \"837\"\n    also_in: [\"000_531557c98ba51688.txt:52-54\"]",
-     "records[0].also_in[0]", "valid dictionary"),
+     "records[0].also_in[0]", "must be a mapping with the keys source, seed"),
     ("quote: \"837\"", "quote: \"837\"\n    also_in: [{source: 'NHS England (2017), "
      "IAPT-LTC FAQ, Table 2', seed: '000_531557c98ba51688.txt:52-54'}]",
      "records[0].also_in[0].source", "section 1"),

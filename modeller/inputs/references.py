@@ -255,14 +255,12 @@ def source_problems(source: str, seed: str | None) -> list[tuple[str, str]]:
     return []
 
 
-def seed_names(data: Any, path: str = "", auditors: frozenset[str] = AUDITOR_KEYS
-               ) -> list[str]:
+def seed_names(data: Any, path: str = "") -> list[str]:
     """Dotted paths of the strings in parsed YAML ``data`` that name a seed file,
-    outside the keys for ``auditors`` (default :data:`AUDITOR_KEYS`)."""
+    outside the auditors' keys (:data:`AUDITOR_KEYS`)."""
     if isinstance(data, dict):
-        return [p for k, v in data.items() if k not in auditors
-                for p in seed_names(v, f"{path}.{k}" if path else str(k), auditors)]
+        return [p for k, v in data.items() if k not in AUDITOR_KEYS
+                for p in seed_names(v, f"{path}.{k}" if path else str(k))]
     if isinstance(data, list):
-        return [p for i, v in enumerate(data)
-                for p in seed_names(v, f"{path}[{i}]", auditors)]
+        return [p for i, v in enumerate(data) for p in seed_names(v, f"{path}[{i}]")]
     return [path] if isinstance(data, str) and SEED_FILE.search(data) else []
