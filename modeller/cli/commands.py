@@ -199,7 +199,8 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs)
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def evidence_command(condition, fmt, out) -> None:
     """List the evidence library: every published figure in the seeds, with its value,
-    annual value, period, basis (gross/net), care covered, caveats and seed citation.
+    annual value, period, basis (gross/net), care covered, caveats and source (as
+    people cite it; --format json keeps the seed lines for auditors).
 
     CONDITION filters by condition id (e.g. copd, diabetes, mus).
     """
