@@ -155,7 +155,8 @@ GLOSSARY = [
 #: pack even where the business case's own text does not use them.
 ONE_PAGE_TERMS = frozenset({"IT", "MDT", "PREM", "PWP", "WSAS"})
 
-_GLOSSARY_ENTRY = re.compile(r"<dt>(?P<term>.*?)</dt><dd>.*?</dd>\s*", re.DOTALL)
+_GLOSSARY_ENTRY = re.compile(r"(?:<div>)?<dt>(?P<term>.*?)</dt><dd>.*?</dd>(?:</div>)?\s*",
+                             re.DOTALL)
 _GLOSSARY_LIST = re.compile(r'(<dl class="glossary">)(?P<entries>.*?)(</dl>)', re.DOTALL)
 
 
@@ -168,7 +169,8 @@ def glossary_in_use(page: str) -> str:
     found = _GLOSSARY_LIST.search(page)
     if not found:
         return page
-    rest = page[:found.start()] + page[found.end():]
+    rest = re.sub(r"<(style|head)\b.*?</\1>", " ", page[:found.start()] + page[found.end():],
+                  flags=re.DOTALL)  # the reader's text, not the style sheet's comments
     text = html_lib.unescape(re.sub(r"<[^>]+>", " ", rest))
 
     def used(entry: re.Match) -> str:
