@@ -136,14 +136,20 @@ def _render(html: str):
                            url_fetcher=PackageFetcher(root)).render()
 
 
-def _page_text(page) -> str:
-    out, stack = [], [page._page_box]
+def _boxes(box, name: str):
+    """Every layout box of type ``name`` under ``box``, in document order (not looking
+    inside one found)."""
+    stack = [box]
     while stack:
-        box = stack.pop()
-        if type(box).__name__ == "TextBox":
-            out.append(box.text)
-        stack.extend(reversed(getattr(box, "children", []) or []))
-    return " ".join(out)
+        b = stack.pop()
+        if type(b).__name__ == name:
+            yield b
+            continue
+        stack.extend(reversed(getattr(b, "children", []) or []))
+
+
+def _page_text(page) -> str:
+    return " ".join(t.text for t in _boxes(page._page_box, "TextBox"))
 
 
 def test_a_split_table_prints_its_total_once_under_the_last_row():
@@ -250,24 +256,19 @@ def test_no_total_is_labelled_as_a_unit_cost():
 
 
 def _lines(box) -> list[str]:
-    """The text of each line of a box, in order."""
-    out, stack = [], [box]
-    while stack:
-        b = stack.pop()
-        if type(b).__name__ == "LineBox":
-            out.append("".join(t.text for t in _texts(b)))
-            continue
-        stack.extend(reversed(getattr(b, "children", []) or []))
-    return out
+    """The text of each line of a box, in order (without zero-width break points)."""
+    return ["".join(t.text for t in _boxes(line, "TextBox")).replace("\u200b", "").strip()
+            for line in _boxes(box, "LineBox")]
 
 
-def _texts(box):
-    stack = [box]
-    while stack:
-        b = stack.pop()
-        if type(b).__name__ == "TextBox":
-            yield b
-        stack.extend(reversed(getattr(b, "children", []) or []))
+def _row_header_lines(html: str, table_class: str, cell_class: str = "") -> list[list[str]]:
+    """Lay out one table of a report alone; the lines of each of its row headers."""
+    table = re.search(rf'<table class="{table_class}">.*?</table>', html, re.DOTALL).group(0)
+    document = _render('<html lang="en-GB"><head><link rel="stylesheet" href="report.css">'
+                       f"</head><body>{table}</body></html>")
+    return [[ln for ln in _lines(cell) if ln] for page in document.pages
+            for cell in _boxes(page._page_box, "TableCellBox")
+            if cell.element_tag == "th" and cell_class in (cell.element.get("class") or "")]
 
 
 def test_row_headers_of_fixed_tables_never_break_a_word_without_a_hyphen(tmp_path):
@@ -275,24 +276,13 @@ def test_row_headers_of_fixed_tables_never_break_a_word_without_a_hyphen(tmp_pat
     from test_reports_reader import LONG_NAMES, _large_set
 
     words = {w for name in LONG_NAMES for w in name.split()}
-
     html = render_html("business-case", api.bundle(str(_large_set(tmp_path))))
-    table = re.search(r'<table class="fixed evidence">.*?</table>', html, re.DOTALL).group(0)
-    document = _render('<html lang="en-GB"><head><link rel="stylesheet" href="report.css">'
-                       f"</head><body>{table}</body></html>")
     checked = 0
-    for page in document.pages:
-        stack = [page._page_box]
-        while stack:
-            b = stack.pop()
-            if type(b).__name__ == "TableCellBox" and b.element_tag == "th":
-                lines = [ln.strip() for ln in _lines(b) if ln.strip()]
-                for a, b2 in zip(lines, lines[1:]):
-                    checked += 1
-                    broken = a.split()[-1] + b2.split()[0]
-                    assert a[-1] in "-\u2010/" or broken not in words, (a, b2)
-                continue
-            stack.extend(getattr(b, "children", []) or [])
+    for lines in _row_header_lines(html, "fixed evidence"):
+        for a, b in zip(lines, lines[1:]):
+            checked += 1
+            broken = a.split()[-1] + b.split()[0]
+            assert a[-1] in "-\u2010/" or broken not in words, (a, b)
     assert checked > 10
 
 
@@ -303,21 +293,11 @@ def test_appendix_keys_wrap_only_between_their_parts(tmp_path):
     table = re.search(r'<table class="assumptions fixed">.*?</table>', html,
                       re.DOTALL).group(0)
     assert ".;" not in re.sub(r"<[^>]+>", "", table)  # "(Table 3).; range 0.5 to 0.6"
-    document = _render('<html lang="en-GB"><head><link rel="stylesheet" href="report.css">'
-                       f"</head><body>{table}</body></html>")
     wrapped = 0
-    for page in document.pages:
-        stack = [page._page_box]
-        while stack:
-            b = stack.pop()
-            if type(b).__name__ == "TableCellBox" and b.element_tag == "th" and \
-                    "field" in (b.element.get("class") or ""):
-                lines = [ln.replace("\u200b", "").strip() for ln in _lines(b)]
-                for line in [ln for ln in lines if ln][:-1]:
-                    wrapped += 1
-                    assert line[-1] in "._", lines
-                continue
-            stack.extend(getattr(b, "children", []) or [])
+    for lines in _row_header_lines(html, "assumptions fixed", "field"):
+        for line in lines[:-1]:
+            wrapped += 1
+            assert line[-1] in "._", lines
     assert wrapped > 3
 
 
