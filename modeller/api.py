@@ -223,11 +223,14 @@ def output_folder(s: AssumptionSet, out_dir: str | Path = "reports") -> Path:
 
 def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
           scenarios: Sequence = (), sensitivity: bool = False,
-          psa_draws: int | None = None, seed: int = 1, grid: Sequence[str] = ()
-          ) -> list[Path]:
+          psa_draws: int | None = None, seed: int = 1, grid: Sequence[str] = (),
+          _worker=None) -> list[Path]:
     """Write everything ``modeller build`` writes into ``OUT_DIR/<set name>/``: the
     logic model, business case and board summary as PDF, and the JSON, CSV and text
-    of the same run (plus the analyses asked for). Returns the paths written."""
+    of the same run (plus the analyses asked for). Returns the paths written.
+
+    (``_worker``: a :class:`modeller.outputs.parallel.Worker` the caller started early,
+    as the CLI does before it imports the model; internal.)"""
     from .outputs.build import check_target, write_build
 
     s = s if isinstance(s, AssumptionSet) else load(s)
@@ -237,7 +240,7 @@ def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
                seed=seed, grid=grid)
     # The workbook of the same set is written beside the PDFs, as <name>.xlsx.
     return write_build(output_folder(s, out_dir), b["results"], b,
-                       workbook=workbook(s, scenarios=scenarios))
+                       workbook=lambda: workbook(s, scenarios=scenarios), worker=_worker)
 
 
 def report_pdf(kind: str, s: AssumptionSet | str | Path, *, scenarios: Sequence = (),

@@ -149,15 +149,21 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
     FILE  a YAML assumption set or a bundled set's name
           [default: national-faq-2017]
     """
-    from .. import api
-
     if out_dir == "-":
         raise click.UsageError("--out-dir -: a build writes a folder of files, so it "
                                "cannot go to standard output; give a folder")
-    (loaded,) = _load([file])
-    scenario_sets = _load(scenarios) if scenarios else []
-    written = api.build(loaded, out_dir, scenarios=scenario_sets, sensitivity=sensitivity,
-                        psa_draws=psa_draws, seed=seed, grid=grid_specs)
+    from ..outputs.parallel import Worker
+
+    # The child that will lay out the business case imports WeasyPrint while this
+    # process imports the model and runs the set (modeller/outputs/parallel.py).
+    with Worker(warm=("weasyprint", "modeller.outputs.reports")) as worker:
+        from .. import api
+
+        (loaded,) = _load([file])
+        scenario_sets = _load(scenarios) if scenarios else []
+        written = api.build(loaded, out_dir, scenarios=scenario_sets,
+                            sensitivity=sensitivity, psa_draws=psa_draws, seed=seed,
+                            grid=grid_specs, _worker=worker)
     for path in written:
         click.echo(terminal(str(path)))
 
@@ -193,7 +199,8 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs)
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def evidence_command(condition, fmt, out) -> None:
     """List the evidence library: every published figure in the seeds, with its value,
-    annual value, period, basis (gross/net), care covered, caveats and seed citation.
+    annual value, period, basis (gross/net), care covered, caveats and source (as
+    people cite it; --format json keeps the seed lines for auditors).
 
     CONDITION filters by condition id (e.g. copd, diabetes, mus).
     """
