@@ -120,7 +120,7 @@ def main() -> None:
     loaded = load(args.set)
     bundle = make_bundle(loaded, model.run(loaded).to_dict())
     base_url = templates_dir().as_uri() + "/"
-    pdf_bytes("board-summary", bundle)  # warm-up: imports matplotlib, font caches
+    pdf_bytes("board-summary", bundle)  # warm-up: imports WeasyPrint, font caches
 
     timings: dict[str, list[float]] = {k: [] for k in
                                        ("model", "html", "ours", "bare", "warm_build")}

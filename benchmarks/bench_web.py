@@ -38,7 +38,7 @@ def main() -> None:
     base = {"_base": s.hash, **{i.key: repr(float(i.value)) for i in s.inputs()}}
     key = "outcomes.recovery_rate"
     client = TestClient(create_app(s), base_url="http://127.0.0.1")
-    client.get("/")                       # warm: imports, templates, matplotlib
+    client.get("/")                       # warm: imports, templates, charts
 
     def value(i: int) -> str:
         return repr(0.30 + (i % 500) / 1000)

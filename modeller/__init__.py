@@ -11,7 +11,7 @@ The Python API (see ``docs/python.md``, or ``modeller help python``)::
     modeller.build(s, "reports/")                     # the PDFs, JSON and CSV
 
 Importing the package is cheap: the API's names are loaded on first use, and heavy
-libraries (numpy, pandas, matplotlib, weasyprint) only by the functions that need them,
+libraries (numpy, pandas, weasyprint) only by the functions that need them,
 so ``modeller --help`` starts instantly.
 """
 

@@ -104,7 +104,7 @@ def test_cli_run_json_equals_api_run():
 
 def test_importing_modeller_stays_light():
     code = ("import sys, modeller, modeller.cli\n"
-            "heavy = [m for m in ('numpy', 'pandas', 'matplotlib', 'weasyprint', 'pydantic')"
+            "heavy = [m for m in ('numpy', 'pandas', 'jinja2', 'weasyprint', 'pydantic')"
             " if m in sys.modules]\nprint(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

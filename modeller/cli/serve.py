@@ -53,5 +53,5 @@ def serve(file, host, port) -> None:
 
 def _warm_up(app) -> None:
     """Draw the served set's page once before serving, so the first browser is not kept
-    waiting while matplotlib and the templates load."""
+    waiting while the templates load and the first charts are drawn."""
     app.state.warm_up()

@@ -15,8 +15,9 @@ only bounded stores, :mod:`modeller.web.state`):
 - ``POST /scenarios`` and ``/scenarios/remove``: keep the inputs as a named scenario,
   and the side-by-side comparison.
 
-Model runs, charts and PDFs run in worker threads so the server keeps answering; charts
-and PDFs share one lock (matplotlib's settings are process-wide).
+Model runs, charts and PDFs run in worker threads so the server keeps answering. Charts
+are pure functions (hand-written SVG) and draw in parallel; PDF and workbook downloads
+take one lock, since a PDF render sets ``SOURCE_DATE_EPOCH`` in the process environment.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-_heavy = threading.Lock()   # charts and PDFs: matplotlib's rcParams are global
+_heavy = threading.Lock()   # downloads: a PDF render sets SOURCE_DATE_EPOCH process-wide
 
 
 class _Headers:
@@ -146,8 +147,7 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
             current = reading.edited if reading is not None and reading.ok else base
             results = (modeller.run(current).to_dict()
                        if reading is None or reading.ok else None)
-            with _heavy:
-                charts = views.chart_list(current, results) if results else []
+            charts = views.chart_list(current, results) if results else []
             return pages.page(base, reading, results, charts,
                               sessions_view(sid, reading))
 
@@ -196,8 +196,7 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
             if not reading.ok:
                 return None
             out = modeller.run(reading.edited).to_dict()
-            with _heavy:
-                return pages.charts(views.chart_list(reading.edited, out))
+            return pages.charts(views.chart_list(reading.edited, out))
 
         html = await run_in_threadpool(render)
         return HTMLResponse(html) if html is not None else Response(status_code=204)
@@ -335,10 +334,9 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware)
 
     def warm_up() -> None:
-        """Run the served set and draw its page once (loads matplotlib, templates)."""
+        """Run the served set and draw its page once (loads the model, templates)."""
         results = modeller.run(s).to_dict()
-        with _heavy:
-            charts = views.chart_list(s, results)
+        charts = views.chart_list(s, results)
         pages.page(s, None, results, charts, sessions_view(None))
 
     app.state.warm_up = warm_up

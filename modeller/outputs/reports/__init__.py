@@ -15,7 +15,7 @@ Public API::
      "scenarios": [<results>, ...]}          # optional; compared when >= 2
 
 Templates never compute money; see :mod:`modeller.outputs.reports.context`. Importing this
-package does not import WeasyPrint or matplotlib (they load on first render), but the CLI
+package does not import WeasyPrint (it loads on first render), but the CLI
 should still import it inside the command that needs it.
 """
 

@@ -11,7 +11,7 @@ from the core's objects so the CLI and the tests assemble it the same way:
 * :func:`make_bundle` returns ``{"results", "assumption_rows", "description",
   "scenarios"}``.
 
-Nothing here imports WeasyPrint or matplotlib.
+Nothing here imports WeasyPrint.
 """
 
 from __future__ import annotations
