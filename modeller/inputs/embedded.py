@@ -86,6 +86,8 @@ class Embedded:
     options: BuildOptions | None
     #: the scenario sets (LoadedSets), in the manifest's order
     scenarios: tuple = field(default=(), repr=False)
+    #: their attachment names, in the same order
+    names: tuple[str, ...] = ()
 
 
 def grid_text(spec: Any) -> str:
@@ -142,9 +144,10 @@ def parse_manifest(data: bytes, label: str) -> tuple[BuildOptions | None, list[P
             f"{', '.join(KEYS)}")
         return None, problems
     for key in doc:
-        if key not in KEYS:
-            bad((key,), f"an unknown key in the build manifest; the keys are "
-                f"{', '.join(KEYS)}")
+        if key not in KEYS:  # the line, not the key: nothing of the file is echoed
+            problems.append(Problem(label, lines.get((key,), (label, None))[1], "",
+                                    "an unknown key in the build manifest; the keys are "
+                                    f"{', '.join(KEYS)}"))
     for key in KEYS:
         if key not in doc:
             bad((), f"the build manifest has no {key} ({KEYS[key]})")
@@ -234,7 +237,8 @@ def read(path: Path) -> Embedded:
             problems.extend(exc.problems)
     if problems:
         raise AssumptionsError(problems)
-    return Embedded(file=str(path), options=options, scenarios=tuple(scenarios))
+    return Embedded(file=str(path), options=options, scenarios=tuple(scenarios),
+                    names=tuple(names))
 
 
 def choose(embedded: Embedded | None, given: dict) -> tuple[dict, list[str]]:
@@ -251,8 +255,7 @@ def choose(embedded: Embedded | None, given: dict) -> tuple[dict, list[str]]:
         chosen.update(given)
         return chosen, notes
     name = Path(embedded.file).name
-    opts = embedded.options or BuildOptions(
-        scenarios=tuple(f"scenario-{i}.yaml" for i in range(1, len(embedded.scenarios) + 1)))
+    opts = embedded.options or BuildOptions(scenarios=embedded.names)
     carried = {"scenarios": list(embedded.scenarios), "sensitivity": opts.sensitivity,
                "psa_draws": opts.psa_draws, "grid": list(opts.grid)}
     if opts.psa_draws is not None:
