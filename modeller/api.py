@@ -235,29 +235,37 @@ def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = No
     options["scenarios"] = [x if isinstance(x, AssumptionSet) else AssumptionSet(x)
                             for x in options["scenarios"]]
     options["grid"] = list(options["grid"])
-    if found is not None and "grid" not in given and options["grid"]:
-        _check_embedded_grid(s, options["grid"], found.file)
+    if found is not None:
+        _check_embedded(s, options, given, found.file)
     return BuildPlan(s, options, tuple(notes))
 
 
-def _check_embedded_grid(s: AssumptionSet, specs: list[str], pdf: str) -> None:
-    """Refuse, before any work, an embedded grid the set cannot run (naming the PDF)."""
+def _check_embedded(s: AssumptionSet, options: dict, given: dict, pdf: str) -> None:
+    """Refuse, before any work, an embedded PSA or grid the set cannot run, naming the
+    PDF and its manifest (as `modeller psa` and `modeller grid` would refuse them)."""
     from .analyses import grid as grid_module
+    from .analyses import psa as psa_module
     from .inputs.embedded import MANIFEST_ATTACHMENT
+    from .inputs.limits import RequestError
     from .inputs.yamlsource import Problem
 
     label = f"{pdf} ({MANIFEST_ATTACHMENT})"
+    checks = []
+    if options["psa_draws"] and "psa_draws" not in given:
+        checks.append(("psa_draws", lambda: psa_module.check_psa(
+            s.loaded, options["psa_draws"], options["seed"])))
+    if options["grid"] and "grid" not in given:
+        checks += [(f"grid[{i}]", lambda spec=spec: grid_module.check_grid(s.loaded, [spec]))
+                   for i, spec in enumerate(options["grid"])]
+        checks.append(("grid", lambda: grid_module.check_grid(s.loaded, options["grid"])))
     problems = []
-    for i, spec in enumerate(specs):
+    for where, check in checks:
+        if where == "grid" and any(p.field.startswith("grid[") for p in problems):
+            continue  # the whole grid is checked once each part is sound
         try:
-            grid_module.check_grid(s.loaded, [spec])
-        except grid_module.VaryError as exc:
-            problems.append(Problem(label, None, f"grid[{i}]", str(exc)))
-    if not problems:
-        try:
-            grid_module.check_grid(s.loaded, specs)
-        except grid_module.VaryError as exc:
-            problems.append(Problem(label, None, "grid", str(exc)))
+            check()
+        except RequestError as exc:
+            problems.append(Problem(label, None, where, str(exc)))
     if problems:
         raise InputError(problems)
 

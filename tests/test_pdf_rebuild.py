@@ -59,7 +59,8 @@ def test_building_from_the_pdf_gives_byte_identical_files(original, tmp_path):
     assert result.exit_code == 0, result.output
     again = tmp_path / "national-faq-2017-psa"
     for name in ("logic-model.pdf", "business-case.pdf", "board-summary.pdf",
-                 "results.json", "sensitivity.json", "psa.json", "grid.csv"):
+                 "results.json", "sensitivity.json", "psa.json", "grid.csv",
+                 "by_year.csv", "summary.txt", "national-faq-2017-psa.xlsx"):
         assert (again / name).read_bytes() == (original / name).read_bytes(), name
     notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
     assert notes == [
@@ -217,6 +218,20 @@ def test_a_bad_manifest_is_a_clear_problem(tmp_path, carried, manifest, message)
     # --no-embedded reuses the assumption set alone, whatever the manifest holds.
     assert api.build_plan(pdf, embedded=False).set.hash == \
         api.load("national-faq-2017-psa").hash
+
+
+def test_an_embedded_psa_the_set_cannot_run_names_the_manifest(tmp_path):
+    plain = api.load("national-faq-2017").to_yaml().encode()  # no distributions
+    pdf = _pdf(tmp_path, {"assumption-set.yaml": plain,
+                          "build.yaml": _manifest(scenarios=[], psa_draws=10, seed=1,
+                                                  grid=["nothing.here=1"])})
+    err = _refused(pdf)
+    assert f"{pdf} (build.yaml): psa_draws: national-faq-2017: no parameter declares " \
+           "a distribution" in err
+    assert f"{pdf} (build.yaml): grid[0]: --vary" in err
+    assert "2 problem(s) found" in err
+    # Given on the command line, the analyses are the user's own request.
+    assert api.build_plan(pdf, psa_draws=5, grid=[]).options["psa_draws"] == 5
 
 
 @pytest.mark.parametrize("attachment", ["build.yaml", "scenario-1.yaml"])
