@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from modeller import api
+from modeller import __version__, api
 from modeller.cli import cli
 from modeller.inputs import embedded
 from modeller.inputs.limits import MAX_REPORT_SEED, RequestError
@@ -182,8 +182,8 @@ def test_a_tampered_manifest_is_every_problem_named_never_echoed(tmp_path, carri
     for field in ("sensitivity: must be true or false",
                   "psa_draws: must be null or a whole number from 1 to 1,000,000",
                   "seed: must be null or a whole number from 0",
-                  "grid.0: must be a PATH=VALUES text",
-                  "scenarios.0: must be a scenario attachment name",
+                  "grid[0]: must be a PATH=VALUES text",
+                  "scenarios[0]: must be a scenario attachment name",
                   "modeller: must be the version",
                   "an unknown key in the build manifest"):
         assert field in err, field
@@ -195,6 +195,8 @@ def test_a_tampered_manifest_is_every_problem_named_never_echoed(tmp_path, carri
     (b"manifest_version: 1\nscenarios: [\n", "YAML syntax error"),
     (b"\xff\xfe" + SECRET.encode(), "the build manifest is not UTF-8 text"),
     (_manifest(manifest_version=2), "manifest_version: must be the whole number 1"),
+    (_manifest(manifest_version=True), "manifest_version: must be the whole number 1"),
+    (_manifest(modeller="1.0\x1b[31m"), "modeller: must be the version of the tool"),
     (_manifest(psa_draws="DROP"), "the build manifest has no psa_draws"),
     (_manifest(seed=3), "seed: a seed is recorded only with psa_draws"),
     (_manifest(scenarios=["scenario-1.yaml", "scenario-1.yaml"]),
@@ -274,3 +276,13 @@ def test_a_pdf_without_a_manifest_reuses_its_scenarios_in_order(tmp_path, carrie
         api.load("scenarios/optimistic").hash, pessimistic.hash]
     assert plan.options["sensitivity"] is False and plan.options["psa_draws"] is None
     assert "carries no build manifest" in plan.notes[0]
+
+
+def test_a_report_built_by_another_version_says_so(tmp_path, carried):
+    pdf = _pdf(tmp_path, {"assumption-set.yaml": carried["assumption-set.yaml"],
+                          "scenario-1.yaml": carried["scenario-1.yaml"],
+                          "build.yaml": _manifest(modeller="0.0.9")})
+    plan = api.build_plan(pdf)
+    assert plan.notes[0].startswith("hostile.pdf was built by modeller 0.0.9; this is "
+                                    f"modeller {__version__}")
+    assert len(plan.options["scenarios"]) == 1

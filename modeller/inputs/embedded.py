@@ -39,16 +39,18 @@ from typing import Any
 from .limits import DEFAULT_SEED, MAX_DRAWS, MAX_EMBEDDED_SCENARIOS, MAX_REPORT_SEED, \
     RequestError
 from .pdfset import MANIFEST_ATTACHMENT
-from .yamlsource import Problem, parse
+from .yamlsource import Problem, dotted, parse
 
 #: The manifest format this version writes and reads.
 MANIFEST_VERSION = 1
 #: The name of a scenario attachment: ``scenario-1.yaml`` ... (at most three digits).
 SCENARIO_NAME = re.compile(r"scenario-([1-9][0-9]{0,2})\.yaml")
+#: A version of the tool, as the manifest records it (and a note may show it).
+VERSION = re.compile(r"[0-9][0-9A-Za-z.+!-]{0,39}")
 #: Every manifest key, and what it must hold (as a problem states it).
 KEYS = {
     "manifest_version": f"the whole number {MANIFEST_VERSION}",
-    "modeller": "the version of the tool that wrote the report (text)",
+    "modeller": "the version of the tool that wrote the report (such as 0.1.0)",
     "scenarios": "a list of scenario attachment names (scenario-1.yaml, ...)",
     "sensitivity": "true or false",
     "psa_draws": f"null or a whole number from 1 to {MAX_DRAWS:,} (MAX_DRAWS)",
@@ -136,8 +138,8 @@ def parse_manifest(data: bytes, label: str) -> tuple[BuildOptions | None, list[P
     doc, lines = located.data, located.lines
 
     def bad(path: tuple, message: str) -> None:
-        problems.append(Problem(label, lines.get(path, (label, None))[1],
-                                ".".join(str(p) for p in path) if path else "", message))
+        problems.append(Problem(label, lines.get(path, (label, None))[1], dotted(path),
+                                message))
 
     if not isinstance(doc, dict):
         bad((), "the build manifest must be a mapping of "
@@ -152,13 +154,14 @@ def parse_manifest(data: bytes, label: str) -> tuple[BuildOptions | None, list[P
         if key not in doc:
             bad((), f"the build manifest has no {key} ({KEYS[key]})")
     version = doc.get("manifest_version")
-    if "manifest_version" in doc and version != MANIFEST_VERSION:
+    if "manifest_version" in doc and not _whole(version, MANIFEST_VERSION,
+                                                MANIFEST_VERSION):
         bad(("manifest_version",), f"must be {KEYS['manifest_version']}: this manifest "
             "was written by another version of the tool; rebuild with that version, or "
             "add --no-embedded to reuse only the assumption set")
         return None, problems
     checks = {
-        "modeller": lambda v: isinstance(v, str) and len(v) <= 40,
+        "modeller": lambda v: isinstance(v, str) and VERSION.fullmatch(v),
         "sensitivity": lambda v: isinstance(v, bool),
         "psa_draws": lambda v: v is None or _whole(v, 1, MAX_DRAWS),
         "seed": lambda v: v is None or _whole(v, 0, MAX_REPORT_SEED),
@@ -274,6 +277,8 @@ def choose(embedded: Embedded | None, given: dict) -> tuple[dict, list[str]]:
             continue
         if key in given:
             chosen[key] = given[key]
+            if key != "scenarios" and given[key] == carried[key]:
+                continue  # given as embedded: nothing is replaced
             notes.extend(f"{name}: {_option(key)} given, so the embedded {item} is not "
                          "used" for item in _described(key, carried[key], opts))
             continue
