@@ -19,6 +19,7 @@ of WeasyPrint itself (issue 3).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -67,13 +68,16 @@ def _cli_builds_pdfs(set_path: str) -> bool:
         return done.returncode == 0 and any(Path(out).rglob("*.pdf"))
 
 
-def cold_build(set_path: str, use_cli: bool) -> float:
-    """Wall-clock seconds for one build in a fresh process."""
+def cold_build(set_path: str, use_cli: bool, serial: bool = False) -> float:
+    """Wall-clock seconds for one build in a fresh process (``serial``: with
+    ``MODELLER_SERIAL=1``, no forked business-case renderer)."""
+    env = {**os.environ, "MODELLER_SERIAL": "1" if serial else "0"}
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         if use_cli:
             subprocess.run([sys.executable, "-m", "modeller.cli", "build", set_path,
-                            "--out-dir", out], check=True, capture_output=True, cwd=ROOT)
+                            "--out-dir", out], check=True, capture_output=True, cwd=ROOT,
+                           env=env)
         else:
             subprocess.run([sys.executable, "-c", COLD, set_path, out], check=True,
                            capture_output=True, cwd=ROOT)
@@ -89,9 +93,10 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     use_cli = _cli_builds_pdfs(args.set)
-    cold, bare_runs = [], []
-    for _ in range(args.repeat):  # interleaved, so both see the same machine load
+    cold, serial, bare_runs = [], [], []
+    for _ in range(args.repeat):  # interleaved, so all see the same machine load
         cold.append(cold_build(args.set, use_cli))
+        serial.append(cold_build(args.set, use_cli, serial=True))
         bare_runs.append(bare_process())
 
     start = time.perf_counter()
@@ -164,6 +169,9 @@ def main() -> None:
     bare_proc = _median(bare_runs)
     print(f"bare weasyprint process:   {bare_proc:6.2f} s  (import + a one-line page)")
     print(f"ratio build / bare process:{cold_med / bare_proc:6.2f}  (issue 11 target: <= 3)")
+    serial_med = _median(serial)
+    print(f"serial cold build:         {serial_med:6.2f} s  (MODELLER_SERIAL=1: no forked "
+          f"renderer; ratio {serial_med / bare_proc:.2f}; {os.cpu_count()} CPUs)")
     print(f"ratio cold build / bare:   {cold_med / bare:6.2f}  "
           f"(cold includes Python start-up and imports: "
           f"{cold_med - med['warm_build']:.2f} s more than warm)")

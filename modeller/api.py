@@ -318,14 +318,18 @@ def output_folder(s: AssumptionSet, out_dir: str | Path = "reports") -> Path:
 def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
           scenarios: Sequence | None = None, sensitivity: bool | None = None,
           psa_draws: int | None = None, seed: int | None = None,
-          grid: Sequence | Mapping | None = None, embedded: bool = True) -> list[Path]:
+          grid: Sequence | Mapping | None = None, embedded: bool = True,
+          _worker=None) -> list[Path]:
     """Write everything ``modeller build`` writes into ``OUT_DIR/<set name>/``: the
     logic model, business case and board summary as PDF, and the JSON, CSV and text
     of the same run (plus the analyses asked for). Returns the paths written.
 
     Given the path of a report PDF, the options not given are those the PDF embeds
     (:func:`build_plan`), so the same reports are built again; ``embedded=False``
-    reuses only its assumption set."""
+    reuses only its assumption set.
+
+    (``_worker``: a :class:`modeller.outputs.parallel.Worker` the caller started early,
+    as the CLI does before it imports the model; internal.)"""
     from .outputs.build import check_target, write_build
 
     plan = build_plan(s, scenarios=scenarios, sensitivity=sensitivity,
@@ -334,7 +338,9 @@ def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
     b = bundle(plan.set, **plan.options)
     # The workbook of the same set is written beside the PDFs, as <name>.xlsx.
     return write_build(output_folder(plan.set, out_dir), b["results"], b,
-                       workbook=workbook(plan.set, scenarios=plan.options["scenarios"]))
+                       workbook=lambda: workbook(plan.set,
+                                                 scenarios=plan.options["scenarios"]),
+                       worker=_worker)
 
 
 def report_pdf(kind: str, s: AssumptionSet | str | Path, *,

@@ -21,7 +21,8 @@ def test_cited_evidence_appears_converted():
     rows = {r["field"]: r for r in assumption_rows(assumptions.load("example-area"))}
     copd = rows["conditions.copd.annual_saving"]
     assert copd["value"] == "1674"
-    assert copd["source"].startswith("NHS England (2017), IAPT-LTC FAQ, Table 1: Hillingdon COPD")
+    assert copd["source"].startswith("NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row: "
+                                    "Hillingdon COPD")
     assert rows["conditions.mus.savings_split.emergency_admissions"]["unit"] == "fraction"
 
 

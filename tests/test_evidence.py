@@ -100,15 +100,18 @@ def test_every_citation_points_at_real_seed_lines_containing_the_quote_and_numbe
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not present")
 def test_citation_check_catches_a_wrong_line_and_a_wrong_number(library):
     rec = library.get("berkshire-west-diabetes")
-    moved = rec.model_copy(update={"source": "000_531557c98ba51688.txt:1002-1012"})
+    moved = rec.model_copy(update={"seed": "000_531557c98ba51688.txt:1002-1012"})
     wrong = rec.model_copy(update={"value": 373.0})
-    beyond = rec.model_copy(update={"source": "000_531557c98ba51688.txt:99999"})
+    beyond = rec.model_copy(update={"seed": "000_531557c98ba51688.txt:99999"})
     lib = ev.Library((moved,), {moved.id: ("x.yaml", 3)})
     assert any(p.field == "quote" for p in ev.verify_citations(lib, SEEDS))
     lib = ev.Library((wrong,), {})
     assert any(p.field == "value" for p in ev.verify_citations(lib, SEEDS))
     lib = ev.Library((beyond,), {})
-    assert any(p.field == "source" for p in ev.verify_citations(lib, SEEDS))
+    assert any(p.field == "seed" for p in ev.verify_citations(lib, SEEDS))
+    noted = rec.model_copy(update={"seed_note": "marker at 000_531557c98ba51688.txt:99999"})
+    lib = ev.Library((noted,), {})
+    assert [p.field for p in ev.verify_citations(lib, SEEDS)] == ["seed_note"]
 
 
 # --------------------------------------------------------------------------------------
@@ -146,7 +149,8 @@ def test_angina_seed_conversion_1337_to_2000_is_the_seeds_not_ours(library):
 def test_angina_conversion_reproduced_from_the_implied_table(library):
     tables, problems = read_tables(ANGINA_TABLE)
     assert problems == [] and tables is not None
-    assert "000_531557c98ba51688.txt:1018-1020" in tables.price_index.source
+    assert tables.price_index.seed == "000_531557c98ba51688.txt:1018-1020"
+    assert tables.price_index.source.startswith("NHS England (2017), IAPT-LTC FAQ, Table 1")
     conv = convert(1337, "GBP", 2007, tables, target_price_year="2010/11", label="angina")
     assert conv.ok and conv.value == pytest.approx(2000)
     assert "£1,337 (2007) × index 2010/11 (2,000) / index 2007 (1,337) = £2,000" \
@@ -347,9 +351,14 @@ def test_json_contract(library):
     assert {r["id"] for r in rows} >= {"hillingdon-copd-secondary", "hillingdon-copd-overall"}
     row = next(r for r in rows if r["id"] == "hillingdon-copd-secondary")
     for key in ("id", "conditions", "value", "currency", "price_year", "period_months",
-                "basis", "care", "source", "annual_value"):
+                "basis", "care", "source", "seed", "annual_value"):
         assert key in row
-    assert row["annual_value"] == 1674 and row["source"] == "000_531557c98ba51688.txt:1002-1012"
+    assert row["annual_value"] == 1674
+    # readers get the reference as people cite it; auditors keep the seed lines
+    assert row["source"] == "NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row"
+    assert row["seed"] == "000_531557c98ba51688.txt:1002-1012"
+    assert row["also_in"] == [{"source": "NHS England (2017), IAPT-LTC FAQ, section 1 "
+                               "(Evidence base)", "seed": "000_531557c98ba51688.txt:52-54"}]
     everything = ev.to_json(library.records)
     json.dumps(everything)  # serialisable
     assert len(everything) == len(library.records)

@@ -30,8 +30,9 @@ def test_example_area_cites_evidence_for_every_condition():
     assert saving.evidence == "faq-middle-figure-1000"
     assert not any("count them twice" in w for w in loaded.warnings)
     # the reader's citation names the document and table; the seed line is kept apart
-    assert saving.source.startswith("NHS England (2017), IAPT-LTC FAQ, Table 1: ")
-    assert saving.seed.startswith("000_531557c98ba51688.txt:")
+    assert saving.source.startswith("NHS England (2017), IAPT-LTC FAQ, Table 1, "
+                                    "'Assumptions used in calculations' row: ")
+    assert saving.seed == "000_531557c98ba51688.txt:1267-1273"
 
 
 def test_conversion_steps_reach_the_json():
@@ -112,9 +113,21 @@ def test_evidence_command_json_contract():
     assert records and all("copd" in r["conditions"] for r in records)
     for r in records:
         assert {"id", "conditions", "value", "currency", "price_year", "period_months",
-                "basis", "care", "source", "annual_value"} <= set(r)
+                "basis", "care", "source", "seed", "annual_value"} <= set(r)
     hill = next(r for r in records if r["id"] == "hillingdon-copd-secondary")
     assert hill["annual_value"] == pytest.approx(1674)
+    assert hill["source"] == "NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row"
+    assert hill["seed"] == "000_531557c98ba51688.txt:1002-1012"
+
+
+def test_evidence_command_table_cites_documents_not_seed_files():
+    result = CliRunner().invoke(cli, ["evidence"])
+    assert result.exit_code == 0
+    assert "source: NHS England (2017), IAPT-LTC FAQ, Table 1, COPD row; it cites: " \
+        in result.stdout
+    assert "also in: NHS England (2017), IAPT-LTC FAQ, section 1 (Evidence base)" \
+        in result.stdout
+    assert ".txt" not in result.stdout and "domain brief" not in result.stdout
 
 
 def test_evidence_command_unknown_condition():

@@ -185,13 +185,18 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs,
     FILE  a YAML assumption set, a bundled set's name or a report PDF
           [default: national-faq-2017]
     """
-    from .. import api
-
     if out_dir == "-":
         raise click.UsageError("--out-dir -: a build writes a folder of files, so it "
                                "cannot go to standard output; give a folder")
-    plan = _plan(file, embedded)
-    written = api.build(plan.set, out_dir, **plan.options)
+    from ..outputs.parallel import Worker
+
+    # The child that will lay out the business case imports WeasyPrint while this
+    # process imports the model and runs the set (modeller/outputs/parallel.py).
+    with Worker(warm=("weasyprint", "modeller.outputs.reports")) as worker:
+        from .. import api
+
+        plan = _plan(file, embedded)
+        written = api.build(plan.set, out_dir, **plan.options, _worker=worker)
     for path in written:
         click.echo(terminal(str(path)))
 
@@ -227,7 +232,8 @@ def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs,
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help=OUT_HELP)
 def evidence_command(condition, fmt, out) -> None:
     """List the evidence library: every published figure in the seeds, with its value,
-    annual value, period, basis (gross/net), care covered, caveats and seed citation.
+    annual value, period, basis (gross/net), care covered, caveats and source (as
+    people cite it; --format json keeps the seed lines for auditors).
 
     CONDITION filters by condition id (e.g. copd, diabetes, mus).
     """

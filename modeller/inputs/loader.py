@@ -465,12 +465,10 @@ def _resolve_evidence(spec: AssumptionSet, located: Located, file: str,
                 "twice. Cite a gross figure (e.g. faq-middle-figure-1000), or give a "
                 "gross value with its source")))
             continue
-        from .references import reader_citation
-
-        citation = f"{reader_citation(record.source) or record.citation}: {record.label}"
+        citation = f"{record.source}: {record.label}"
         conditions[cid] = cond.model_copy(update={"annual_saving": saving.model_copy(
             update={"value": conv.value, "source": saving.source or citation,
-                    "seed": saving.seed or record.source})})
+                    "seed": saving.seed or record.seed})})
         conversions[cid] = {
             "record": record.id, "record_data": record.model_dump(mode="json"),
             "original": conv.original, "value": conv.value,

@@ -12,6 +12,13 @@ the lines it occupies. This module reads it and finds references in text:
 * :func:`reader_citation` turns a seed location into the citation a reader can use
   ("NHS England (2017), IAPT-LTC FAQ, Table 1").
 * :func:`seed_locations` lists the seed locations in a text (for ``seed:`` fields).
+* :func:`source_problems` checks a reader's ``source`` against its auditors' ``seed``:
+  the source names the bibliography reference that holds the seed lines, with a locator
+  that agrees with the bibliography's section, table or slide; the seed is
+  ``FILE.txt:LINES`` inside that reference; no seed file name is left in the source.
+  The evidence library (:mod:`modeller.inputs.evidence`) checks every record with it.
+* :func:`seed_names` finds seed file names left in the reader-facing text of parsed
+  YAML (everything but the auditors' keys: ``seed``, ``seed_note``).
 
 Nothing here numbers references; the reports do that in order of first use
 (:mod:`modeller.outputs.reports.citing`).
@@ -31,6 +38,10 @@ from .bundled import bundled_dir
 #: A seed location: ``000_531557c98ba51688.txt:1384-1386`` or ``...:1022,1093-1097``.
 SEED = re.compile(r"\b(?P<file>\d{3}_[0-9a-f]{16}\.txt):(?P<lines>\d+(?:[–-]\d+)?"
                   r"(?:,\s?\d+(?:[–-]\d+)?)*)(?:\s+and\s+(?P<more>\d+(?:[–-]\d+)?))?")
+#: A seed file name, with or without lines: never in text a reader sees.
+SEED_FILE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
+#: Keys whose values are for auditors only (seed text locations and notes about them).
+AUDITOR_KEYS = frozenset({"seed", "seed_note"})
 
 
 @dataclass(frozen=True)
@@ -181,3 +192,75 @@ def plain(text: str | None) -> str | None:
         pos = m.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _head(locator: str) -> str:
+    """A locator without its parenthesised title: ``"section 1 (Evidence base)"`` ->
+    ``"section 1"``; ``"slide 'Why?'"`` is kept whole."""
+    return locator.split(" (", 1)[0].strip()
+
+
+def seed_problems(seed: str) -> list[str]:
+    """What is wrong with a ``seed:`` value (empty when nothing): one or more
+    ``FILE.txt:LINES`` locations, separated by "; ", each inside a bibliography
+    reference's seed text."""
+    out = []
+    for part in (p.strip() for p in seed.split(";")):
+        m = SEED.fullmatch(part)
+        if not m:
+            out.append(f"{part!r} is not a seed location like "
+                       "'000_531557c98ba51688.txt:988-992'")
+        elif for_seed(m.group("file"), _first_line(m.group("lines"))) is None:
+            out.append(f"{part!r} is in no reference of the bibliography "
+                       "(assumptions/references/bibliography.yaml)")
+    return out
+
+
+def source_problems(source: str, seed: str | None) -> list[tuple[str, str]]:
+    """What is wrong with a reader's ``source`` beside its auditors' ``seed``, as
+    ``(key, message)`` pairs (key ``"source"`` or ``"seed"``); empty when nothing.
+
+    A source never holds a seed file name (that goes in ``seed``). With a ``seed``, the
+    source names the reference holding the seed's first line by its ``cite_as`` text,
+    followed by a locator people can use ("NHS England (2017), IAPT-LTC FAQ, Table 1,
+    COPD row"); where the bibliography maps that line to a section, table or slide, the
+    locator starts with it ("Table 1", "section 2.3.1", "slide 'Why IAPT has zero net
+    cost'"). Without a seed, a source may cite a local document in free text.
+    """
+    if SEED_FILE.search(source):
+        return [("source", "a seed text location is for auditors: write it in `seed` and "
+                           "cite the document as people cite it here (reference, then a "
+                           "table, section or slide)")]
+    if not seed:
+        return []
+    bad = seed_problems(seed)
+    if bad:
+        return [("seed", m) for m in bad]
+    m = SEED.match(seed.strip())
+    line = _first_line(m.group("lines"))
+    ref = for_seed(m.group("file"), line)
+    named = [x for x in find(source) if x.reference is ref]
+    if not named:
+        return [("source", f"names no reference for its seed "
+                           f"{seed.split(';')[0].strip()!r}: cite it as {ref.cite_as!r} "
+                           "with a locator")]
+    wanted = ref.locator(line)
+    after = re.match(r",\s*(\S.*)", source[named[0].end:])
+    if not after:
+        return [("source", f"give a locator after {ref.cite_as!r} (a table, section or "
+                           "slide" + (f": {_head(wanted)!r})" if wanted else ")"))]
+    if wanted and not re.match(re.escape(_head(wanted)) + r"(?![\w.])", after.group(1)):
+        return [("source", f"locator {after.group(1)[:40]!r} disagrees with the "
+                           f"bibliography: seed line {line} is in {wanted!r}")]
+    return []
+
+
+def seed_names(data: Any, path: str = "") -> list[str]:
+    """Dotted paths of the strings in parsed YAML ``data`` that name a seed file,
+    outside the auditors' keys (:data:`AUDITOR_KEYS`)."""
+    if isinstance(data, dict):
+        return [p for k, v in data.items() if k not in AUDITOR_KEYS
+                for p in seed_names(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in seed_names(v, f"{path}[{i}]")]
+    return [path] if isinstance(data, str) and SEED_FILE.search(data) else []

@@ -12,9 +12,11 @@ analysis this build did not run.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from . import text
 from .files import check_folder, replace_folder
+from .parallel import Worker
 
 #: Every file a build may write; a folder holding anything else is not replaced.
 BUILD_FILES = {"results.json", "by_year.csv", "by_condition.csv", "summary.txt",
@@ -33,15 +35,24 @@ def check_target(target: Path) -> None:
 
 
 def write_build(target: Path, results: dict, bundle: dict,
-                workbook: bytes | None = None) -> list[Path]:
+                workbook: bytes | Callable[[], bytes] | None = None,
+                worker: Worker | None = None) -> list[Path]:
     """Render and write everything for one set into ``target``; return the paths.
 
     ``results`` is ``Results.to_dict()``; ``bundle`` is the report bundle, with the
     optional ``sensitivity``, ``psa`` and ``grid`` analyses the build asked for;
-    ``workbook`` (the .xlsx bytes) is written as ``<folder name>.xlsx``.
+    ``workbook`` (the .xlsx bytes, or a function making them, run while the business
+    case renders) is written as ``<folder name>.xlsx``.
+
+    The business case, the longest render by far, is laid out by ``worker`` (a forked
+    child, :mod:`modeller.outputs.parallel`; one is started here if none is given) while
+    this process renders everything else; the bytes are the same as a serial build's.
     """
     from .reports import FILENAMES, KINDS, pdf_bytes
 
+    longest = "business-case"
+    worker = worker or Worker()
+    worker.submit(pdf_bytes, longest, bundle)
     files: dict[str, bytes | str] = {
         "results.json": text.to_json(results),
         "by_year.csv": text.by_year_csv(results),
@@ -55,8 +66,14 @@ def write_build(target: Path, results: dict, bundle: dict,
         from .analysis_text import grid_csv
 
         files["grid.csv"] = grid_csv(bundle["grid"])
+    try:
+        pdfs = {kind: pdf_bytes(kind, bundle) for kind in KINDS if kind != longest}
+        book = workbook() if callable(workbook) else workbook
+        pdfs[longest] = worker.result()
+    finally:
+        worker.close()  # ends a child whose result is no longer wanted
     for kind in KINDS:
-        files[FILENAMES[kind]] = pdf_bytes(kind, bundle)
-    if workbook is not None:
-        files[f"{Path(target).name}.xlsx"] = workbook
+        files[FILENAMES[kind]] = pdfs[kind]
+    if book is not None:
+        files[f"{Path(target).name}.xlsx"] = book
     return replace_folder(Path(target), files, allowed_files(target))

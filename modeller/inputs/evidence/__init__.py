@@ -2,8 +2,11 @@
 
 A record holds one figure exactly as the seed prints it -- value, currency, price year,
 the period it covers, gross or net of the intervention's cost, which care it covers --
-with the seed file and lines it comes from, a verbatim quote, the citation as the seed
-gives it, and the caveats a commissioner needs before copying it into a spreadsheet.
+with where it is published as people cite it (``source``: a bibliography reference and a
+locator, checked by :func:`modeller.inputs.references.source_problems`), the reference
+the document gives for it, a verbatim quote, and the caveats a commissioner needs before
+copying it into a spreadsheet. The seed file and lines stay for auditors (``seed``,
+``seed_note``) and never appear in a field a reader sees.
 
 The library lives in ``assumptions/evidence/*.yaml`` (bundled with the package). Each
 file is a mapping with an optional ``description`` and a list of ``records``; the keys
@@ -21,9 +24,8 @@ Conversion (:func:`convert`) never guesses. A figure in another currency or pric
 converts only with a table entry that carries its source (:class:`ConversionTables`);
 without one the result is a :class:`~modeller.inputs.yamlsource.Problem` naming the figure,
 its currency and year, and the table entry it needs. Where the seed itself converts a
-figure (the angina and rheumatoid-arthritis rows of the FAQ's Table 1,
-000_531557c98ba51688.txt:1014-1020 and 1137-1145), the record's ``stated_conversion``
-is used and labelled as the seed's conversion, not ours.
+figure (the angina and rheumatoid-arthritis rows of the FAQ's Table 1), the record's
+``stated_conversion`` is used and labelled as the seed's conversion, not ours.
 
 No exchange rate, inflation index or discount rate appears anywhere in the seeds
 (domain brief section 6.1), so the package ships none, except the two points implied by

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 
+from ..references import seed_locations
 from ..yamlsource import Problem
 from .records import parse_citation
 from .library import Library
@@ -63,10 +64,12 @@ def number_forms(x: float) -> list[str]:
 def verify_citations(library: Library, seeds_dir: str | Path) -> list[Problem]:
     """Check every record against the seed text it cites.
 
-    For each record: ``source`` and ``also_in`` point at real lines; every quote fragment
-    appears (whitespace-normalised) in the cited lines; and ``value``, both ends of
-    ``range``, each part, and the stated conversion's value and annual value appear as
-    numbers in the cited text (the record's ``source`` plus the stated conversion's).
+    For each record with a ``seed`` (a local record citing its own documents has none):
+    ``seed`` and each ``also_in`` seed point at real lines; every quote fragment appears
+    (whitespace-normalised) in the seed lines; and ``value``, both ends of ``range``,
+    each part, and the stated conversion's value and annual value appear as numbers in
+    the seed text (the record's ``seed`` plus the stated conversion's). The readers'
+    ``source`` texts are checked against the bibliography on load, not here.
     """
     problems: list[Problem] = []
     for rec in library.records:
@@ -75,18 +78,22 @@ def verify_citations(library: Library, seeds_dir: str | Path) -> list[Problem]:
         def bad(fld: str, msg: str) -> None:
             problems.append(Problem(file, line, fld, f"{rec.id}: {msg}"))
 
-        if parse_citation(rec.source) is None:
+        if rec.seed is None:
             continue  # a local record citing its own documents
-        text = cited_text(rec.source, seeds_dir)
+        text = cited_text(rec.seed, seeds_dir)
         if text is None:
-            bad("source", f"{rec.source!r} does not point at lines in {seeds_dir}")
+            bad("seed", f"{rec.seed!r} does not point at lines in {seeds_dir}")
             continue
-        for other in rec.also_in:
-            if cited_text(other, seeds_dir) is None:
-                bad("also_in", f"{other!r} does not point at lines in {seeds_dir}")
+        for i, other in enumerate(rec.also_in):
+            if other.seed is not None and cited_text(other.seed, seeds_dir) is None:
+                bad(f"also_in[{i}].seed", f"{other.seed!r} does not point at lines in "
+                                          f"{seeds_dir}")
+        for loc in seed_locations(rec.seed_note):
+            if cited_text(loc, seeds_dir) is None:
+                bad("seed_note", f"{loc!r} does not point at lines in {seeds_dir}")
         for q in rec.quotes:
             if _normalise(q) not in text:
-                bad("quote", f"quote not found in {rec.source}: {q!r}")
+                bad("quote", f"quote not found in {rec.seed}: {q!r}")
         numbers: list[tuple[str, float, str]] = []
         if rec.value is not None:
             numbers.append(("value", rec.value, text))
@@ -96,12 +103,12 @@ def verify_citations(library: Library, seeds_dir: str | Path) -> list[Problem]:
             numbers.append((f"parts[{i}].value", p.value, text))
         sc = rec.stated_conversion
         if sc is not None:
-            sc_text = cited_text(sc.source, seeds_dir)
+            sc_text = cited_text(sc.seed, seeds_dir) if sc.seed else None
             if sc_text is None:
-                bad("stated_conversion.source", f"{sc.source!r} does not point at seed lines")
+                bad("stated_conversion.seed", f"{sc.seed!r} does not point at seed lines")
             else:
                 if _normalise(sc.quote) not in sc_text:
-                    bad("stated_conversion.quote", f"quote not found in {sc.source}")
+                    bad("stated_conversion.quote", f"quote not found in {sc.seed}")
                 numbers.append(("stated_conversion.value", sc.value, sc_text))
                 if sc.annual_value is not None:
                     numbers.append(("stated_conversion.annual_value", sc.annual_value,

@@ -52,7 +52,7 @@ def evidence_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     if not files:
         return [], [Problem(name, None, "", "no *.yaml evidence files here")]
     return sorted(files), []
-from .records import EvidenceFile, EvidenceRecord, Part, StatedConversion
+from .records import EvidenceFile, EvidenceRecord, Part, Place, StatedConversion
 
 
 # --------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def _allowed(model: type[BaseModel]) -> str:
     return ", ".join(model.model_fields)
 
 
-_NESTED = {"stated_conversion": StatedConversion, "parts": Part}
+_NESTED = {"stated_conversion": StatedConversion, "parts": Part, "also_in": Place}
 
 
 def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
@@ -137,6 +137,9 @@ def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
         return f"unknown key {shown(loc[-1])}; allowed here: {_allowed(owner)}"
     if kind == "missing":
         return "required field is missing"
+    nested = [_NESTED[p] for p in loc if isinstance(p, str) and p in _NESTED]
+    if kind == "model_type" and nested:
+        return f"must be a mapping with the keys {_allowed(nested[-1])}"
     msg = str(err["msg"]).replace("Input should be", "must be")
     msg = msg.removeprefix("Value error, ")
     value = err.get("input")

@@ -22,18 +22,19 @@ from .convert import Conversion, _money, _num, annual_range, annualise, convert,
 # --------------------------------------------------------------------------------------
 
 CONTRACT_FIELDS = ("id", "conditions", "value", "currency", "price_year", "period_months",
-                   "basis", "care", "source", "annual_value")
+                   "basis", "care", "source", "seed", "annual_value")
 
 
 def to_json(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...]) -> list[dict]:
     """Records as JSON-ready dicts: the contract fields first, then everything else.
 
     Contract (``modeller evidence --format json``): ``id``, ``conditions``, ``value``,
-    ``currency``, ``price_year``, ``period_months``, ``basis``, ``care``, ``source``
-    (seed file:lines) and ``annual_value`` [record currency/person/year at the record's
-    own price year, before any conversion; null when not computable]. Also:
-    ``annual_range``, ``display`` (the figure in words) and ``flags`` (Derived checks of
-    the seed's own arithmetic).
+    ``currency``, ``price_year``, ``period_months``, ``basis``, ``care``, ``source`` (the
+    reference and locator, as people cite it), ``seed`` (for auditors: the seed text
+    lines, ``FILE.txt:LINES``; null for a local record) and ``annual_value`` [record
+    currency/person/year at the record's own price year, before any conversion; null
+    when not computable]. Also: ``annual_range``, ``display`` (the figure in words) and
+    ``flags`` (Derived checks of the seed's own arithmetic).
     """
     out = []
     for rec in records:
@@ -80,7 +81,8 @@ def format_table(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...], *,
                  caveats: bool = True) -> str:
     """A plain-text table: id, conditions, value as published, per person per year,
     period, basis, care, the converted value [GBP/person/year] and, under each row, its
-    caveats, the seed's own conversion and the Derived flags.
+    caveats, the source's own conversion, the Derived flags and the references as people
+    cite them (the seed lines are for auditors: :func:`to_json` keeps them).
 
     The converted column uses :func:`convert` (the seed's stated conversion where it has
     one); without tables only GBP figures already at the target price year convert.
@@ -119,14 +121,15 @@ def format_table(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...], *,
                 + (f" {p.direction}" if p.direction else "") for p in rec.parts))
         if rec.stated_conversion:
             sc = rec.stated_conversion
-            lines.append(f"seed's own conversion ({sc.by}): {_money(sc.value, sc.currency)} "
-                         f"({sc.price_year} prices)"
+            lines.append(f"the source's own conversion ({sc.by}): "
+                         f"{_money(sc.value, sc.currency)} ({sc.price_year} prices)"
                          + (f", stated as {_money(sc.annual_value, sc.currency)} a year"
-                            if sc.annual_value else ""))
+                            if sc.annual_value else "") + f" ({sc.source})")
         lines += flags(rec)
         if caveats:
             lines += [f"caveat: {c}" for c in rec.caveats]
-        lines.append(f"source: {rec.source}; {rec.citation}")
+        lines.append(f"source: {rec.source}; it cites: {rec.citation}")
+        lines += [f"also in: {p.source}" for p in rec.also_in]
         extra.append(lines)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(header)]

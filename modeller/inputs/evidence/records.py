@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, Strict,
                       ValidationInfo, model_validator)
 
+from .. import references
 from ..limits import MAX_MONEY
 
 
@@ -144,9 +145,17 @@ class StatedConversion(_Model):
     price_year: PriceYear
     by: Text
     source: Text
+    seed: Text | None = None
     quote: Text
     annual_value: Annotated[float, Strict(), Field(gt=0, le=MAX_MONEY)] | None = None
     note: Text | None = None
+
+
+class Place(_Model):
+    """Another place a figure is printed: the reader's citation and its seed lines."""
+
+    source: Text
+    seed: Text | None = None
 
 
 class Part(_Model):
@@ -188,13 +197,17 @@ class EvidenceRecord(_Model):
     population: Text
     citation: Text
     source: Text
-    also_in: list[Text] = []
+    seed: Text | None = None
+    also_in: list[Place] = []
     quote: Text | list[Text]
     finding: Text | None = None
     caveats: list[Text] = []
     stated_conversion: StatedConversion | None = None
     parts: list[Part] | None = None
     related: list[Text] = []
+    #: For auditors only (never printed): where in the seed text copies the footnote,
+    #: endnote or other detail behind the reader-facing text sits.
+    seed_note: Text | None = None
 
     @model_validator(mode="after")
     def _semantics(self, info: ValidationInfo) -> "EvidenceRecord":
@@ -246,13 +259,7 @@ class EvidenceRecord(_Model):
             out.append(("parts", "an attribution needs its parts"))
         if self.stated_conversion and self.stated_conversion.currency != "GBP":
             out.append(("stated_conversion.currency", "the seed's conversions are to GBP"))
-        for i, other in enumerate(self.also_in):
-            if parse_citation(other) is None:
-                out.append((f"also_in[{i}]", f"{other!r} is not a citation like "
-                                             "'000_531557c98ba51688.txt:33-34'"))
-        if ".txt:" in self.source and parse_citation(self.source) is None:
-            out.append(("source", f"{self.source!r} is not a citation like "
-                                  "'000_531557c98ba51688.txt:988-992'"))
+        out += _citation_problems(self)
         return out
 
     @property
@@ -261,8 +268,36 @@ class EvidenceRecord(_Model):
         return [self.quote] if isinstance(self.quote, str) else list(self.quote)
 
 
+def _citation_problems(record: "EvidenceRecord") -> list[tuple[str, str]]:
+    """Each ``source`` against its ``seed`` (:func:`modeller.inputs.references.
+    source_problems`), each seed a single ``FILE.txt:LINES`` (the lines the tests check
+    the quote against), the seed note's locations in the bibliography, and no seed file
+    name in any text a reader sees."""
+    out: list[tuple[str, str]] = []
+    places: list[tuple[str, str, str | None]] = [("", record.source, record.seed)]
+    places += [(f"also_in[{i}].", p.source, p.seed) for i, p in enumerate(record.also_in)]
+    if record.stated_conversion is not None:
+        sc = record.stated_conversion
+        places.append(("stated_conversion.", sc.source, sc.seed))
+    for prefix, source, seed in places:
+        if seed is not None and parse_citation(seed) is None:
+            out.append((prefix + "seed", f"{seed!r} is not a seed location in one file "
+                                         "like '000_531557c98ba51688.txt:1022,1093-1097'"))
+            continue
+        out += [(prefix + key, m) for key, m in references.source_problems(source, seed)]
+    for location in references.seed_locations(record.seed_note):
+        out += [("seed_note", m) for m in references.seed_problems(location)]
+    reported = {field for field, _ in out}
+    for path in references.seed_names(record.model_dump(mode="json")):
+        if path not in reported:
+            out.append((path, "a seed file name is for auditors: move it to `seed` or "
+                              "`seed_note` and cite the document as people cite it"))
+    return out
+
+
 class EvidenceFile(_Model):
     """One ``assumptions/evidence/*.yaml`` file."""
 
     description: Text | None = None
+    seed_note: Text | None = None
     records: list[dict[str, Any]] = Field(min_length=1)

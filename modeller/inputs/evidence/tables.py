@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (Field, Strict,
                       model_validator)
 
+from .. import references
 from ..yamlsource import Path_, Problem, dotted, locate, parse_file
 from .records import Text, _Model
 from .library import EvidenceError, _validate
@@ -30,6 +31,7 @@ class PriceIndex(_Model):
 
     name: Text
     source: Text
+    seed: Text | None = None
     note: Text | None = None
     values: dict[str, TableNumber] = Field(min_length=1)
 
@@ -47,6 +49,7 @@ class ExchangeRates(_Model):
 
     name: Text
     source: Text
+    seed: Text | None = None
     basis: Text | None = None  # e.g. "annual average market rate", "PPP"
     note: Text | None = None
     rates: dict[Literal["USD", "EUR", "CAD"],
@@ -72,6 +75,22 @@ class ConversionTables(_Model):
     description: Text | None = None
     price_index: PriceIndex | None = None
     exchange_rates: ExchangeRates | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> "ConversionTables":
+        """Each table's ``source`` as people cite it, its seed lines in ``seed``
+        (:func:`modeller.inputs.references.source_problems`), and no seed file name in
+        any text a reader sees."""
+        bad = [f"{name}.{key}: {m}" for name, table in (("price_index", self.price_index),
+                                                         ("exchange_rates",
+                                                          self.exchange_rates))
+               if table is not None
+               for key, m in references.source_problems(table.source, table.seed)]
+        bad += [f"{path}: a seed file name is for auditors: move it to `seed`"
+                for path in references.seed_names(self.model_dump(mode="json"))]
+        if bad:
+            raise ValueError("; ".join(bad))
+        return self
 
     def index(self, year: int | str | None) -> float | None:
         """Index value for ``year`` [dimensionless], or None if the table lacks it."""

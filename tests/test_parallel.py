@@ -1,0 +1,105 @@
+"""The forked child that renders the business case during a build
+(modeller/outputs/parallel.py): same value, same errors, same bytes as serial work."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from modeller.outputs import parallel
+
+
+class Refused(Exception):
+    pass
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not picklable")
+
+
+def pid_and_bytes(n: int) -> tuple[int, bytes]:
+    return os.getpid(), b"x" * n
+
+
+def refuse(message: str) -> None:
+    raise Refused(message)
+
+
+def refuse_unpicklably() -> None:
+    raise Unpicklable("x")
+
+
+@pytest.fixture
+def two_cpus(monkeypatch):
+    monkeypatch.delenv("MODELLER_SERIAL", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+
+def test_value_comes_from_a_child_process(two_cpus):
+    with parallel.Worker(warm=("json",)) as worker:
+        worker.submit(pid_and_bytes, 300_000)
+        pid, data = worker.result()
+    assert pid != os.getpid()  # really forked
+    assert data == b"x" * 300_000  # more than a pipe's buffer comes back whole
+
+
+def test_the_childs_exception_is_raised_here(two_cpus):
+    with parallel.Worker() as worker:
+        worker.submit(refuse, "report rendering stopped: refused")
+        with pytest.raises(Refused, match="report rendering stopped: refused"):
+            worker.result()
+
+
+def test_an_unpicklable_exception_still_fails_loudly(two_cpus):
+    with parallel.Worker() as worker:
+        worker.submit(refuse_unpicklably)
+        with pytest.raises(RuntimeError, match="child process \\(Unpicklable\\)"):
+            worker.result()
+
+
+def test_a_worker_closed_without_a_job_leaves_no_process(two_cpus):
+    worker = parallel.Worker(warm=("no_such_module_x",))  # a failed warm-up is harmless
+    pid = worker._pid
+    assert pid
+    worker.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # already reaped
+    worker.close()  # twice is fine
+
+
+def test_a_job_that_cannot_be_sent_runs_here(two_cpus):
+    with parallel.Worker() as worker:
+        worker.submit(lambda: os.getpid())
+        assert worker.result() == os.getpid()
+
+
+@pytest.mark.parametrize("why", ["serial", "one cpu", "threads"])
+def test_work_stays_in_this_process_when_forking_is_unsafe(two_cpus, monkeypatch, why):
+    stop = threading.Event()
+    if why == "serial":
+        monkeypatch.setenv("MODELLER_SERIAL", "1")
+    elif why == "one cpu":
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    else:
+        threading.Thread(target=stop.wait).start()
+    try:
+        with parallel.Worker() as worker:
+            worker.submit(pid_and_bytes, 1)
+            assert worker.result() == (os.getpid(), b"x")
+    finally:
+        stop.set()
+
+
+def test_parallel_build_is_byte_identical_to_serial(tmp_path, two_cpus, monkeypatch):
+    import modeller
+
+    s = modeller.load("national-faq-2017")
+    forked = modeller.build(s, tmp_path / "forked")
+    monkeypatch.setenv("MODELLER_SERIAL", "1")
+    serial = modeller.build(s, tmp_path / "serial")
+    assert [p.name for p in forked] == [p.name for p in serial]
+    for a, b in zip(forked, serial):
+        assert a.read_bytes() == b.read_bytes(), a.name
