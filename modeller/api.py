@@ -227,10 +227,20 @@ def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = No
                               for x in given["scenarios"]]
     if isinstance(given.get("grid"), Mapping):
         given["grid"] = list(given["grid"].items())
-    found = None
-    if embedded and not isinstance(s, AssumptionSet) and is_pdf(Path(s)):
-        found = embedded_module.read(Path(s))
-    s = s if isinstance(s, AssumptionSet) else load(s)
+    found, problems = None, []
+    if not isinstance(s, AssumptionSet):
+        ref, s = s, None
+        try:
+            s = load(ref)
+        except InputError as exc:
+            problems += exc.all_problems
+        if embedded and is_pdf(Path(ref)):
+            try:
+                found = embedded_module.read(Path(ref))
+            except InputError as exc:
+                problems += exc.all_problems
+        if problems:  # the set's and the embedded files' problems, all at once
+            raise InputError(list(dict.fromkeys(problems)))  # a damaged PDF: once
     options, notes = embedded_module.choose(found, given)
     options["scenarios"] = [x if isinstance(x, AssumptionSet) else AssumptionSet(x)
                             for x in options["scenarios"]]
@@ -394,7 +404,6 @@ def bundled_sets() -> list[str]:
 
 
 __all__ = ["AssumptionSet", "BuildPlan", "InputError", "NumericInput", "Results",
-           "REPORT_KINDS", "build", "build_plan", "bundle", "bundled_sets", "compare", "grid", "grid_result", "load", "loads",
-           "output_folder", "psa", "report_pdf", "run", "sensitivity", "write_report", "workbook",
-           "write_workbook"]
-
+           "REPORT_KINDS", "build", "build_plan", "bundle", "bundled_sets", "compare",
+           "grid", "grid_result", "load", "loads", "output_folder", "psa", "report_pdf",
+           "run", "sensitivity", "write_report", "workbook", "write_workbook"]

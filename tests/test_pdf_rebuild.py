@@ -286,3 +286,17 @@ def test_a_report_built_by_another_version_says_so(tmp_path, carried):
     assert plan.notes[0].startswith("hostile.pdf was built by modeller 0.0.9; this is "
                                     f"modeller {__version__}")
     assert len(plan.options["scenarios"]) == 1
+
+
+def test_a_damaged_pdf_is_one_problem_and_a_bad_set_is_reported_with_the_manifest(
+        tmp_path, carried):
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + SECRET.encode())
+    err = _refused(damaged)
+    assert err.count("not a readable PDF report") == 1
+    bad_set = carried["assumption-set.yaml"].replace(b"\ncurrency: GBP\n",
+                                                     b"\ncurrency: GBP\nhorizon: 5\n")
+    pdf = _pdf(tmp_path, {"assumption-set.yaml": bad_set, "build.yaml": b"- x\n"})
+    err = _refused(pdf)
+    assert f"{pdf} (assumption-set.yaml):" in err and "horizon: unknown key" in err
+    assert f"{pdf} (build.yaml):" in err and "must be a mapping" in err
