@@ -20,8 +20,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 #: The public API, defined in :mod:`modeller.api` and loaded on first attribute access.
-_API = ("AssumptionSet", "InputError", "NumericInput", "Results", "REPORT_KINDS", "build",
-        "bundle", "bundled_sets", "compare", "grid", "grid_result", "load", "loads", "output_folder",
+_API = ("AssumptionSet", "BuildPlan", "InputError", "NumericInput", "Results",
+        "REPORT_KINDS", "build", "build_plan", "bundle", "bundled_sets", "compare", "grid", "grid_result", "load", "loads", "output_folder",
         "psa", "report_pdf", "run", "sensitivity", "write_report", "workbook",
         "write_workbook")
 

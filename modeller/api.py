@@ -191,26 +191,130 @@ def grid_result(s: AssumptionSet | str | Path,
     return result
 
 
-def bundle(s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
-           sensitivity: bool = False, psa_draws: int | None = None, seed: int = 1,
-           grid: Sequence[str] = ()) -> dict:
-    """Everything the reports read: the results plus the analyses asked for."""
+@dataclass(frozen=True)
+class BuildPlan:
+    """What :func:`build` (and :func:`report_pdf`, :func:`bundle`) will build: the set,
+    the options (keyword arguments of those functions) and one note per option reused
+    from (or given in place of) what a report PDF embeds."""
+
+    set: AssumptionSet
+    #: ``scenarios`` (AssumptionSets), ``sensitivity``, ``psa_draws``, ``seed``, ``grid``
+    options: dict
+    notes: tuple[str, ...] = ()
+
+
+def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = None,
+               sensitivity: bool | None = None, psa_draws: int | None = None,
+               seed: int | None = None, grid: Sequence | Mapping | None = None,
+               embedded: bool = True) -> BuildPlan:
+    """The set and options to build ``s`` with.
+
+    Options left as None take their defaults, except when ``s`` is the path of a report
+    PDF and ``embedded`` is true: then they are the scenario sets and analyses the PDF
+    embeds (its ``build.yaml``), so the same reports are built again. Every option given
+    replaces the embedded one (any ``scenarios`` replace every embedded scenario set,
+    any ``grid`` every embedded grid). Raises :class:`InputError` for a bad embedded
+    manifest or scenario set, naming the PDF and the attachment.
+    """
+    from .inputs import embedded as embedded_module
+    from .inputs.pdfset import is_pdf
+
+    given = {key: value for key, value in (
+        ("scenarios", scenarios), ("sensitivity", sensitivity), ("psa_draws", psa_draws),
+        ("seed", seed), ("grid", grid)) if value is not None}
+    if "scenarios" in given:
+        given["scenarios"] = [x if isinstance(x, AssumptionSet) else load(x)
+                              for x in given["scenarios"]]
+    if isinstance(given.get("grid"), Mapping):
+        given["grid"] = list(given["grid"].items())
+    found, problems = None, []
+    if not isinstance(s, AssumptionSet):
+        ref, s = s, None
+        try:
+            s = load(ref)
+        except InputError as exc:
+            problems += exc.all_problems
+        if embedded and is_pdf(Path(ref)):
+            try:
+                found = embedded_module.read(Path(ref))
+            except InputError as exc:
+                problems += exc.all_problems
+        if problems:  # the set's and the embedded files' problems, all at once
+            raise InputError(list(dict.fromkeys(problems)))  # a damaged PDF: once
+    options, notes = embedded_module.choose(found, given)
+    options["scenarios"] = [x if isinstance(x, AssumptionSet) else AssumptionSet(x)
+                            for x in options["scenarios"]]
+    options["grid"] = list(options["grid"])
+    if found is not None:
+        _check_embedded(s, options, given, found.file)
+    return BuildPlan(s, options, tuple(notes))
+
+
+def _check_embedded(s: AssumptionSet, options: dict, given: dict, pdf: str) -> None:
+    """Refuse, before any work, an embedded PSA or grid the set cannot run, naming the
+    PDF and its manifest (as `modeller psa` and `modeller grid` would refuse them)."""
+    from .analyses import grid as grid_module
+    from .analyses import psa as psa_module
+    from .inputs.embedded import MANIFEST_ATTACHMENT
+    from .inputs.limits import RequestError
+    from .inputs.yamlsource import Problem
+
+    label = f"{pdf} ({MANIFEST_ATTACHMENT})"
+    checks = []
+    if options["psa_draws"] and "psa_draws" not in given:
+        checks.append(("psa_draws", lambda: psa_module.check_psa(
+            s.loaded, options["psa_draws"], options["seed"])))
+    if options["grid"] and "grid" not in given:
+        checks += [(f"grid[{i}]", lambda spec=spec: grid_module.check_grid(s.loaded, [spec]))
+                   for i, spec in enumerate(options["grid"])]
+        checks.append(("grid", lambda: grid_module.check_grid(s.loaded, options["grid"])))
+    problems = []
+    for where, check in checks:
+        if where == "grid" and any(p.field.startswith("grid[") for p in problems):
+            continue  # the whole grid is checked once each part is sound
+        try:
+            check()
+        except RequestError as exc:
+            problems.append(Problem(label, None, where, str(exc)))
+    if problems:
+        raise InputError(problems)
+
+
+def bundle(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = None,
+           sensitivity: bool | None = None, psa_draws: int | None = None,
+           seed: int | None = None, grid: Sequence | Mapping | None = None,
+           embedded: bool = True) -> dict:
+    """Everything the reports read: the results plus the analyses asked for (options
+    as :func:`build_plan` chooses them: a report PDF's embedded ones by default)."""
+    from . import __version__
     from .analyses import grid as grid_module
     from .analyses import psa as psa_module
     from .analyses import sensitivity as sens
+    from .inputs.embedded import MANIFEST_ATTACHMENT, BuildOptions, grid_text, manifest_yaml
+    from .inputs.pdfset import SCENARIO_PREFIX
     from .outputs.reports.bundle import make_bundle
 
-    loaded = _loaded(s)
-    others = [_loaded(x) for x in scenarios]  # each scenario file is read once
-    results = run(AssumptionSet(loaded)).to_dict()
+    plan = build_plan(s, scenarios=scenarios, sensitivity=sensitivity,
+                      psa_draws=psa_draws, seed=seed, grid=grid, embedded=embedded)
+    o = plan.options
+    loaded = plan.set.loaded
+    others = [x.loaded for x in o["scenarios"]]
+    results = run(plan.set).to_dict()
     runs = [results] + [run(AssumptionSet(x)).to_dict() for x in others] if others else []
     out = make_bundle(loaded, results, runs, others)
-    if sensitivity:
+    if out["inputs"]:
+        # How the report was built, so `modeller build REPORT.pdf` builds it again.
+        out["inputs"][MANIFEST_ATTACHMENT] = manifest_yaml(BuildOptions(
+            scenarios=tuple(k for k in out["inputs"] if k.startswith(SCENARIO_PREFIX)),
+            sensitivity=bool(o["sensitivity"]), psa_draws=o["psa_draws"] or None,
+            seed=o["seed"] if o["psa_draws"] else None,
+            grid=tuple(grid_text(g) for g in o["grid"]), modeller=__version__))
+    if o["sensitivity"]:
         out["sensitivity"] = sens.analyse(loaded)
-    if psa_draws:
-        out["psa"] = psa_module.analyse(loaded, psa_draws, seed)
-    if grid:
-        out["grid"] = grid_module.run_grid(loaded, list(grid))
+    if o["psa_draws"]:
+        out["psa"] = psa_module.analyse(loaded, o["psa_draws"], o["seed"])
+    if o["grid"]:
+        out["grid"] = grid_module.run_grid(loaded, o["grid"])
     return out
 
 
@@ -222,38 +326,46 @@ def output_folder(s: AssumptionSet, out_dir: str | Path = "reports") -> Path:
 
 
 def build(s: AssumptionSet | str | Path, out_dir: str | Path = "reports", *,
-          scenarios: Sequence = (), sensitivity: bool = False,
-          psa_draws: int | None = None, seed: int = 1, grid: Sequence[str] = (),
+          scenarios: Sequence | None = None, sensitivity: bool | None = None,
+          psa_draws: int | None = None, seed: int | None = None,
+          grid: Sequence | Mapping | None = None, embedded: bool = True,
           _worker=None) -> list[Path]:
     """Write everything ``modeller build`` writes into ``OUT_DIR/<set name>/``: the
     logic model, business case and board summary as PDF, and the JSON, CSV and text
     of the same run (plus the analyses asked for). Returns the paths written.
 
+    Given the path of a report PDF, the options not given are those the PDF embeds
+    (:func:`build_plan`), so the same reports are built again; ``embedded=False``
+    reuses only its assumption set.
+
     (``_worker``: a :class:`modeller.outputs.parallel.Worker` the caller started early,
     as the CLI does before it imports the model; internal.)"""
     from .outputs.build import check_target, write_build
 
-    s = s if isinstance(s, AssumptionSet) else load(s)
-    check_target(output_folder(s, out_dir))  # a refused folder is refused before any work
-    scenarios = [x if isinstance(x, AssumptionSet) else load(x) for x in scenarios]
-    b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
-               seed=seed, grid=grid)
+    plan = build_plan(s, scenarios=scenarios, sensitivity=sensitivity,
+                      psa_draws=psa_draws, seed=seed, grid=grid, embedded=embedded)
+    check_target(output_folder(plan.set, out_dir))  # refused before any rendering
+    b = bundle(plan.set, **plan.options)
     # The workbook of the same set is written beside the PDFs, as <name>.xlsx.
-    return write_build(output_folder(s, out_dir), b["results"], b,
-                       workbook=lambda: workbook(s, scenarios=scenarios), worker=_worker)
+    return write_build(output_folder(plan.set, out_dir), b["results"], b,
+                       workbook=lambda: workbook(plan.set,
+                                                 scenarios=plan.options["scenarios"]),
+                       worker=_worker)
 
 
-def report_pdf(kind: str, s: AssumptionSet | str | Path, *, scenarios: Sequence = (),
-               sensitivity: bool = False, psa_draws: int | None = None, seed: int = 1,
-               grid: Sequence[str] = ()) -> bytes:
+def report_pdf(kind: str, s: AssumptionSet | str | Path, *,
+               scenarios: Sequence | None = None, sensitivity: bool | None = None,
+               psa_draws: int | None = None, seed: int | None = None,
+               grid: Sequence | Mapping | None = None, embedded: bool = True) -> bytes:
     """One report as PDF bytes: ``logic-model``, ``business-case`` or ``board-summary``
-    (the same document ``build`` writes for the same inputs)."""
+    (the same document ``build`` writes for the same inputs; a report PDF's path
+    reuses what it embeds, as :func:`build`)."""
     from .outputs.reports import pdf_bytes
 
     if kind not in REPORT_KINDS:
         raise ValueError(f"kind must be one of {', '.join(REPORT_KINDS)}")
     b = bundle(s, scenarios=scenarios, sensitivity=sensitivity, psa_draws=psa_draws,
-               seed=seed, grid=grid)
+               seed=seed, grid=grid, embedded=embedded)
     return pdf_bytes(kind, b)
 
 
@@ -291,8 +403,7 @@ def bundled_sets() -> list[str]:
     return sorted(sets())
 
 
-__all__ = ["AssumptionSet", "InputError", "NumericInput", "Results", "REPORT_KINDS",
-           "build", "bundle", "bundled_sets", "compare", "grid", "grid_result", "load", "loads",
-           "output_folder", "psa", "report_pdf", "run", "sensitivity", "write_report", "workbook",
-           "write_workbook"]
-
+__all__ = ["AssumptionSet", "BuildPlan", "InputError", "NumericInput", "Results",
+           "REPORT_KINDS", "build", "build_plan", "bundle", "bundled_sets", "compare",
+           "grid", "grid_result", "load", "loads", "output_folder", "psa", "report_pdf",
+           "run", "sensitivity", "write_report", "workbook", "write_workbook"]

@@ -155,18 +155,8 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
-              workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None,
-              allow_fixed: bool = False) -> Run:
-    """Sample and evaluate ``draws`` draws; keep each draw's headline figures.
-
-    Samples are drawn chunk by chunk in order on the calling thread; chunks are
-    evaluated on ``workers`` threads and gathered in order, so the result depends only
-    on ``seed`` (not on ``chunk`` or ``workers``). At most ``workers + 1`` chunks are
-    in flight, which bounds memory. Raises :class:`NoDistributions` when nothing is
-    uncertain (unless ``allow_fixed``).
-    """
+def _prepared(obj, draws: int, seed: int, allow_fixed: bool = False):
+    """(base, sampler) of a PSA request, every limit checked before anything is drawn."""
     check_request(draws, seed)
     base = obj if isinstance(obj, Base) else base_from(obj)
     sampler = Sampler(base, seed)
@@ -183,6 +173,28 @@ def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
                            f"parameters would keep {kept_values:,} values; at most "
                            f"{MAX_PSA_VALUES:,} (MAX_PSA_VALUES): use at most {most:,} "
                            "draws")
+    return base, sampler
+
+
+def check_psa(obj, draws: int, seed: int) -> None:
+    """Check a PSA request as :func:`run_draws` does, without drawing anything: raises
+    :class:`NoDistributions` or :class:`~modeller.inputs.limits.RequestError`."""
+    _prepared(obj, draws, seed)
+
+
+def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
+              workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              allow_fixed: bool = False) -> Run:
+    """Sample and evaluate ``draws`` draws; keep each draw's headline figures.
+
+    Samples are drawn chunk by chunk in order on the calling thread; chunks are
+    evaluated on ``workers`` threads and gathered in order, so the result depends only
+    on ``seed`` (not on ``chunk`` or ``workers``). At most ``workers + 1`` chunks are
+    in flight, which bounds memory. Raises :class:`NoDistributions` when nothing is
+    uncertain (unless ``allow_fixed``).
+    """
+    base, sampler = _prepared(obj, draws, seed, allow_fixed)
     chunk = int(chunk or chunk_size(base.horizon))
     workers = int(workers or default_workers())
     values = {k: np.empty(draws) for k in SUMMARY_KEYS}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import click
 
-from ..inputs.limits import DEFAULT_SEED, MAX_DRAWS, MAX_GRID_POINTS
+from ..inputs.limits import DEFAULT_SEED, MAX_DRAWS, MAX_GRID_POINTS, MAX_REPORT_SEED
 from ..outputs.cells import terminal
 from ..outputs.text import CSV_TABLES
-from .common import FORMATS, OUT_HELP, _emit, _emit_bytes, _exit_with, _load, cli
+from .common import FORMATS, OUT_HELP, _emit, _emit_bytes, _exit_with, _load, _warn, cli
 
 
 @cli.command()
@@ -109,6 +109,13 @@ def schema(of_results, out) -> None:
 
 
 REPORT_KINDS = ("logic-model", "business-case", "board-summary")
+#: How `build` and `report` treat a report PDF given as FILE (their --help and docs).
+EMBEDDED_HELP = ("When FILE is a report PDF, every option not given here is the one "
+                 "the PDF embeds (its scenario sets and analyses, listed on standard "
+                 "error as they are reused), so the same reports are built again. An "
+                 "option given replaces the embedded one: any --scenario replaces all "
+                 "its scenario sets, any --grid all its grids, --no-sensitivity drops "
+                 "its sensitivity analysis. --no-embedded reuses only its assumption set.")
 
 
 def _analysis_options(command):
@@ -116,21 +123,48 @@ def _analysis_options(command):
     options = [
         click.option("--scenario", "scenarios", multiple=True, metavar="FILE",
                      help="Another set to compare with FILE (repeatable)."),
-        click.option("--sensitivity", is_flag=True,
+        click.option("--sensitivity/--no-sensitivity", default=False,
                      help="Add one-way sensitivity (tornado) and break-even thresholds."),
         click.option("--psa-draws", type=click.IntRange(1, MAX_DRAWS), default=None,
                      help="Add a probabilistic sensitivity analysis with N draws "
                      f"(at most {MAX_DRAWS:,}, as for `modeller psa`)."),
-        click.option("--seed", type=click.IntRange(0), default=DEFAULT_SEED,
-                     show_default=True, help="Random seed for --psa-draws (the same "
-                     "default as `modeller psa`)."),
+        click.option("--seed", type=click.IntRange(0, MAX_REPORT_SEED),
+                     default=DEFAULT_SEED, show_default=True,
+                     help="Random seed for --psa-draws (the same default as `modeller "
+                     f"psa`; at most {MAX_REPORT_SEED:,}, as the report records it)."),
         click.option("--grid", "grid_specs", multiple=True, metavar="PATH=VALUES",
                      help="Add a scenario grid (repeatable), as for `modeller grid` "
                      f"(at most {MAX_GRID_POINTS:,} points)."),
+        click.option("--embedded/--no-embedded", default=True, show_default=True,
+                     help=EMBEDDED_HELP),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+#: CLI parameter -> option of :func:`modeller.api.build_plan`.
+_PLAN_OPTIONS = {"scenarios": "scenarios", "sensitivity": "sensitivity",
+                 "psa_draws": "psa_draws", "seed": "seed", "grid_specs": "grid"}
+
+
+def _plan(file: str, embedded: bool):
+    """The set and options to build: those given on the command line, the rest from a
+    report PDF's embedded ones (each reused one noted on stderr), else the defaults."""
+    from click.core import ParameterSource
+
+    from .. import api
+
+    ctx = click.get_current_context()
+    given = {key: ctx.params[param] for param, key in _PLAN_OPTIONS.items()
+             if ctx.get_parameter_source(param) not in (None, ParameterSource.DEFAULT)}
+    if "scenarios" in given:
+        given["scenarios"] = _load(given["scenarios"], show_warnings=False)
+    plan = api.build_plan(file, embedded=embedded, **given)
+    _warn([plan.set, *plan.options["scenarios"]])
+    for note in plan.notes:
+        click.echo(terminal(f"note: {note}"), err=True)
+    return plan
 
 
 @cli.command()
@@ -139,14 +173,16 @@ def _analysis_options(command):
               type=click.Path(file_okay=False),
               help="Outputs go to OUT_DIR/<slug of the set name>/, replaced whole.")
 @_analysis_options
-def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
+def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs,
+          embedded) -> None:
     """Run a set and write everything into reports/<set name>/: the logic model,
     business case and board summary as PDF, and the JSON, CSV and text of the same run.
 
-    Prints the path of each file written.
+    Prints the path of each file written. Given a report PDF, builds the same reports
+    again from what it embeds (see --embedded).
 
     \b
-    FILE  a YAML assumption set or a bundled set's name
+    FILE  a YAML assumption set, a bundled set's name or a report PDF
           [default: national-faq-2017]
     """
     if out_dir == "-":
@@ -159,11 +195,8 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
     with Worker(warm=("weasyprint", "modeller.outputs.reports")) as worker:
         from .. import api
 
-        (loaded,) = _load([file])
-        scenario_sets = _load(scenarios) if scenarios else []
-        written = api.build(loaded, out_dir, scenarios=scenario_sets,
-                            sensitivity=sensitivity, psa_draws=psa_draws, seed=seed,
-                            grid=grid_specs, _worker=worker)
+        plan = _plan(file, embedded)
+        written = api.build(plan.set, out_dir, **plan.options, _worker=worker)
     for path in written:
         click.echo(terminal(str(path)))
 
@@ -176,19 +209,19 @@ def build(file, out_dir, scenarios, sensitivity, psa_draws, seed, grid_specs) ->
               help="The PDF to write (atomically; folders are created; an existing path "
               "must be a regular file); - for standard output.")
 @_analysis_options
-def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs) -> None:
-    """Write one report (logic-model, business-case or board-summary) as PDF."""
+def report(kind, file, out, scenarios, sensitivity, psa_draws, seed, grid_specs,
+           embedded) -> None:
+    """Write one report (logic-model, business-case or board-summary) as PDF.
+
+    Given a report PDF as FILE, reuses what it embeds (see --embedded)."""
     from .. import api
 
-    (loaded,) = _load([file])
-    scenario_sets = _load(scenarios) if scenarios else []
+    plan = _plan(file, embedded)
     if out != "-":
         from ..outputs.files import check_output
 
         check_output(out)  # refused before any work: not a regular file
-    _emit_bytes(api.report_pdf(kind, loaded, scenarios=scenario_sets,
-                               sensitivity=sensitivity, psa_draws=psa_draws, seed=seed,
-                               grid=grid_specs), out)
+    _emit_bytes(api.report_pdf(kind, plan.set, **plan.options), out)
 
 
 @cli.command("evidence")

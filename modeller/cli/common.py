@@ -135,11 +135,15 @@ def _load(files, *, show_warnings: bool = True):
     if problems:
         _exit_with(problems)
     if show_warnings:
-        for item in loaded:
-            for warning in item.warnings:
-                click.echo(terminal(f"warning: {Path(item.file).name}: {warning}"),
-                           err=True)
+        _warn(loaded)
     return loaded
+
+
+def _warn(sets) -> None:
+    """Print each set's warnings on stderr, one line each, after its file's name."""
+    for item in sets:
+        for warning in item.warnings:
+            click.echo(terminal(f"warning: {Path(item.file).name}: {warning}"), err=True)
 
 
 #: ``--out -`` (or no ``--out``) writes to standard output.

@@ -79,6 +79,12 @@ MAX_DRAWS = 1_000_000
 MAX_PSA_VALUES = 60_000_000
 #: Default PSA seed, the same for every command and the API.
 DEFAULT_SEED = 1
+#: Largest PSA seed a report records in its build manifest (``build.yaml``, read back
+#: under :data:`MAX_NUMBER_DIGITS`): ``build``/``report --seed``.
+MAX_REPORT_SEED = 10 ** MAX_NUMBER_DIGITS - 1
+#: Most scenario sets read back from a report PDF (``modeller build REPORT.pdf``); each
+#: is parsed, validated and run.
+MAX_EMBEDDED_SCENARIOS = 100
 #: Most model cells one PSA run or grid evaluates: scenarios x H x 12H for a horizon of
 #: H years (the model's (draws, year, month) arrays). Bounds time: about a minute and a
 #: half on one core. A 5-year horizon allows every MAX_DRAWS; 100 years, about 83,000.

@@ -24,8 +24,10 @@ SET_ATTACHMENT = "assumption-set.yaml"
 SCENARIO_PREFIX = "scenario-"
 #: Largest report PDF read [bytes]; the reports are well under 1 MB.
 MAX_PDF_BYTES = 50 * 1024 * 1024
-#: Largest embedded set read [bytes].
+#: Largest embedded set (or build manifest) read [bytes].
 MAX_SET_BYTES = 2 * 1024 * 1024
+#: How the report was built (:mod:`modeller.inputs.embedded`).
+MANIFEST_ATTACHMENT = "build.yaml"
 
 
 def is_pdf(path: Path) -> bool:
@@ -60,7 +62,8 @@ def attachments(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
         reader = PdfReader(str(path), strict=False)
         found = {}
         for name, contents in (reader.attachments or {}).items():
-            if not (name == SET_ATTACHMENT or name.startswith(SCENARIO_PREFIX)):
+            if not (name in (SET_ATTACHMENT, MANIFEST_ATTACHMENT)
+                    or name.startswith(SCENARIO_PREFIX)):
                 continue
             data = contents[0] if contents else b""
             if len(data) > MAX_SET_BYTES:
@@ -83,9 +86,17 @@ def parse_pdf(path: Path, attachment: str = SET_ATTACHMENT
     files, problems = attachments(path)
     if problems:
         return None, problems
+    return parse_attachment(files, path, attachment)
+
+
+def parse_attachment(files: dict[str, bytes], path: Path, attachment: str
+                     ) -> tuple[Located | None, list[Problem]]:
+    """Parse the set ``attachment`` of ``files`` (:func:`attachments` of the PDF
+    ``path``); it must be self-contained (no ``extends``, no ``evidence_library``)."""
     if attachment not in files:
+        what = ("assumption set" if attachment == SET_ATTACHMENT else "scenario set")
         return None, [Problem(str(path), None, "", f"this PDF carries no embedded "
-                              f"assumption set ({attachment}); only reports written by "
+                              f"{what} ({attachment}); only reports written by "
                               f"iapt-ltc-modeller 0.1 or later carry one")]
     label = f"{path} ({attachment})"
     try:

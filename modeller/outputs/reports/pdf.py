@@ -153,6 +153,8 @@ def _attachments(bundle: dict, fetcher) -> list:
 _ATTACHMENT_DESCRIPTIONS = {
     "assumption-set.yaml": "The resolved assumption set this report was built from: "
                            "`modeller run REPORT.pdf` reproduces its figures",
+    "build.yaml": "How this report was built (its scenario sets and analyses): "
+                  "`modeller build REPORT.pdf` builds it again",
 }
 
 
