@@ -35,10 +35,10 @@ def cost_lines_by_year(spec, arrays, draw: int = 0) -> list[tuple[str, str | Non
     costs = spec.costs
     payer = costs.budget_holder
     h = arrays.cost_by_year.shape[1]
-    lines = [("Therapy per person entering treatment", payer,
+    lines = [("Therapy for people entering treatment", payer,
               arrays.cost_entering_by_year[draw])]
     if costs.per_completer is not None:
-        lines.append(("Therapy per person completing", payer,
+        lines.append(("Extra therapy for people completing", payer,
                       arrays.cost_completer_by_year[draw]))
     if costs.booster is not None and costs.booster.cost_per_person is not None:
         lines.append(("Booster treatment", costs.booster.budget_holder or payer,

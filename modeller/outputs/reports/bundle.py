@@ -47,7 +47,9 @@ def _note(node: dict) -> str | None:
         parts.append(f"range {_text(low)} to {_text(high)}")
     if node.get("distribution"):
         parts.append(_distribution(node["distribution"]))
-    return "; ".join(parts) or None
+    # "... (Table 3).; range 0.5 to 0.6": a note's own full stop ends its clause
+    return "; ".join(p.rstrip().rstrip(".") if i < len(parts) - 1 else p
+                     for i, p in enumerate(parts)) or None
 
 
 def _distribution(d: dict) -> str:

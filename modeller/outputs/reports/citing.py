@@ -78,16 +78,25 @@ class Citer:
             short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
             return Markup(escape(short))
         parts, seen = [], set()
+        located = {m.reference.id for m in mentions if refs.short_locator(m.locator)}
         for m in mentions:
             locator = refs.short_locator(m.locator)
             if locator and locator.startswith("section "):
                 locator = locator.split(" (", 1)[0]
             key = (m.reference.id, locator)
-            if key in seen:
+            # "[1] Table 3; [1]": a bare mention adds nothing beside a located one
+            if key in seen or (not locator and m.reference.id in located):
                 continue
             seen.add(key)
             parts.append(self._link(m.reference) + (escape(f" {locator}") if locator else ""))
         return Markup("; ").join(parts)
+
+    def several(self, texts: list[str]) -> Markup:
+        """Compact citations of several sources, each citation once ("[1] Table 1; [1]
+        Table 3", not "[1] Table 3; [1] Table 3")."""
+        parts = [self(text, compact=True) for text in texts if text]
+        return Markup("; ").join(dict.fromkeys(p for part in parts
+                                               for p in part.split(Markup("; "))))
 
     def entries(self) -> list[dict]:
         """The reference list so far: ``{"n", "id", "text", "address", "short"}`` in

@@ -86,7 +86,7 @@ FUNNEL = q("Using a recovery rate of 50% and a ‘conversion’ rate of 60% of p
            "treatment completing, gives 30% (0.5*0.6) of people entering treatment "
            "recover.", f"{F0}:1392-1396")
 
-DURATION = q("Benefits to last for (0.5*36 + 0.25*24 + 0.25*12) = 26.5 months", f"{F0}:1333")
+DURATION = q("Benefits to last for (0.5*36 + 0.25*24 + 0.25*12) = 26.5 [sic] months", f"{F0}:1333")
 
 # --- Service model (activities) -------------------------------------------------------
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from markupsafe import Markup
+
 from modeller.outputs.reports import charts, content, presentation, wording
 from modeller.outputs.reports import formatting as fmt
 from modeller.outputs.reports.citing import Citer
@@ -88,16 +90,18 @@ def headline(results: dict, perspective: str) -> dict[str, Any]:
     }
 
 
-def _ask(results: dict) -> str:
+def _ask(results: dict, link=lambda text, anchor: text) -> Markup:
+    """The ask, each money figure linked to its derivation (``link``)."""
     t = results["totals"]
     h = results["horizon_years"]
     first = results["by_year"][0] if results["by_year"] else None
-    text = (f"Invest {fmt.money(t['cost'])} over {fmt.years(h)} in IAPT-LTC talking "
-            f"therapies, offering treatment to {fmt.people(t['entering'])} people with "
-            f"long-term physical health conditions and common mental health problems")
+    text = Markup("Invest {} over {} in IAPT-LTC talking therapies, offering treatment to "
+                  "{} people with long-term physical health conditions and common mental "
+                  "health problems").format(link(fmt.money(t["cost"]), "d-cost"),
+                                            fmt.years(h), fmt.people(t["entering"]))
     if first is not None:
-        text += (f" ({fmt.people(first['entering'])} people and {fmt.money(first['cost'])} "
-                 f"in year 1)")
+        text += Markup(" ({} people and {} in year 1)").format(
+            fmt.people(first["entering"]), link(fmt.money(first["cost"]), "d-cost"))
     return text + "."
 
 
@@ -150,8 +154,10 @@ def _method(results: dict) -> list[dict[str, str]]:
          "text": f"Savings are counted for people who are {applies}."},
         {"title": "Savings",
          "text": f"Each of them saves the annual saving for their condition ÷ 12 a month "
-                 f"for {fmt.months(results['benefit_months'])}, starting after "
-                 f"{fmt.months(results['treatment_months'], whole=True)} of treatment. "
+                 f"for {fmt.months(results['benefit_months'])}, starting "
+                 + (f"after {fmt.months(results['treatment_months'], whole=True)} of "
+                    f"treatment. " if results["treatment_months"] else
+                    "in the month after entry (no treatment length is set). ") +
                  f"Savings falling after the {results['horizon_years']}-year horizon are "
                  f"reported separately."},
         {"title": "Costs",
@@ -342,8 +348,10 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
     rows = bundle.get("assumption_rows") or []
     cover = presentation.cover(bundle, results)
     output_years, output_years_note = _output_years(results)
+    link = presentation.linker(kind == "business-case")
     return {
         "cite": Citer(),
+        "link": link,
         "title": cover["title"],
         "cover": cover,
         "warnings_plain": [wording.plain_warning(w, condition_labels)
@@ -382,8 +390,8 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "budget_holders": holders,
         "care_categories": care_categories,
         "charts": chart_set,
-        "ask": _ask(results),
-        "finance": finance(results, bundle, scenarios),
+        "ask": _ask(results, link),
+        "finance": finance(results, bundle, scenarios, link),
         "why_differ": _why_differ(results, hl),
         "per100": _cohort_of_100(results),
         "completion_share": _ratio(t["completed"], t["entering"]),

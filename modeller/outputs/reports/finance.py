@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from modeller.outputs.reports import formatting as fmt
 
 LOCAL = "… [for local completion: the decision the board is asked to take]"
@@ -28,26 +30,29 @@ def _rate_text(results: dict) -> str:
     return "the set's discount rate"
 
 
-def statements(results: dict, bundle: dict) -> list[str]:
-    """Plain sentences of what the figures show, discounted, with their uncertainty."""
+def statements(results: dict, bundle: dict, link=lambda text, anchor: text) -> list:
+    """Plain sentences of what the figures show, discounted, with their uncertainty;
+    each money figure linked to its derivation line (``link``, business case only)."""
     t = results["totals"]
     h = results["horizon_years"]
-    out = []
+    out: list = []
     npv_word = "above" if t["npv"] > 0 else "below" if t["npv"] < 0 else "exactly"
-    out.append(
-        f"Discounted at {_rate_text(results)} (HM Treasury Green Book), the present value "
-        f"of the savings over {fmt.years(h)} is {fmt.money(t['pv_gross_savings'])} against "
-        f"{fmt.money(t['pv_cost'])} of cost: a net present value of {fmt.money(t['npv'])}"
-        f" ({npv_word} zero), or {fmt.per_pound(t['benefit_cost_ratio'])} of savings for "
-        f"each £1 of cost.")
+    out.append(Markup(
+        "Discounted at {} (HM Treasury Green Book), the present value of the savings over "
+        "{} is {} against {} of cost: a net present value of {} ({} zero), or {} of "
+        "savings for each £1 of cost.").format(
+        _rate_text(results), fmt.years(h), link(fmt.money(t["pv_gross_savings"]), "d-pvgross"),
+        link(fmt.money(t["pv_cost"]), "d-pvcost"), link(fmt.money(t["npv"]), "d-npv"),
+        npv_word, link(fmt.per_pound(t["benefit_cost_ratio"]), "d-bcr")))
     life_word = ("above" if t["npv_lifetime"] > 0 else "below" if t["npv_lifetime"] < 0
                  else "exactly")
-    out.append(
-        f"Counting the savings that the people treated in those {fmt.years(h)} go on making "
-        f"after it ({fmt.money(t['gross_savings_beyond_horizon'])} undiscounted), "
-        f"discounted the same way, the lifetime net present value is "
-        f"{fmt.money(t['npv_lifetime'])} ({life_word} zero; "
-        f"{fmt.per_pound(t.get('benefit_cost_ratio_lifetime'))} per £1).")
+    out.append(Markup(
+        "Counting the savings that the people treated in those {} go on making after it "
+        "({} undiscounted), discounted the same way, the lifetime net present value is {} "
+        "({} zero; {} per £1).").format(
+        fmt.years(h), link(fmt.money(t["gross_savings_beyond_horizon"]), "d-gross"),
+        link(fmt.money(t["npv_lifetime"]), "d-npvlife"), life_word,
+        link(fmt.per_pound(t.get("benefit_cost_ratio_lifetime")), "d-npvlife")))
     o = results.get("outcomes") or {}
     if o:
         cf = o.get("counterfactual_recovery_rate") or 0.0
@@ -69,9 +74,9 @@ def statements(results: dict, bundle: dict) -> list[str]:
         out.append(s)
     ob = (results.get("appraisal") or {}).get("optimism_bias") or {}
     if ob.get("applied"):
-        out.append(
-            f"After the optimism-bias adjustment the NPV is {fmt.money(ob['after']['npv'])};"
-            f" before it, {fmt.money(ob['before']['npv'])}.")
+        out.append(Markup("After the optimism-bias adjustment the NPV is {}; before it, "
+                          "{}.").format(link(fmt.money(ob["after"]["npv"]), "d-npv"),
+                                        link(fmt.money(ob["before"]["npv"]), "optimism")))
     else:
         out.append("No optimism-bias adjustment is stated in the assumption set: the "
                    "figures are as estimated, with no allowance for the Green Book's "
@@ -94,18 +99,26 @@ def _option_row(label: str, kind: str, f: dict, note: str | None = None) -> dict
             "npv_lifetime": f.get("npv_lifetime")}
 
 
-def options(results: dict, scenarios: list[dict]) -> list[dict]:
+def _option_label(option: dict, results: dict, title: str | None) -> str:
+    """An option's own label, or, where the set gives none (the model then uses the
+    set's file name), the set's title: readers see titles, not file names."""
+    return title if title and option["label"] == results.get("name") else option["label"]
+
+
+def options(results: dict, scenarios: list[dict], title: str | None = None) -> list[dict]:
     """Business as usual, this set and each scenario, each incremental to BAU."""
     appraisal = results.get("appraisal") or {}
     listed = appraisal.get("options") or []
-    rows = [_option_row(o["label"], o["kind"], o, o.get("description")) for o in listed]
+    rows = [_option_row(_option_label(o, results, title), o["kind"], o, o.get("description"))
+            for o in listed]
     for s in scenarios[1:] if scenarios else []:
         r = s.get("results") or s
         mine = ((r.get("appraisal") or {}).get("options") or [None, None])[1]
         if mine is None:
             continue
         kind = mine["kind"] if mine.get("declared") else "alternative"
-        rows.append(_option_row(mine["label"], kind, mine, mine.get("description")))
+        rows.append(_option_row(_option_label(mine, r, s.get("title")), kind, mine,
+                                mine.get("description")))
     return rows
 
 
@@ -146,7 +159,8 @@ def _vfm(results: dict) -> dict:
         for r in v.get("nice_thresholds") or []]}
 
 
-def finance(results: dict, bundle: dict, scenarios: list[dict]) -> dict[str, Any]:
+def finance(results: dict, bundle: dict, scenarios: list[dict],
+            link=lambda text, anchor: text) -> dict[str, Any]:
     """The ``finance`` context of the business case and the board summary."""
     appraisal = results.get("appraisal") or {}
     fin = results.get("financial") or {}
@@ -154,8 +168,8 @@ def finance(results: dict, bundle: dict, scenarios: list[dict]) -> dict[str, Any
     return {
         "board_asked_to": appraisal.get("board_asked_to"),
         "local_ask": LOCAL,
-        "statements": statements(results, bundle),
-        "options": options(results, scenarios),
+        "statements": statements(results, bundle, link),
+        "options": options(results, scenarios, bundle.get("title")),
         "optimism_bias": appraisal.get("optimism_bias") or {},
         "outcomes": results.get("outcomes") or {},
         "vfm": _vfm(results),

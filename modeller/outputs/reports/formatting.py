@@ -24,6 +24,7 @@ joined to a following "£" by U+2060 so the two never split across lines.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 MINUS = "\u2212"
@@ -64,6 +65,14 @@ def money(value: float | None, missing: str = "n/a") -> str:
 def money_pp(value: float | None, missing: str = "n/a") -> str:
     """A per-person unit figure in GBP with pence: ``£662.50``, ``£650.00``."""
     return _pounds(value, 2, missing)
+
+
+def key_breaks(key: str):
+    """A configuration key that may wrap after each ``.`` or ``_`` (HTML ``<wbr>``), never
+    mid-word: ``activity.entering_treatmen / t`` misquotes the key to an auditor."""
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"([._])", r"\1<wbr>", str(escape(key))))
 
 
 def printed_value(text: str) -> float | None:
@@ -183,6 +192,7 @@ FILTERS = {
     "money": money,
     "money_short": money_short,
     "money_pp": money_pp,
+    "key_breaks": key_breaks,
     "money_change": money_change,
     "per_pound": per_pound,
     "percent": percent,

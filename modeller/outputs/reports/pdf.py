@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from modeller.outputs.files import write_atomic
-from modeller.outputs.reports import formatting
+from modeller.outputs.reports import formatting, wording
 from modeller.outputs.reports.context import KINDS, ONE_PAGE, TEMPLATES, build_context
 
 FILENAMES = {kind: f"{kind}.pdf" for kind in KINDS}
@@ -65,7 +65,8 @@ def render_html(kind: str, bundle: dict, compact: int = 0) -> str:
     ``compact`` (0-2) is the tightening level for one-page reports.
     """
     context = build_context(kind, bundle, compact=compact)
-    return environment().get_template(TEMPLATES[kind]).render(**context)
+    html = environment().get_template(TEMPLATES[kind]).render(**context)
+    return wording.glossary_in_use(html)
 
 
 def source_date_epoch(results: dict) -> int:

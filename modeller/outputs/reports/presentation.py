@@ -70,6 +70,12 @@ def rounding(results: dict) -> dict[str, bool]:
         "cost_lines": not fmt.adds_up([c["total"] for c in results.get("cost_lines") or []],
                                       t["cost"]),
     }
+    fin = results.get("financial") or {}
+    checks["affordability"] = any(
+        not fmt.adds_up([y[k] for y in fin.get("by_year") or []], fin["totals"][k])
+        for k in ("recurrent_cost", "non_recurrent_cost", "cash_releasing_savings",
+                  "non_cash_releasing_savings", "net", "net_cash_releasing")) \
+        if fin.get("totals") else False
     holders = results.get("by_budget_holder") or []
     checks["holders"] = bool(holders) and any(
         not fmt.adds_up([h[k] for h in holders], t[tk])
@@ -128,25 +134,62 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
     money, pp = fmt.money, fmt.money_pp
 
     def source(*needles: str) -> list[str]:
-        return [next(r["source"] for r in rows if n in str(r.get("field", ""))
-                     and r.get("source")) for n in needles
-                if any(n in str(r.get("field", "")) and r.get("source") for r in rows)]
+        # every input a figure uses (each condition's saving, not only the first), once
+        found = [r["source"] for n in needles for r in rows
+                 if n in str(r.get("field", "")) and r.get("source")]
+        return list(dict.fromkeys(found))
 
     def line(anchor: str, figure: str, value: str, formula: str, *needles: str) -> dict:
         return {"id": anchor, "figure": figure, "value": value, "formula": formula,
                 "sources": source(*needles)}
 
-    cost_parts = " + ".join(f"{c['label']}: {money(c['total'])}"
-                            for c in results.get("cost_lines") or [])
+    lines = results.get("cost_lines") or []
+    cost_formula = (" + ".join(f"{c['label']} {money(c['total'])}" for c in lines)
+                    if len(lines) > 1 else
+                    f"{fmt.people(t['entering'])} people entering treatment × "
+                    f"{pp(p['cost'])} per person")
     savings = "; ".join(f"{c['label']}: {fmt.people(c[applies])} people × "
                         f"{pp(c['annual_saving'])} a year" for c in results["by_condition"])
-    terms = " + ".join(f"{money(y['net'])} × {fmt.number(y['discount_factor'], 4)}"
+    terms = " + ".join(f"{money(y['net'])} × {fmt.number(y['discount_factor'], 6)}"
                        for y in results["by_year"])
     gross, cost = money(t["gross_savings_within_horizon"]), money(t["cost"])
+
+    def discounted(key: str) -> str:
+        return " + ".join(f"{money(y[key])} × {fmt.number(y['discount_factor'], 6)}"
+                          for y in results["by_year"])
+
+    fin = results.get("financial") or {}
+    cash = (fin.get("totals") or {}).get("cash_releasing_savings")
+    ss = fin.get("steady_state") or {}
+    vfm = (results.get("appraisal") or {}).get("value_for_money") or {}
+    extra = []
+    if cash is not None:
+        extra.append(line("d-cash", f"Net cash position over {h} years",
+                          money(cash - t["cost"]),
+                          f"cash-releasing savings {money(cash)} (the savings of care "
+                          f"categories stated to release cash) − cost {cost}"))
+    if ss:
+        per = ss["entering_per_year"] * p["gross_saving"]
+        product = (f" ({fmt.people(ss['entering_per_year'])} people × "
+                   f"{pp(p['gross_saving'])} expected gross saving per person)"
+                   if abs(per - ss["annual_gross_savings"]) < 0.5 else "")
+        extra.append(line("d-steady", "Steady-state year (net)", money(ss["annual_net"]),
+                          f"one year’s entrants’ lifetime gross savings "
+                          f"{money(ss['annual_gross_savings'])}{product} − their cost "
+                          f"{money(ss['annual_cost'])} (cash-releasing savings "
+                          f"{money(ss['annual_cash_releasing_savings'])})"))
+    if vfm.get("cost_per_attributable_recovery") is not None:
+        extra.append(line(
+            "d-cpar", "Cost per attributable recovery (present values)",
+            pp(vfm["cost_per_attributable_recovery"]),
+            f"present value of lifetime cost {money(t['pv_cost_lifetime'])} ÷ "
+            f"{fmt.number(t['pv_attributable_recovered'], 1)} attributable recoveries "
+            f"(each year’s recoveries discounted as for the NPV); net of lifetime savings: "
+            f"({money(t['pv_cost_lifetime'])} − {money(t['pv_gross_savings_lifetime'])}) ÷ "
+            f"{fmt.number(t['pv_attributable_recovered'], 1)} = "
+            f"{pp(vfm.get('net_cost_per_attributable_recovery'))}", "discount_rate"))
     return [
-        line("d-cost", f"Cost over {h} years", cost,
-             f"{fmt.people(t['entering'])} people entering treatment × {pp(p['cost'])} per "
-             f"person (the cost lines: {cost_parts})",
+        line("d-cost", f"Cost over {h} years", cost, cost_formula,
              "entering_treatment", "per_person_entering"),
         line("d-gross", f"Gross healthcare savings over {h} years", gross,
              f"people {who} × annual saving ÷ 12, for each month of the "
@@ -158,11 +201,29 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
              f"gross savings {gross} − cost {cost}"),
         line("d-npv", f"Net present value over {h} years", money(t["npv"]),
              f"Σ net in year t × discount factor of year t = {terms}", "discount_rate"),
+        line("d-pvcost", f"Present value of cost over {h} years", money(t["pv_cost"]),
+             f"Σ cost in year t × discount factor of year t = {discounted('cost')}",
+             "discount_rate"),
+        line("d-pvgross", f"Present value of gross savings over {h} years",
+             money(t["pv_gross_savings"]),
+             f"Σ gross savings in year t × discount factor of year t = "
+             f"{discounted('gross_savings')}", "discount_rate"),
+        line("d-npvlife", "Lifetime net present value", money(t["npv_lifetime"]),
+             f"present value of the lifetime gross savings of the people treated within "
+             f"the horizon {money(t['pv_gross_savings_lifetime'])} − present value of "
+             f"their lifetime cost {money(t['pv_cost_lifetime'])}, each year discounted as "
+             f"for the NPV; {fmt.per_pound(t.get('benefit_cost_ratio_lifetime'))} saved "
+             f"per £1", "discount_rate"),
         line("d-bcr", "Saved per £1 (benefit–cost ratio)",
-             fmt.per_pound(t["benefit_cost_ratio"]), f"gross savings {gross} ÷ cost {cost}"),
+             fmt.per_pound(t["benefit_cost_ratio"]),
+             f"present value of gross savings {money(t['pv_gross_savings'])} ÷ present "
+             f"value of cost {money(t['pv_cost'])} (each year discounted as for the NPV)",
+             "discount_rate"),
         line("d-cpr", "Cost per person recovering", pp(t["cost_per_recovery"]),
-             f"cost {cost} ÷ {fmt.people(t['recovered'])} people recovering (unrounded: "
-             f"{t['recovered']:,.1f})", "recovery_rate"),
+             f"cost {cost} ÷ {fmt.people(t['recovered'])} people recovering"
+             + (f" (unrounded: {t['recovered']:,.1f})"
+                if abs(t["recovered"] - round(t["recovered"])) > 0.05 else ""),
+             "recovery_rate"),
         line("d-lifetime", "Lifetime net of the horizon’s cohorts", money(t["net_lifetime"]),
              f"lifetime gross savings {money(t['gross_savings_lifetime'])} − lifetime cost "
              f"{money(t['cost_lifetime'])}"),
@@ -170,7 +231,22 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
              f"probability of recovery {fmt.percent(p['probability_recovered'])} → expected "
              f"gross saving {pp(p['gross_saving'])} − cost {pp(p['cost'])}",
              "recovery_rate", "annual_saving", "per_person_entering"),
+        *extra,
     ]
+
+
+def linker(active: bool):
+    """``link(text, anchor)`` for templates: the figure as a link to its derivation line
+    in the business case's appendix; elsewhere (one-page reports, which have no
+    appendix) the figure as it is."""
+    from markupsafe import Markup
+
+    def link(text, anchor: str):
+        if not active or anchor is None:
+            return text
+        return Markup('<a href="#{}">{}</a>').format(anchor, text)
+
+    return link
 
 
 def evidence_rows(results: dict, records: dict, notes: dict) -> list[dict[str, Any]]:

@@ -292,10 +292,19 @@ def _psa_value(value: float | None, kind: str, horizon: int) -> str:
     return fmt.money(value)
 
 
+#: Distribution parameters in the parameter's own unit, as a reader names them; any
+#: other (a shape parameter) is printed as written.
+_IN_UNIT = {"low": "low", "mode": "mode", "high": "high", "mean": "mean",
+            "sd": "standard deviation", "min": "minimum", "max": "maximum"}
+
+
 def _distribution_text(d: dict, unit: str) -> str:
-    """``beta (mean 0.5, sd 0.0434)``: the declared parameters as written."""
+    """``beta (mean 50%, standard deviation 4.3%)``: the declared parameters in the
+    figure's own unit, as the column beside prints the figure (the appendix gives them
+    exactly as written)."""
     params = d.get("parameters") or {}
-    args = ", ".join(f"{k} {float(v):g}" for k, v in params.items())
+    args = ", ".join(f"{_IN_UNIT[k]} {param_value(v, unit)}" if k in _IN_UNIT
+                     else f"{k} {float(v):g}" for k, v in params.items())
     return f"{d.get('type', '')} ({args})" if args else str(d.get("type", ""))
 
 

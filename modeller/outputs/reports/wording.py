@@ -60,6 +60,7 @@ def plain_warning(text: str, condition_labels: dict[str, str]) -> str:
     body = " ".join(c for c in clauses if not (_ADVICE_START.match(c) and _KEY.search(c)))
     body = re.sub(r"[;,]\s*$", ".", body.strip())
     body = plain_text(body)
+    body = re.sub(r"(?<=\d)\*(?=\d)", "×", body)  # "0.5*36": code, not arithmetic as printed
     body = _RECORD_ID.sub("the cited figure", body)
     body = _KEY.sub(lambda k: field_label(k.group(0), condition_labels).lower(), body)
     body = re.sub(r"\s+([.;,])", r"\1", body).strip()
@@ -70,7 +71,7 @@ def plain_warning(text: str, condition_labels: dict[str, str]) -> str:
 
 _SEED_WORDS = [(re.compile(p, re.IGNORECASE), "") for p in (
     r"\s*\((?:see |cf\. )?(?:the )?domain brief[^)]*\)",
-    r"[,;]?\s*(?:see )?(?:the )?domain brief(?: section)? [\w.§]+")] + [
+    r"\s*[-–—,;]?\s*(?:see )?(?:the )?domain brief(?: section)? [\w.§]+")] + [
     (re.compile(p), r) for p, r in (
     (r"\b[Tt]he seeds['’]", "the source documents’"), (r"\b[Tt]he seeds\b", "the source documents"),
     (r"\b[Tt]he seed['’]s\b", "the source’s"), (r"\bthe seed\b", "the source"),
@@ -103,6 +104,10 @@ GLOSSARY = [
     ("CCG", "Clinical commissioning group; integrated care boards (ICBs) took over their "
             "commissioning role in 2022."),
     ("COPD", "Chronic obstructive pulmonary disease."),
+    ("FAQ", "Frequently asked questions: here NHS England’s 2017 FAQ for the IAPT-LTC "
+            "early implementers, the source of the national assumptions."),
+    ("GBP", "Pounds sterling."),
+    ("GP", "General practitioner (general practice)."),
     ("Gross saving", "The reduction in healthcare costs before the cost of treatment is "
                      "subtracted."),
     ("HIT", "High-intensity therapist, who delivers step 3 psychological therapies."),
@@ -112,12 +117,14 @@ GLOSSARY = [
                  "long-term physical health conditions or medically unexplained "
                  "symptoms."),
     ("ICB", "Integrated care board, the NHS commissioner for an area."),
+    ("IT", "Information technology."),
     ("LTC", "Long-term (physical health) condition, such as diabetes, COPD or heart "
             "disease."),
     ("MDT", "Multidisciplinary team."),
     ("MUS", "Medically unexplained symptoms: persistent physical symptoms that a physical "
             "condition does not explain."),
     ("Net", "Savings minus costs."),
+    ("NHS", "National Health Service."),
     ("NICE", "National Institute for Health and Care Excellence."),
     ("NPV", "Net present value: each year’s savings minus costs, discounted to present "
             "values at the Green Book rate and added up."),
@@ -127,11 +134,53 @@ GLOSSARY = [
     ("Price year", "The year whose prices the money figures are in."),
     ("PSA", "Probabilistic sensitivity analysis: the model run many times with every "
             "uncertain assumption drawn from its distribution."),
+    ("PV", "Present value: a future amount discounted to today’s value at the Green Book "
+           "rate."),
     ("PWP", "Psychological wellbeing practitioner, who delivers step 2 low-intensity "
             "interventions."),
+    ("QALY", "Quality-adjusted life year: a year of life weighted by its health-related "
+             "quality, NICE’s measure of health gained."),
+    ("RCT", "Randomised controlled trial."),
     ("Recovery", "Moving from above to below the clinical threshold on the measures of "
                  "depression and anxiety between the start and end of treatment."),
     ("ROI", "Return on investment: (gross savings − cost) ÷ cost."),
+    ("SUS", "Secondary Uses Service: the NHS’s national data on hospital activity."),
     ("WSAS", "Work and Social Adjustment Scale, a measure of how problems affect daily "
              "life."),
 ]
+
+
+#: Terms the one-page reports print from their fixed content (the logic model's inputs,
+#: activities and outcomes); the business case's glossary explains them for the whole
+#: pack even where the business case's own text does not use them.
+ONE_PAGE_TERMS = frozenset({"IT", "MDT", "PREM", "PWP", "WSAS"})
+
+_GLOSSARY_ENTRY = re.compile(r"(?:<div>)?<dt>(?P<term>.*?)</dt><dd>.*?</dd>(?:</div>)?\s*",
+                             re.DOTALL)
+_GLOSSARY_LIST = re.compile(r'(<dl class="glossary">)(?P<entries>.*?)(</dl>)', re.DOTALL)
+
+
+def glossary_in_use(page: str) -> str:
+    """The page's HTML with its glossary cut to the terms the pack uses: its own text's
+    and :data:`ONE_PAGE_TERMS` (a term the reader never meets is noise, and costs layout
+    time)."""
+    import html as html_lib
+
+    found = _GLOSSARY_LIST.search(page)
+    if not found:
+        return page
+    rest = re.sub(r"<(style|head)\b.*?</\1>", " ", page[:found.start()] + page[found.end():],
+                  flags=re.DOTALL)  # the reader's text, not the style sheet's comments
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", rest))
+
+    def used(entry: re.Match) -> str:
+        term = html_lib.unescape(entry.group("term"))
+        if term in ONE_PAGE_TERMS:
+            return entry.group(0)
+        flags = 0 if term.isupper() or "-" in term else re.IGNORECASE
+        pattern = rf"(?<![\w-]){re.escape(term)}s?(?![\w-])"
+        return entry.group(0) if re.search(pattern, text, flags) else ""
+
+    entries = _GLOSSARY_ENTRY.sub(used, found.group("entries"))
+    return page[:found.start()] + found.group(1) + entries + found.group(3) + \
+        page[found.end():]

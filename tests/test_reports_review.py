@@ -1,0 +1,555 @@
+"""The reports read again as a board member and an auditor would (issue 11 review).
+
+Each test here pins one thing a reader found wrong in a full build: a derivation line
+whose formula did not give the figure beside it, a set name where a title belongs, a
+total repeated under a part of a table split across pages, an abbreviation the glossary
+did not explain. Most read the HTML each PDF is rendered from (the same text, without
+the layout time); layout checks render with weasyprint.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from modeller import api
+from modeller.outputs.reports import formatting as fmt
+from modeller.outputs.reports import wording
+from modeller.outputs.reports.pdf import render_html
+
+
+class _Rows(HTMLParser):
+    """Rows of every table: ``{"id", "cells", "text"}`` (cell texts and link targets)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self._row, self._cell = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._row = {"id": dict(attrs).get("id"), "cells": []}
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row["cells"].append(" ".join(self._cell.split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def _rows(html: str) -> list[dict]:
+    parser = _Rows()
+    parser.feed(html)
+    return parser.rows
+
+
+@pytest.fixture(scope="module")
+def example_html() -> str:
+    return render_html("business-case", api.bundle(
+        "example-area", scenarios=["national-faq-2017", "scenarios/optimistic"]))
+
+
+_MONEY = re.compile(r"[−-]?\u2060?£[\d,]+(?:\.\d+)?")
+
+
+def _amounts(text: str) -> list[float]:
+    return [fmt.printed_value(m) for m in _MONEY.findall(text)]
+
+
+def test_each_derivation_line_gives_the_figure_beside_it(example_html):
+    """An auditor redoes each formula with the numbers printed in it."""
+    lines = {r["id"]: r["cells"] for r in _rows(example_html) if (r["id"] or "")
+             .startswith("d-")}
+    value = {k: fmt.printed_value(v[1]) for k, v in lines.items()}
+    net = _amounts(lines["d-net"][2])
+    assert abs(net[0] - net[1] - value["d-net"]) <= 1
+    life = _amounts(lines["d-lifetime"][2])
+    assert abs(life[0] - life[1] - value["d-lifetime"]) <= 1
+    # the ratio printed is the ratio of the two amounts its formula names
+    bcr = _amounts(lines["d-bcr"][2])
+    assert fmt.per_pound(bcr[0] / bcr[1]) == lines["d-bcr"][1], lines["d-bcr"]
+    assert "present value" in lines["d-bcr"][2]
+    for anchor in ("d-npvlife", "d-cash"):
+        a = _amounts(lines[anchor][2])
+        assert abs(a[0] - a[1] - value[anchor]) <= 1, lines[anchor]
+    steady = _amounts(lines["d-steady"][2])
+    assert abs(steady[0] - steady[2] - value["d-steady"]) <= 1, lines["d-steady"]
+    # Σ amount × factor, as printed, gives the present value beside it (to rounding)
+    for anchor in ("d-npv", "d-pvcost", "d-pvgross"):
+        terms = re.findall(r"([−-]?\u2060?£[\d,]+) × (\d\.\d{6})", lines[anchor][2])
+        total = sum(fmt.printed_value(a) * float(f) for a, f in terms)
+        assert len(terms) == 5 and abs(total - value[anchor]) <= 2.5, lines[anchor]
+
+
+def test_derivation_sources_name_every_input_once(example_html):
+    lines = {r["id"]: r["cells"][2] for r in _rows(example_html) if (r["id"] or "")
+             .startswith("d-")}
+    for anchor, text in lines.items():
+        if "Sources:" not in text:
+            continue
+        cited = [c.strip() for c in text.split("Sources:", 1)[1].rstrip(".").split(";")]
+        assert len(cited) == len(set(cited)), (anchor, cited)
+    # every condition's saving is cited, not only the first condition's
+    from modeller.outputs.reports import presentation
+
+    bundle = api.bundle("example-area")
+    rows = bundle["assumption_rows"]
+    gross = next(d for d in presentation.derivations(bundle["results"], rows)
+                 if d["id"] == "d-gross")
+    for row in rows:
+        if row["field"].endswith("annual_saving"):
+            assert row["source"] in gross["sources"], row["field"]
+
+
+def test_options_carry_titles_and_say_when_volumes_differ(example_html):
+    """The options table names sets by their titles, never their file names, and warns
+    that options of different volumes differ mostly by volume."""
+    options = [r["cells"][0] for r in _rows(example_html)
+               if r["cells"] and "(preferred)" in r["cells"][0] or
+               r["cells"] and "(alternative)" in r["cells"][0]]
+    assert len(options) == 3, options
+    for name in ("example-area", "national-faq-2017", "optimistic"):
+        assert not any(o.startswith(name) for o in options), options
+    assert options[0].startswith("Example area: the FAQ assumptions")
+    economic = example_html[example_html.index("Options appraised"):
+                            example_html.index("Optimism bias")]
+    assert "Different volumes" in economic and "per person" in economic
+
+
+def _render(html: str):
+    import weasyprint
+
+    from modeller.outputs.reports.fetcher import PackageFetcher
+    from modeller.outputs.reports.pdf import templates_dir
+
+    root = templates_dir()
+    return weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
+                           url_fetcher=PackageFetcher(root)).render()
+
+
+def _boxes(box, name: str):
+    """Every layout box of type ``name`` under ``box``, in document order (not looking
+    inside one found)."""
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        if type(b).__name__ == name:
+            yield b
+            continue
+        stack.extend(reversed(getattr(b, "children", []) or []))
+
+
+def _page_text(page) -> str:
+    return " ".join(t.text for t in _boxes(page._page_box, "TextBox"))
+
+
+def test_a_split_table_prints_its_total_once_under_the_last_row():
+    rows = "".join(f"<tr><th>Row {i}</th><td>{i}</td></tr>" for i in range(90))
+    document = _render('<html><head><link rel="stylesheet" href="report.css"></head><body>'
+                       f"<table><thead><tr><th>Row</th><th>N</th></tr></thead><tbody>{rows}"
+                       "</tbody><tfoot><tr><th>Grand total</th><td>4005</td></tr></tfoot>"
+                       "</table></body></html>")
+    pages = [_page_text(p) for p in document.pages]
+    assert len(pages) > 1
+    assert [("Grand total" in p) for p in pages] == [False] * (len(pages) - 1) + [True]
+    assert "Row 89" in pages[-1]
+
+
+def _glossary(html: str) -> list[str]:
+    import html as html_lib
+
+    block = html[html.index('<dl class="glossary">'):]
+    block = block[:block.index("</dl>")]
+    return [html_lib.unescape(t) for t in re.findall(r"<dt>(.*?)</dt>", block)]
+
+
+def _reader_text(html: str) -> str:
+    """What a board reads of a business case: the text before the assumptions appendix,
+    without the glossary and the reference list."""
+    import html as html_lib
+
+    body = html[:html.index('id="appendix"')] if 'id="appendix"' in html else html
+    body = re.sub(r"<(style|head)\b.*?</\1>", " ", body, flags=re.DOTALL)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+#: Names, not abbreviations a reader must look up: publishers as cited, with the
+#: reference list spelling them out, and "HM" of HM Treasury.
+_NAMES = {"HM", "NCCMH", "UCL", "US", "PDF", "NHS England"}
+
+
+@pytest.mark.parametrize("ref, options", [
+    ("example-area", {"scenarios": ["national-faq-2017", "scenarios/optimistic"],
+                      "sensitivity": True}),
+    ("national-faq-2017-psa", {"psa_draws": 50}),
+])
+def test_every_abbreviation_a_reader_meets_is_in_the_glossary(ref, options):
+    import html as html_lib
+
+    html = render_html("business-case", api.bundle(ref, **options))
+    terms = set(_glossary(html))
+    text = _reader_text(html)
+    used = {a.rstrip("s") if a.endswith("s") and a[:-1].isupper() else a
+            for a in re.findall(r"(?<![\w-])[A-Z][A-Z&]+s?(?![\w-])", text)}
+    spelled = set(re.findall(r"\(([A-Z][A-Z&]+)\)", text))  # "case mix (QIPP)"
+    missing = sorted(used - terms - spelled - _NAMES)
+    assert not missing, missing
+    # and the glossary explains only terms the document uses (the appendix included)
+    start = html.index('<dl class="glossary">')
+    rest = re.sub(r"<(style|head)\b.*?</\1>", " ",
+                  html[:start] + html[html.index("</dl>", start):], flags=re.DOTALL)
+    whole = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", rest)).split())
+    unused = [t for t in terms - wording.ONE_PAGE_TERMS if not re.search(
+        rf"(?<![\w-]){re.escape(t)}s?(?![\w-])", whole,
+        0 if t.isupper() or "-" in t else re.IGNORECASE)]
+    assert not unused, unused
+
+
+def test_the_glossary_explains_the_one_page_reports_terms():
+    """The one-page reports send readers to the business case; its glossary explains
+    every abbreviation they print."""
+    bundle = api.bundle("example-area")
+    terms = set(_glossary(render_html("business-case", bundle)))
+    for kind in ("logic-model", "board-summary"):
+        text = _reader_text(render_html(kind, bundle))
+        used = {a.rstrip("s") if a.endswith("s") and a[:-1].isupper() else a
+                for a in re.findall(r"(?<![\w-])[A-Z][A-Z&]+s?(?![\w-])", text)}
+        spelled = set(re.findall(r"\(([A-Z][A-Z&]+)\)", text))
+        assert not sorted(used - terms - spelled - _NAMES), kind
+        assert "glossary" in text, kind
+
+
+def test_per_person_figures_print_pence_wherever_they_appear(example_html):
+    """Pence only for per-person unit figures, and then always: a reader comparing
+    "cost per recovery £2,167" with "£2,166.67" elsewhere sees two figures."""
+    per_person = re.compile(r"\bper (person|attributable recovery|recovery|beneficiary)\b|"
+                            r"\bper person recovering\b", re.IGNORECASE)
+    checked = 0
+    for row in _rows(example_html):
+        if not row["cells"] or not per_person.search(row["cells"][0]) or \
+                re.search(r"over \d+ years|NPV|people", row["cells"][0]):
+            continue
+        for cell in row["cells"][1:2]:  # the figure itself, not a formula beside it
+            for amount in _MONEY.findall(cell):
+                checked += 1
+                assert re.search(r"\.\d\d$", amount), (row["cells"][0], cell)
+    assert checked >= 4
+
+
+def test_no_total_is_labelled_as_a_unit_cost():
+    """"Therapy per person entering treatment: £3,123,250" read as a unit cost."""
+    bundle = api.bundle("example-area")
+    for kind in ("logic-model", "business-case", "board-summary"):
+        text = _reader_text(render_html(kind, bundle))
+        for m in re.finditer(r"per (?:person|recovery)[^£.;×=]{0,40}?:?\s*([−-]?\u2060?£[\d,]+(?:\.\d+)?)",
+                             text):
+            assert re.search(r"\.\d\d$", m.group(1)), (kind, m.group(0))
+
+
+def _lines(box) -> list[str]:
+    """The text of each line of a box, in order (without zero-width break points)."""
+    return ["".join(t.text for t in _boxes(line, "TextBox")).replace("\u200b", "").strip()
+            for line in _boxes(box, "LineBox")]
+
+
+def _row_header_lines(html: str, table_class: str, cell_class: str = "") -> list[list[str]]:
+    """Lay out one table of a report alone; the lines of each of its row headers."""
+    table = re.search(rf'<table class="{table_class}">.*?</table>', html, re.DOTALL).group(0)
+    document = _render('<html lang="en-GB"><head><link rel="stylesheet" href="report.css">'
+                       f"</head><body>{table}</body></html>")
+    return [[ln for ln in _lines(cell) if ln] for page in document.pages
+            for cell in _boxes(page._page_box, "TableCellBox")
+            if cell.element_tag == "th" and cell_class in (cell.element.get("class") or "")]
+
+
+def test_row_headers_of_fixed_tables_never_break_a_word_without_a_hyphen(tmp_path):
+    """The largest set's condition names in the evidence table ("Musculoskel / etal")."""
+    from test_reports_reader import LONG_NAMES, _large_set
+
+    words = {w for name in LONG_NAMES for w in name.split()}
+    html = render_html("business-case", api.bundle(str(_large_set(tmp_path))))
+    checked = 0
+    for lines in _row_header_lines(html, "fixed evidence"):
+        for a, b in zip(lines, lines[1:]):
+            checked += 1
+            broken = a.split()[-1] + b.split()[0]
+            assert a[-1] in "-\u2010/" or broken not in words, (a, b)
+    assert checked > 10
+
+
+def test_appendix_keys_wrap_only_between_their_parts(tmp_path):
+    """An auditor copies a key from the appendix: it wraps after a "." or "_", never
+    inside a word, and gains no hyphen."""
+    html = render_html("business-case", api.bundle("example-area"))
+    table = re.search(r'<table class="assumptions fixed">.*?</table>', html,
+                      re.DOTALL).group(0)
+    assert ".;" not in re.sub(r"<[^>]+>", "", table)  # "(Table 3).; range 0.5 to 0.6"
+    wrapped = 0
+    for lines in _row_header_lines(html, "assumptions fixed", "field"):
+        for line in lines[:-1]:
+            wrapped += 1
+            assert line[-1] in "._", lines
+    assert wrapped > 3
+
+
+def test_plain_words_in_the_national_pack():
+    """What a lay reader stumbled on: code arithmetic in warnings, "NPV convention: HM
+    Treasury Green Book convention", "Treatment lasts 0 months", savings after the
+    horizon without saying they are undiscounted."""
+    bundle = api.bundle("national-faq-2017")
+    for kind in ("logic-model", "business-case", "board-summary"):
+        text = _reader_text(render_html(kind, bundle))
+        assert "convention: HM Treasury Green Book convention" not in text, kind
+        assert "lasts 0 months" not in text and "after 0 months" not in text, kind
+        warnings = text[text.index("Warnings from the model run"):][:400]
+        assert "0.5×36" in warnings and "0.5*36" not in warnings, kind
+    text = _reader_text(render_html("logic-model", bundle))
+    assert "Savings after the horizon (undiscounted)" in text
+
+
+def test_psa_distributions_in_the_figures_own_units():
+    """"lognormal (mean 1000, sd 600)" beside "£1,000.00": the same figure two ways."""
+    html = render_html("business-case", api.bundle("national-faq-2017-psa", psa_draws=50))
+    rows = {r["cells"][0]: r["cells"] for r in _rows(html)
+            if len(r["cells"]) == 4 and re.match(r"(beta|triangular|uniform|lognormal|"
+                                                 r"normal|gamma)\b", r["cells"][2])}
+    assert len(rows) >= 4, rows
+    assert rows["Completion rate"][2] == "triangular (low 50%, mode 60%, high 60%)"
+    saving = next(v for k, v in rows.items() if "annual saving" in k)
+    assert saving[2] == "lognormal (mean £1,000.00, standard deviation £600.00)"
+    for cells in rows.values():
+        cited = [c.strip() for c in cells[3].split(";")]
+        assert len(cited) == len(set(cited)), cells  # "[1] Table 3; [1]"
+        assert not re.search(r"\[(\d+)\].*\[\1\](?!\s)", cells[3]), cells
+
+
+def test_internal_references_leave_no_stray_punctuation():
+    """"all who enter treatment - domain brief B1)" printed "enter treatment -)"."""
+    assert wording.plain_text("not stated (recovered, completers or all who enter "
+                              "treatment - domain brief B1)") == \
+        "not stated (recovered, completers or all who enter treatment)"
+    html = render_html("business-case", api.bundle("example-area"))
+    assert not re.search(r"\s[-–—]\)", re.sub(r"<[^>]+>", "", html))
+
+
+def test_quoted_arithmetic_that_is_wrong_is_marked_sic():
+    """The FAQ's "(0.5*36 + 0.25*24 + 0.25*12) = 26.5 months" is 27: a quotation keeps
+    the source's words, and says [sic] where they are wrong."""
+    from modeller.outputs.reports import content
+
+    checked = 0
+    for quote in content.all_quotes():
+        for m in re.finditer(r"\(([\d.*+ ]+)\)\s*=\s*([\d.]+)(\s*\[sic\])?", quote["text"]):
+            checked += 1
+            right = abs(eval(m.group(1), {"__builtins__": {}}) - float(m.group(2))) < 1e-9
+            assert right or m.group(3), quote["text"]
+    assert checked
+    html = render_html("business-case", api.bundle("national-faq-2017"))
+    assert "= 26.5 [sic] months" in html
+
+
+class _Figures(HTMLParser):
+    """Money figures in the executive summary, economic and financial cases: each with
+    the link it sits in (or None) and the header of its table row."""
+
+    SECTIONS = ("summary", "economic", "financial")
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.found = set(), []
+        self._section, self._link, self._skip, self._row = None, None, 0, ""
+        self._in_th = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "section":
+            self._section = a.get("id") if a.get("id") in self.SECTIONS else None
+        elif tag == "a" and (a.get("href") or "").startswith("#"):
+            self._link = a["href"][1:]
+        elif tag in ("figure", "caption", "blockquote"):
+            self._skip += 1
+        elif tag == "tr":
+            self._row, self._ths = "", 0
+        elif tag == "th":
+            self._in_th = True
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._link = None
+        elif tag in ("figure", "caption", "blockquote") and self._skip:
+            self._skip -= 1
+        elif tag == "th":
+            self._in_th = False
+            self._ths = getattr(self, "_ths", 0) + 1
+
+    def handle_data(self, data):
+        if self._in_th and not getattr(self, "_ths", 0):
+            self._row += data
+        if self._section and not self._skip:
+            for m in _MONEY.finditer(data):
+                self.found.append({"figure": m.group(0), "link": self._link,
+                                   "row": self._row, "text": data})
+
+
+def _unlinked(html: str) -> tuple[list[dict], set[str]]:
+    parser = _Figures()
+    parser.feed(html)
+    out = []
+    for f in parser.found:
+        if f["figure"] == "£1" or "Price years:" in f["text"] or "NICE" in f["text"] \
+                or "NICE" in f["row"]:
+            continue  # a unit; the set's own note on its inputs; NICE's thresholds
+        if f["row"].startswith("Business as usual") or "(alternative)" in f["row"]:
+            continue  # other options' figures are derived in their own business cases
+        out.append(f)
+    return out, parser.ids
+
+
+@pytest.mark.parametrize("ref, options", [
+    ("example-area", {"scenarios": ["national-faq-2017", "scenarios/optimistic"],
+                      "sensitivity": True}),
+    ("national-faq-2017", {}),
+])
+def test_every_money_figure_of_the_three_cases_links_to_its_derivation(ref, options):
+    html = render_html("business-case", api.bundle(ref, **options))
+    figures, ids = _unlinked(html)
+    assert len(figures) > 60
+    missing = [(f["figure"], f["row"] or f["text"][:60]) for f in figures if not f["link"]]
+    assert not missing, missing
+    # every link goes to a line of the appendix that exists and shows that figure
+    for f in figures:
+        assert f["link"] in ids, f
+    lines = {r["id"]: " ".join(r["cells"]) for r in _rows(html) if r["id"]}
+    assert {f["link"] for f in figures if f["link"].startswith("d-")} <= set(lines)
+
+
+def test_pdf_links_of_the_figures_go_to_their_derivation_lines():
+    """In the PDF itself (pypdf): every internal link names a destination that exists,
+    and every derivation line the figures link to is such a destination."""
+    import io
+
+    from pypdf import PdfReader
+
+    from modeller.outputs.reports.pdf import pdf_and_html
+
+    data, html = pdf_and_html("business-case", api.bundle("national-faq-2017"))
+    reader = PdfReader(io.BytesIO(data))
+    named = set(reader.named_destinations)
+    targets = []
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            if a.get("/Subtype") != "/Link":
+                continue
+            dest = a.get("/Dest") or (a.get("/A") or {}).get("/D")
+            if dest is not None and not isinstance(dest, list):
+                targets.append(str(dest))
+    figures, _ = _unlinked(html)
+    assert len(targets) >= len(figures)
+    assert set(targets) <= named, sorted(set(targets) - named)
+    assert {f["link"] for f in figures} <= set(targets)
+    for anchor in ("d-pvcost", "d-pvgross", "d-npvlife", "d-cpar", "d-steady", "d-cash"):
+        assert anchor in named, anchor
+
+
+def test_the_summary_points_to_the_sections_it_names():
+    """"uncertainty: section 5" in a case whose uncertainty is section 10."""
+    html = render_html("business-case", api.bundle("national-faq-2017-psa", psa_draws=50))
+    text = _reader_text(html)
+    pointer = re.search(r"The counterfactual[^.]*\.", text).group(0)
+    number = re.search(r'id="h-uncertainty">(\d+)\.', html).group(1)
+    assert f"uncertainty: section {number}" in pointer, pointer
+    assert "(unrounded: 900.0)" not in html  # a count shown as it is needs no second form
+
+
+class _RowTotals(HTMLParser):
+    """Tables whose last column is headed "Total": rows of cell texts, and the text
+    after each table."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row, self._head, self._after = [], None, None, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"head": [], "rows": [], "after": ""})
+            self._after = None
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join(self._cell.split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            table = self.tables[-1]
+            (table["rows"] if table["head"] else table["head"]).extend(
+                [self._row] if table["head"] else self._row)
+            self._row = None
+        elif tag == "table":
+            self._after = self.tables[-1]
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+        elif self._after is not None and data.strip() and len(self._after["after"]) < 300:
+            self._after["after"] += data
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_tables_with_a_total_column_sum_across_as_printed_or_say_so(large, tmp_path):
+    from test_reports_reader import _large_set
+
+    ref = str(_large_set(tmp_path)) if large else "example-area"
+    html = render_html("business-case", api.bundle(ref))
+    parser = _RowTotals()
+    parser.feed(html)
+    checked = 0
+    for table in parser.tables:
+        if not table["head"] or table["head"][-1] != "Total" or len(table["head"]) < 4:
+            continue
+        for row in table["rows"]:
+            values = [fmt.printed_value(c) for c in row[1:]]
+            if any(v is None for v in values):
+                continue
+            checked += 1
+            if abs(sum(values[:-1]) - values[-1]) > 1e-6:
+                assert fmt.ROUNDING_NOTE in table["after"], (row, table["after"][:80])
+    assert checked >= 5
+
+
+def test_the_last_page_is_not_a_line_on_its_own():
+    """A full example build ended on a page holding one reference; the appendix's long
+    warning list now runs on across a page instead of leaving a third of one empty."""
+    from test_reports_reader import _filled
+
+    bundle = api.bundle("example-area", scenarios=["national-faq-2017",
+                                                   "scenarios/optimistic"],
+                        sensitivity=True, grid=["outcomes.recovery_rate=0.4,0.5,0.6",
+                                                "outcomes.completion_rate=0.5,0.6"])
+    document = _render(render_html("business-case", bundle))
+    fills = [_filled(page) for page in document.pages]
+    assert all(f >= 0.3 for f in fills[:-1]) and fills[-1] >= 0.1, \
+        [round(f, 2) for f in fills]
+
+
+@pytest.mark.parametrize("kind", ["board-summary", "logic-model"])
+def test_the_national_one_pagers_fit_without_tightening(kind):
+    """Each tightening level is another layout of the page (build time, issue 11): the
+    national set's one-pagers fit at the first. Wording added to them must stay within
+    the page ('0.5 × 36' in a warning cost a line and a second layout)."""
+    document = _render(render_html(kind, api.bundle("national-faq-2017"), compact=0))
+    assert len(document.pages) == 1
