@@ -103,7 +103,7 @@ def _prices(year: int | str | None) -> str:
 
 
 def describe_value(record: EvidenceRecord) -> str:
-    """The figure as published, in words: ``£837 per person over 6 months``,
+    """The figure as published, in words: ``£837.00 per person over 6 months``,
     ``20% reduction in healthcare costs``, ``0.12 fewer emergency department attendances
     per person over 6 months``."""
     q = {"over": "over ", "around": "around ", "up_to": "up to ", None: ""}[record.qualifier]
