@@ -130,7 +130,7 @@ def test_the_runs_evidence_and_the_evidence_listing_print_pence():
     assert [a for a in amounts if not PENCE.search(a)] == []
 
 
-def test_terminal_summary_and_comparison_print_unit_figures_with_pence():
+def test_terminal_summary_comparison_and_psa_print_unit_figures_with_pence():
     run = CliRunner().invoke(cli, ["run", "national-faq-2017"])
     assert run.exit_code == 0, run.output
     assert re.search(r"Cost per recovery \(undiscounted\) +GBP 2,166\.67\n", run.stdout)
@@ -141,6 +141,13 @@ def test_terminal_summary_and_comparison_print_unit_figures_with_pence():
     line = next(x for x in both.stdout.splitlines() if x.startswith("Net per person"))
     assert re.findall(r"GBP [\d,]+(?:\.\d+)?", line) == [
         "GBP 12.50", "GBP 81.41", "GBP 93.91"]
+    psa = CliRunner().invoke(cli, ["psa", "national-faq-2017-psa", "--draws", "50"])
+    assert psa.exit_code == 0, psa.output
+    rows = [x for x in psa.stdout.splitlines() if x.startswith(("Cost per", "Net per"))]
+    assert len(rows) == 4
+    for row in rows:
+        shown = re.findall(r"GBP [\d,]+(?:\.\d+)?", row)
+        assert len(shown) == 4 and all(PENCE.search(a) for a in shown), row
 
 
 @pytest.mark.parametrize("name", ["national-faq-2017", "example-area"])
