@@ -118,7 +118,7 @@ def _cash_formula(results: dict, i: int, fy: dict) -> str:
     elif holders:
         head = f"cash-releasing ({holders[0]['label']}) {money(cash)}"
     else:
-        head = f"cash-releasing {money(cash)} (no care category states a cash-releasing share)"
+        head = f"cash-releasing {money(cash)}"
     return (f"{head}; non-cash-releasing {money(gross)} − {money(cash)} = "
             f"{money(fy['non_cash_releasing_savings'])}; net cash position "
             f"{money(cash)} − {money(fy['cost'])} = {money(fy['net_cash_releasing'])}")
@@ -199,7 +199,10 @@ def totals_row(results: dict) -> dict[str, Any]:
     ft = fin.get("totals") or {}
 
     def summed(key: str, total: float) -> str:
-        return signed_sum([y[key] for y in years]) + f" = {money(total)}"
+        values = [y[key] for y in years]
+        if len(values) > 2 and len({money(v) for v in values}) == 1:
+            return f"{len(values)} × {money(values[0])} = {money(total)}"
+        return signed_sum(values) + f" = {money(total)}"
     cash = ""
     if ft:
         cash = (f"cash-releasing {money(ft['cash_releasing_savings'])}; "
@@ -249,9 +252,10 @@ def holder_rows(results: dict, rows: list[dict] = ()) -> list[dict[str, Any]]:
                 f"{fmt.percent(c.get('cash_releasing_share') or 0.0)}" for c in mine)
                 + f" = {money(h.get('cash_releasing_savings_within_horizon', 0.0))}")
         else:
-            what = ("the savings of conditions not split by care category (all "
-                    "non-cash-releasing)" if h["id"] == "_not_split" else "no care category")
-            gross = (f"gross savings: {what}: {money(h['gross_savings_within_horizon'])}; "
+            what = ("the savings of conditions not split by care category, all "
+                    "non-cash-releasing" if h["id"] == "_not_split"
+                    else "no care category’s savings fall to it")
+            gross = (f"gross savings {money(h['gross_savings_within_horizon'])} ({what}); "
                      f"lifetime {money(h['gross_savings_lifetime'])}")
             cash = f"cash-releasing {money(h.get('cash_releasing_savings_within_horizon', 0.0))}"
         net = (f"net {money(h['gross_savings_within_horizon'])} − {money(h['cost'])} = "
