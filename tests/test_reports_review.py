@@ -744,7 +744,13 @@ def test_year_and_holder_lines_hold_for_changing_volumes_delays_cash_and_inflati
         total = fmt.printed_value(gross.split(" = ")[-1])
         assert abs(sum(fmt.printed_value(a) * float(m) for a, m in terms) - total) \
             <= len(terms), gross
-        assert "Cash terms (× 1.0" in cash and "+" in cash.split(";")[0], cash
+        assert "+" in cash.split(";")[0], cash
+        # cash terms: the real-terms figures printed before them × the index
+        real, terms_part = cash.split("Cash terms, each real-terms figure × ")
+        index = float(terms_part.split(":")[0])
+        net_cash = _signed_amounts(real.split("net cash position")[1])[-1]
+        printed = _amounts(terms_part.split("net cash position")[1])[-1]
+        assert index > 1 and abs(net_cash * index - printed) <= 1, cash
     figures, _ = _unlinked(html)
     lines = {r["id"]: " ".join(r["cells"]).replace("\u2060", "") for r in _rows(html)
              if r["id"]}

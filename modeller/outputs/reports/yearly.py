@@ -132,8 +132,8 @@ def _cash_terms(fy: dict) -> str:
              ("cash-releasing", fy["cash_releasing_savings"]),
              ("non-cash-releasing", fy["non_cash_releasing_savings"]),
              ("net", fy["net"]), ("net cash position", fy["net_cash_releasing"])]
-    return ("Cash terms (× " + index + "): " + "; ".join(
-        f"{name} {money(v)} × {index} = {money(v * i)}" for name, v in parts))
+    return (f"Cash terms, each real-terms figure × {index}: " + "; ".join(
+        f"{name} {money(v * i)}" for name, v in parts))
 
 
 def year_rows(results: dict) -> list[dict[str, Any]]:
