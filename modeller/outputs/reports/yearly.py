@@ -22,9 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from modeller.model.engine import cumulative_kernel
 from modeller.outputs.reports import formatting as fmt
 
 money, pp = fmt.money, fmt.money_pp
@@ -40,9 +37,14 @@ def holder_anchor(holder_id: str) -> str:
     return f"d-h-{holder_id}"
 
 
-def _months_in_year(results: dict) -> np.ndarray | None:
-    """(H, H): average months of benefit per person of cohort t (column) within year y
-    (row), as the model accrues them; None when the run's timing cannot be restated."""
+def _months_in_year(results: dict):
+    """(H, H) array: average months of benefit per person of cohort t (column) within
+    year y (row), as the model accrues them. numpy and the model load here, on first
+    use: drawing a chart or importing the reports package needs neither."""
+    import numpy as np
+
+    from modeller.model.engine import cumulative_kernel
+
     h, b = results["horizon_years"], float(results["benefit_months"])
     bias = (results.get("appraisal") or {}).get("optimism_bias") or {}
     delay = int(results.get("treatment_months") or 0) + int(
