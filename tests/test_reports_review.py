@@ -91,7 +91,7 @@ def test_each_derivation_line_gives_the_figure_beside_it(example_html):
 
 
 def test_derivation_sources_name_every_input_once(example_html):
-    lines = {r["id"]: r["cells"][2] for r in _rows(example_html) if (r["id"] or "")
+    lines = {r["id"]: r["cells"][-1] for r in _rows(example_html) if (r["id"] or "")
              .startswith("d-")}
     for anchor, text in lines.items():
         if "Sources:" not in text:
@@ -392,6 +392,8 @@ class _Figures(HTMLParser):
         elif tag == "th":
             self._in_th = False
             self._ths = getattr(self, "_ths", 0) + 1
+        elif tag == "table":
+            self._row = ""      # a paragraph after a table is in no row
 
     def handle_data(self, data):
         if self._in_th and not getattr(self, "_ths", 0):
@@ -459,8 +461,11 @@ def test_pdf_links_of_the_figures_go_to_their_derivation_lines():
     assert len(targets) >= len(figures)
     assert set(targets) <= named, sorted(set(targets) - named)
     assert {f["link"] for f in figures} <= set(targets)
-    for anchor in ("d-pvcost", "d-pvgross", "d-npvlife", "d-cpar", "d-steady", "d-cash"):
+    for anchor in ("d-pvcost", "d-pvgross", "d-npvlife", "d-cpar", "d-steady", "d-cash",
+                   "d-y1", "d-y5", "d-years"):
         assert anchor in named, anchor
+    # each year's figures link to that year's own line in the PDF too
+    assert {"d-y1", "d-y2", "d-y3", "d-y4", "d-y5"} <= set(targets)
 
 
 def test_the_summary_points_to_the_sections_it_names():
@@ -553,3 +558,205 @@ def test_the_national_one_pagers_fit_without_tightening(kind):
     the page ('0.5 × 36' in a warning cost a line and a second layout)."""
     document = _render(render_html(kind, api.bundle("national-faq-2017"), compact=0))
     assert len(document.pages) == 1
+
+
+def _signed_amounts(text: str) -> list[float]:
+    """The amounts of a sum as printed (``−£1 − £2 + £3``), each with its sign."""
+    out = []
+    for op, m in re.findall(r"(^|[+−-]\s)?\s*([−-]?\u2060?£[\d,]+(?:\.\d+)?)", text):
+        v = fmt.printed_value(m)
+        out.append(-v if op.strip() in ("−", "-") else v)
+    return out
+
+
+def _year_lines(html: str) -> dict[str, list[str]]:
+    return {r["id"]: r["cells"] for r in _rows(html) if re.fullmatch(r"d-y\d+", r["id"] or "")}
+
+
+@pytest.mark.parametrize("ref, options", [
+    ("example-area", {"scenarios": ["national-faq-2017"], "sensitivity": True}),
+    ("national-faq-2017", {}),
+])
+def test_each_linked_figure_is_shown_in_the_line_it_links_to(ref, options):
+    """A yearly figure linking to its total's line fails: the printed value of every
+    linked money figure appears in the text of the derivation line it links to."""
+    html = render_html("business-case", api.bundle(ref, **options))
+    figures, _ = _unlinked(html)
+    lines = {r["id"]: " ".join(r["cells"]) for r in _rows(html) if r["id"]}
+    def shown(f: dict) -> bool:
+        line = lines[f["link"]].replace("\u2060", "")
+        figure = f["figure"].replace("\u2060", "")
+        after = f["text"].replace("\u2060", "").split(figure, 1)[1][:1]
+        if after in ("m", "k"):      # a short figure (£1.95m): an amount that rounds to it
+            return any(fmt.money_short(v).replace("\u2060", "") == figure + after
+                       for v in _amounts(line))
+        return figure in line
+    wrong = [(f["figure"], f["row"] or f["text"][:50], f["link"]) for f in figures
+             if (f["link"] or "").startswith("d-") and not shown(f)]
+    assert not wrong, wrong
+    # every year of the financial case has its own line, and its figures link to it
+    years = _year_lines(html)
+    assert len(years) == 5
+    for anchor in years:
+        assert any(f["link"] == anchor for f in figures), anchor
+
+
+def test_each_year_line_redoes_with_its_printed_numbers(example_html):
+    html = render_html("business-case", api.bundle("national-faq-2017"))
+    for page in (example_html, html):
+        years = _year_lines(page)
+        note = re.search(r"A year’s entrants save, each month[^<]*", page).group(0)
+        monthly = {}
+        for people, per, months, amount in re.findall(
+                r"([\d,]+) people entering × (£[\d,.]+) expected gross saving per person "
+                r"÷ ([\d.]+) months = (£[\d,.]+) a month", note):
+            got = float(people.replace(",", "")) * fmt.printed_value(per) / float(months)
+            assert abs(got - fmt.printed_value(amount)) <= 0.005 * float(
+                people.replace(",", "")) / float(months) + 0.006, note
+            monthly[amount] = got
+        assert monthly
+        previous = None
+        for anchor, (label, cost, gross, net, cash) in sorted(years.items()):
+            # cost: people × £ per person
+            people, rate, total = re.match(r"([\d,]+) × (£[\d,.]+) = (£[\d,]+)", cost).groups()
+            assert abs(float(people.replace(",", "")) * fmt.printed_value(rate)
+                       - fmt.printed_value(total)) <= 0.5, cost
+            # gross savings: £ a month × (months + ...) = total
+            m = re.match(r"(£[\d,.]+) a month × \(?([\d. +]+)\)? months = (£[\d,]+)", gross)
+            assert m and m.group(1) in monthly, gross
+            months = [float(x) for x in m.group(2).split(" + ")]
+            assert abs(fmt.printed_value(m.group(1)) * sum(months)
+                       - fmt.printed_value(m.group(3))) <= 1 + len(months), gross
+            # net = gross − cost; cumulative = previous + net; discounted = net × factor
+            a = _signed_amounts(net.split(";")[0])
+            assert a[0] == fmt.printed_value(total) or a[0] == fmt.printed_value(m.group(3))
+            assert abs(a[0] + a[1] - a[2]) <= 1, net
+            if previous is not None:
+                c = _signed_amounts(re.search(r"cumulative ([^;]*)", net).group(1))
+                assert c[0] == previous and abs(c[0] + c[1] - c[2]) <= 1, net
+                previous = c[2]
+            else:
+                previous = a[2]
+            d = re.search(r"discounted ([−-]?\u2060?£[\d,]+) × (\d\.\d{6}) = "
+                          r"([−-]?\u2060?£[\d,]+)", net)
+            assert abs(fmt.printed_value(d.group(1)) * float(d.group(2))
+                       - fmt.printed_value(d.group(3))) <= 1, net
+            # non-cash-releasing = gross − cash; net cash = cash − cost
+            for part in re.findall(r"(?:non-cash-releasing|net cash position) ([^;]*)", cash):
+                s = _signed_amounts(part)
+                assert abs(s[0] + s[1] - s[2]) <= 1, cash
+        # the total row re-adds the years
+        total_row = next(r["cells"] for r in _rows(page) if r["id"] == "d-years")
+        for cell in total_row[1:3]:
+            s = _signed_amounts(cell.split(" (")[0])
+            times = re.match(r"(\d+) × ", cell)
+            parts = int(times.group(1)) * s[0] if times else sum(s[:-1])
+            assert abs(parts - s[-1]) <= len(s) + 5, cell
+
+
+def test_each_budget_holder_line_adds_its_care_categories(example_html):
+    _check_holder_lines(example_html)
+
+
+def _check_holder_lines(html: str) -> None:
+    lines = {r["id"]: r["cells"][1] for r in _rows(html)
+             if (r["id"] or "").startswith("d-h-")}
+    assert len(lines) >= 3
+    categories = 0
+    for anchor, text in lines.items():
+        m = re.search(r"Σ its care categories: ([^;]*)", text)
+        if m:
+            categories += 1
+            s = _amounts(m.group(1))
+            assert abs(sum(s[:-1]) - s[-1]) <= len(s), text
+            cash = re.search(r"cash-releasing ([^;]*)", text).group(1)
+            terms = re.findall(r"(£[\d,]+) × ([\d.]+)%", cash)
+            got = sum(fmt.printed_value(a) * float(p) / 100 for a, p in terms)
+            # the cash-releasing part applies each share to that category's savings
+            assert [fmt.printed_value(a) for a, _ in terms] == s[:-1], text
+            assert abs(got - _amounts(cash.split("=")[-1])[0]) <= len(terms), text
+        for y in re.findall(r"\d{4}/\d\d: ([^;.]*)", text):
+            s = _signed_amounts(y.split(", cash")[0])
+            assert abs(s[0] + s[1] - s[2]) <= 1, y
+    assert categories
+
+
+@pytest.mark.parametrize("ref, options", [
+    ("example-area", {"scenarios": ["national-faq-2017"], "sensitivity": True}),
+    ("national-faq-2017", {}),
+])
+def test_figures_by_year_and_by_holder_link_to_their_own_line(ref, options):
+    """A year's figure links to that year's line, not to the total's (whose line may
+    show the same amount among its terms); a budget holder's to the holder's line."""
+    bundle = api.bundle(ref, **options)
+    html = render_html("business-case", bundle)
+    figures, _ = _unlinked(html)
+    years = {cells[0]: anchor for anchor, cells in _year_lines(html).items()}
+    holders = {h["label"]: "d-h-" + h["id"]
+               for h in bundle["results"].get("by_budget_holder") or []}
+    by_row: dict[str, list[str]] = {}
+    for f in figures:
+        by_row.setdefault(f["row"].strip(), []).append(f["link"])
+    checked = 0
+    for row, links in by_row.items():
+        label = row.split(":")[0]
+        if row in years:
+            assert set(links) == {years[row]}, (row, links)
+        elif label in holders:
+            assert set(links) == {holders[label]}, (row, links)
+        elif row.startswith(("Recurrent cost", "Non-recurrent cost", "Cash-releasing savings",
+                             "Non-cash-releasing savings", "Net (all savings",
+                             "Net cash position")):
+            assert links == sorted(years.values()) + ["d-years"], (row, links)
+        else:
+            continue
+        checked += 1
+    assert checked >= 5 + 6 + (len(holders) and len(holders))
+
+
+def test_year_and_holder_lines_hold_for_changing_volumes_delays_cash_and_inflation(tmp_path):
+    """Cohorts of different sizes (one term per cohort), a treatment time and an
+    optimism-bias delay (months shift), cash-releasing shares (the cash column sums
+    holders) and an inflation rate (cash terms): every linked figure still shows in its
+    own line, and every cohort term re-adds to the year's gross savings."""
+    path = tmp_path / "varied.yaml"
+    path.write_text(
+        "schema_version: 1\nname: varied\nextends: example-area\n"
+        "activity:\n  entering_treatment: {value: [500, 700, 900, 1100, 1300], "
+        "source: local}\n  treatment_months: {value: 3, source: local}\n"
+        "optimism_bias: {cost_uplift: {value: 0.1, source: local}, "
+        "savings_reduction: {value: 0.2, source: local}, "
+        "benefit_delay_months: {value: 2, source: local}, source: local}\n"
+        "financial_case: {first_year: '2027/28', source: local, "
+        "inflation: {rate: 0.02, source: local}}\n"
+        "care_categories:\n  emergency_admissions:\n"
+        "    cash_releasing: {share: 0.5, mechanism: tariff, source: local}\n"
+        "  primary_care_consultations:\n"
+        "    cash_releasing: {share: 0.25, mechanism: contract, source: local}\n")
+    bundle = api.bundle(str(path))
+    html = render_html("business-case", bundle)
+    years = _year_lines(html)
+    for anchor, (label, cost, gross, net, cash) in years.items():
+        if anchor == "d-y1":
+            continue
+        terms = re.findall(r"(£[\d,]+\.\d\d) × ([\d.]+)", gross)
+        assert len(terms) >= 2 and len({a for a, _ in terms}) >= 2, gross
+        total = fmt.printed_value(gross.split(" = ")[-1])
+        assert abs(sum(fmt.printed_value(a) * float(m) for a, m in terms) - total) \
+            <= len(terms), gross
+        assert "+" in cash.split(";")[0], cash
+        # cash terms: the real-terms figures printed before them × the index
+        real, terms_part = cash.split("Cash terms, each real-terms figure × ")
+        index = float(terms_part.split(":")[0])
+        net_cash = _signed_amounts(real.split("net cash position")[1])[-1]
+        printed = _amounts(terms_part.split("net cash position")[1])[-1]
+        assert index > 1 and abs(net_cash * index - printed) <= 1, cash
+    figures, _ = _unlinked(html)
+    lines = {r["id"]: " ".join(r["cells"]).replace("\u2060", "") for r in _rows(html)
+             if r["id"]}
+    assert not [f for f in figures if (f["link"] or "").startswith("d-y")
+                and f["figure"].replace("\u2060", "") not in lines[f["link"]]]
+    assert any(f["link"] == "d-h-acute" for f in figures)
+    acute = lines["d-h-acute"]
+    assert re.search(r"× 50(\.0)?%", acute) and "cash-releasing" in acute.split("By year")[1]
+    _check_holder_lines(html)

@@ -21,6 +21,7 @@ from modeller.outputs.reports import charts, content, presentation, wording
 from modeller.outputs.reports import formatting as fmt
 from modeller.outputs.reports.citing import Citer
 from modeller.outputs.reports.finance import finance
+from modeller.outputs.reports import yearly
 from modeller.outputs.reports.uncertainty import (board_psa_line, differences, section_numbers,
                                                uncertainty)
 
@@ -101,7 +102,8 @@ def _ask(results: dict, link=lambda text, anchor: text) -> Markup:
                                             fmt.years(h), fmt.people(t["entering"]))
     if first is not None:
         text += Markup(" ({} people and {} in year 1)").format(
-            fmt.people(first["entering"]), link(fmt.money(first["cost"]), "d-cost"))
+            fmt.people(first["entering"]),
+            link(fmt.money(first["cost"]), yearly.year_anchor(first["year"])))
     return text + "."
 
 
@@ -362,6 +364,9 @@ def build_context(kind: str, bundle: dict, compact: int = 0) -> dict[str, Any]:
         "care_share": presentation.care_share(results),
         "volume": presentation.volume_note(scenarios),
         "derivations": presentation.derivations(results, rows),
+        "year_lines": yearly.year_rows(results) + [yearly.totals_row(results)],
+        "cohort_note": yearly.cohort_note(results),
+        "holder_lines": yearly.holder_rows(results, rows),
         "evidence_rows": presentation.evidence_rows(
             results, bundle.get("evidence_records") or {}, bundle.get("saving_notes") or {}),
         "uncertainty": unc,

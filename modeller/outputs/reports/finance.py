@@ -138,7 +138,7 @@ def _holder_cash(results: dict) -> list[dict]:
     for h in holders:
         if not h["gross_savings_within_horizon"]:
             continue
-        rows.append({"label": h["label"],
+        rows.append({"id": h["id"], "label": h["label"],
                      "mechanisms": "; ".join(h.get("cash_releasing_mechanisms") or [])
                      or "none stated (non-cash-releasing)",
                      "years": [{"label": y.get("financial_year") or f"Year {y['year']}",

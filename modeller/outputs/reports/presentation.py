@@ -177,7 +177,10 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
                           f"one year’s entrants’ lifetime gross savings "
                           f"{money(ss['annual_gross_savings'])}{product} − their cost "
                           f"{money(ss['annual_cost'])} (cash-releasing savings "
-                          f"{money(ss['annual_cash_releasing_savings'])})"))
+                          f"{money(ss['annual_cash_releasing_savings'])}; net cash position "
+                          f"{money(ss['annual_cash_releasing_savings'])} − "
+                          f"{money(ss['annual_cost'])} = "
+                          f"{money(ss['annual_net_cash_releasing'])})"))
     if vfm.get("cost_per_attributable_recovery") is not None:
         extra.append(line(
             "d-cpar", "Cost per attributable recovery (present values)",
@@ -226,10 +229,14 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
              "recovery_rate"),
         line("d-lifetime", "Lifetime net of the horizon’s cohorts", money(t["net_lifetime"]),
              f"lifetime gross savings {money(t['gross_savings_lifetime'])} − lifetime cost "
-             f"{money(t['cost_lifetime'])}"),
+             f"{money(t['cost_lifetime'])} (cost within the horizon {cost} + after it "
+             f"{money(t['cost_beyond_horizon'])})"),
         line("d-pp", "Per person entering treatment (net)", pp(p["net"]),
              f"probability of recovery {fmt.percent(p['probability_recovered'])} → expected "
-             f"gross saving {pp(p['gross_saving'])} − cost {pp(p['cost'])}",
+             f"gross saving {pp(p['gross_saving'])} − cost {pp(p['cost'])}; for 100 "
+             f"people entering: 100 × {pp(p['gross_saving'])} = "
+             f"{money(100 * p['gross_saving'])} − 100 × {pp(p['cost'])} = "
+             f"{money(100 * p['cost'])}, net {money(100 * p['net'])}",
              "recovery_rate", "annual_saving", "per_person_entering"),
         *extra,
     ]
