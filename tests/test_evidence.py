@@ -123,7 +123,7 @@ def test_annualising_the_six_month_copd_figures(library):
     assert annualise(library.get("hillingdon-copd-overall")) == pytest.approx(2600)
     conv = convert(library.get("hillingdon-copd-secondary"))
     assert conv.ok and conv.value == pytest.approx(1674)
-    assert "£837 per person over 6 months × 12 / 6 = £1,674" in conv.steps[0].text
+    assert "£837.00 per person over 6 months × 12 / 6 = £1,674.00" in conv.steps[0].text
 
 
 def test_annual_value_is_null_when_not_computable(library):
@@ -153,7 +153,7 @@ def test_angina_conversion_reproduced_from_the_implied_table(library):
     assert tables.price_index.source.startswith("NHS England (2017), IAPT-LTC FAQ, Table 1")
     conv = convert(1337, "GBP", 2007, tables, target_price_year="2010/11", label="angina")
     assert conv.ok and conv.value == pytest.approx(2000)
-    assert "£1,337 (2007) × index 2010/11 (2,000) / index 2007 (1,337) = £2,000" \
+    assert "£1,337.00 (2007) × index 2010/11 (2,000) / index 2007 (1,337) = £2,000.00" \
         in conv.steps[0].text
     own = convert(library.get("angina-brief-intervention"), tables=tables,
                   target_price_year="2010/11", use_stated=False)
@@ -171,7 +171,7 @@ def test_rheumatoid_arthritis_seed_conversion_and_its_divisor_inconsistency(libr
     assert conv.steps[0].by == "seed" and "Bank of England calculator" in conv.steps[0].text
     assert conv.value == pytest.approx(1295 / 5)  # £259 over the five years it describes
     flagged = " ".join(ev.flags(rec))
-    assert "£1,295 / 4 = £323.75" in flagged and "£259 a year" in flagged
+    assert "£1,295.00 / 4 = £323.75" in flagged and "£259.00 a year" in flagged
     assert any("divisor" in n for n in conv.notes)
     assert 1295 / 4 == pytest.approx(323.75) and round(1295 / 4) == sc.annual_value + 1
 

@@ -31,9 +31,9 @@ HEADLINES = [
     (("totals", "attributable_recovered"), "Recoveries attributable to the service",
      "people"),
     (("totals", "roi"), "ROI (undiscounted)", "percent"),
-    (("totals", "cost_per_recovery"), "Cost per recovery (undiscounted)", "money"),
+    (("totals", "cost_per_recovery"), "Cost per recovery (undiscounted)", "pence"),
     (("totals", "break_even_month"), "Break-even month (undiscounted)", "month"),
-    (("per_person_entering", "net"), "Net per person entering", "money"),
+    (("per_person_entering", "net"), "Net per person entering", "pence"),
     (("per_person_entering", "payback_months"), "Cohort payback (months)", "months"),
 ]
 
@@ -59,6 +59,8 @@ def fmt(value: Any, kind: str, currency: str = "GBP") -> str:
         return "none" if kind == "month" else "n/a"
     if kind == "money":
         return money(value, currency)
+    if kind == "pence":  # a per-person unit figure
+        return pence(value, currency)
     if kind == "people":
         return f"{value:,.0f}"
     if kind == "percent":
@@ -238,8 +240,9 @@ def compare_table(c: dict) -> str:
                 cells.append("n/a")
             elif kind == "month":
                 cells.append(f"{diff:+d} months")
-            elif kind == "money":
-                cells.append(("+" if diff >= 0 else "-") + money(abs(diff)))
+            elif kind in ("money", "pence"):
+                show = money if kind == "money" else pence
+                cells.append(("+" if diff >= 0 else "-") + show(abs(diff)))
             else:
                 cells.append(("+" if diff >= 0 else "") + fmt(diff, kind))
         rows.append(cells)

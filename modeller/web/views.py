@@ -59,11 +59,11 @@ HEADLINES: list[tuple[str, str, Callable[[Any], str]]] = [
     ("totals.net_lifetime", "Net over the cohorts’ lifetime", fmt.money),
     ("totals.benefit_cost_ratio", "Savings per £1 spent (benefit–cost ratio)", fmt.per_pound),
     ("totals.roi", "Return on investment", fmt.percent),
-    ("totals.cost_per_recovery", "Cost per person recovering", fmt.money),
+    ("totals.cost_per_recovery", "Cost per person recovering", fmt.money_pp),
     ("totals.break_even_month", "Break-even of the running service", _month),
     ("totals.entering", "People entering treatment", fmt.people),
     ("totals.recovered", "People recovering", fmt.people),
-    ("per_person_entering.net", "Net per person entering treatment", fmt.money),
+    ("per_person_entering.net", "Net per person entering treatment", fmt.money_pp),
     ("per_person_entering.payback_months", "Payback per person (months after entry)",
      _months_after),
 ]

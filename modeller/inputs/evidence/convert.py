@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 
+from ..money_text import UNIT_PLACES, amount
 from ..yamlsource import Problem
 from .records import EvidenceRecord, SYMBOLS, _price_year
 from .tables import ConversionTables, _key
@@ -89,11 +90,12 @@ def _num(x: float) -> str:
 
 
 def _money(x: float, currency: str | None) -> str:
-    """``£1,337``; pence shown to two places (``US$340.28``, ``£73.50``)."""
+    """A per-person figure with pence, as the reports print one (``£1,337.00``,
+    ``US$340.28``, ``£73.50``): every money figure of the evidence library is per person
+    (or per episode), so every amount in a conversion step is a unit figure."""
     if currency is None or not math.isfinite(x):
         return _num(x)
-    amount = f"{int(round(x)):,}" if abs(x - round(x)) < 1e-9 else f"{x:,.2f}"
-    return f"{SYMBOLS.get(currency, currency + ' ')}{amount}"
+    return amount(x, UNIT_PLACES, SYMBOLS.get(currency, currency + " "))
 
 
 def _prices(year: int | str | None) -> str:
@@ -101,14 +103,15 @@ def _prices(year: int | str | None) -> str:
 
 
 def describe_value(record: EvidenceRecord) -> str:
-    """The figure as published, in words: ``£837 per person over 6 months``,
+    """The figure as published, in words: ``£837.00 per person over 6 months``,
     ``20% reduction in healthcare costs``, ``0.12 fewer emergency department attendances
     per person over 6 months``."""
     q = {"over": "over ", "around": "around ", "up_to": "up to ", None: ""}[record.qualifier]
     what = record.quantity
     if record.value is None:
         if record.range is not None and record.currency is not None:
-            v = f"{_money(record.range[0], record.currency)}-{_num(record.range[1])}"
+            low, high = (_money(x, record.currency) for x in record.range)
+            v = f"{low}-{high}"
         elif record.parts:
             return "see parts"
         else:

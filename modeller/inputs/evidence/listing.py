@@ -98,7 +98,7 @@ def format_table(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...], *,
         if annual is not None:
             per_year = _money(annual, rec.currency)
         elif ar is not None:
-            per_year = f"{_money(ar[0], rec.currency)}-{_num(ar[1])}"
+            per_year = f"{_money(ar[0], rec.currency)}-{_money(ar[1], rec.currency)}"
         else:
             per_year = "-"
         period = f"{_num(rec.period_months)} mo" if rec.period_months else "not stated" \

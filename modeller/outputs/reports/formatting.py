@@ -18,43 +18,23 @@ rules live in one place:
 * ``years``: a count of years, ``1 year``, ``10 years``.
 
 Negative amounts use the Unicode minus sign (U+2212), which the bundled font covers,
-joined to a following "£" by U+2060 so the two never split across lines.
+joined to a following "£" by U+2060 so the two never split across lines. The rounding
+and layout of an amount live in :mod:`modeller.inputs.money_text`, shared with the
+evidence conversion steps, which print per-person figures as ``money_pp`` does.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
-MINUS = "\u2212"
-#: Before a currency sign the minus is followed by WORD JOINER (U+2060, in the bundled
-#: font) so a line never breaks between "−" and "£"; PDF text extraction drops it.
-MINUS_MONEY = "\u2212\u2060"
-
-
-def _round_half_up(value: float, places: int) -> Decimal:
-    """Round like a finance reader expects (0.5 up), not banker's rounding."""
-    quantum = Decimal(1).scaleb(-places)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-def _signed(text: str, negative: bool) -> str:
-    if not negative:
-        return text
-    return (MINUS_MONEY if text.startswith("£") else MINUS) + text
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+# MINUS and MINUS_MONEY are re-exported: the charts and tests read them from here.
+from modeller.inputs.money_text import (MINUS, MINUS_MONEY, UNIT_PLACES,  # noqa: F401
+                                        amount, missing as _missing,
+                                        round_half_up as _round_half_up, signed as _signed)
 
 
 def _pounds(value: float | None, places: int, missing: str) -> str:
-    if _missing(value):
-        return missing
-    value = float(value)
-    rounded = _round_half_up(abs(value), places)
-    return _signed(f"£{rounded:,.{places}f}", value < 0 and rounded != 0)
+    return amount(value, places, "£", missing)
 
 
 def money(value: float | None, missing: str = "n/a") -> str:
@@ -64,7 +44,7 @@ def money(value: float | None, missing: str = "n/a") -> str:
 
 def money_pp(value: float | None, missing: str = "n/a") -> str:
     """A per-person unit figure in GBP with pence: ``£662.50``, ``£650.00``."""
-    return _pounds(value, 2, missing)
+    return _pounds(value, UNIT_PLACES, missing)
 
 
 def key_breaks(key: str):
