@@ -3,7 +3,8 @@
 Pure arithmetic: no I/O, no printing, no rounding, no renderer. :func:`compute` works
 on :class:`Inputs` whose arrays carry a leading *draw* axis ``D`` (``D = 1`` for a
 deterministic run), so probabilistic sensitivity analysis calls the very same code
-vectorised over draws. :func:`run` turns a validated set into plain :class:`Results`.
+vectorised over draws (:func:`modeller.model.runner.run` turns a validated set into
+plain :class:`~modeller.model.results.Results`).
 
 The logic generalises the NHS England IAPT-LTC FAQ (000_531557c98ba51688.txt:1251-1396):
 
@@ -32,6 +33,7 @@ differs from Excel's NPV(), which discounts the first year as well.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -89,6 +91,15 @@ class Inputs:
     @property
     def horizon(self) -> int:
         return self.entering.shape[1]
+
+
+def tile(x: Inputs, n: int) -> dict:
+    """The fields of a one-draw ``x`` with every array repeated for ``n`` draws (fresh
+    arrays; the integer and text fields as they are), ready to edit and pass to
+    ``Inputs(**fields)``."""
+    return {f.name: (np.repeat(getattr(x, f.name), n, axis=0)
+                     if isinstance(getattr(x, f.name), np.ndarray) else getattr(x, f.name))
+            for f in dataclasses.fields(x)}
 
 
 @dataclass(frozen=True)
