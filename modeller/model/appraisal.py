@@ -120,10 +120,10 @@ def _summary(hl: dict) -> dict:
     return out
 
 
-def optimism_bias(spec, x: Inputs, a: Arrays) -> dict:
-    """Results before and after the set's optimism-bias adjustment."""
+def optimism_bias(spec, x: Inputs, after: dict) -> dict:
+    """Results before and after the set's optimism-bias adjustment; ``after`` is the
+    run's own summary (:data:`SUMMARY_KEYS`), the model being run with it applied."""
     ob = spec.optimism_bias
-    after = _summary(headlines(a))
     if ob is None:
         return {"applied": False, "cost_uplift": None, "savings_reduction": None,
                 "benefit_delay_months": None, "source": None, "note": None,
@@ -179,9 +179,9 @@ def appraisal(spec, x: Inputs, a: Arrays, totals, price_years: dict) -> dict:
              "description": option.description if option else spec.description,
              **mine}],
         "incremental_to": "business_as_usual",
-        "optimism_bias": optimism_bias(spec, x, a),
+        "optimism_bias": optimism_bias(spec, x, mine),
         "value_for_money": value_for_money(spec, totals),
-        "price_years": {k: v for k, v in price_years.items()} if price_years else {},
+        "price_years": dict(price_years or {}),
         "board_asked_to": spec.board_asked_to,
     }
 
