@@ -185,24 +185,22 @@ def _months_of_saving(a: np.ndarray) -> np.ndarray:
     return k * a - k * (k - 1) / 2
 
 
-def _accrual_at(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
-    """:func:`_accrual` at the month indices ``index`` only. (D, len(index))
-
-    Once every entry month's benefit is over (a >= B + 12) the value is B exactly, so
-    later years add exactly nothing (not rounding noise)."""
-    a = (index - delay).astype(float)
-    b = benefit_months[:, None]
-    value = (_months_of_saving(a[None]) - _months_of_saving(a[None] - b)) / 12.0
-    return np.where(a[None] >= b + 12.0, b, value)
-
-
-def _accrual(months: int, delay: int, benefit_months: np.ndarray) -> np.ndarray:
-    """Average months of saving accrued by the end of each month i = 0..months-1
+def _accrual_of(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """Average months of saving accrued by the end of each month i of ``index``
     (counted from the first month of a cohort's entry year) per person entering in
-    that year: mean over its 12 entry months of clip(i + 1 - m - delay, 0, B). (D, M)"""
-    a = (np.arange(months) - delay).astype(float)
+    that year: mean over its 12 entry months of clip(i + 1 - m - delay, 0, B).
+    (D, len(index))"""
+    a = (index - delay).astype(float)
     return (_months_of_saving(a[None])
             - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
+
+
+def _accrual_at(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """:func:`_accrual_of`, exactly B once every entry month's benefit is over
+    (i - delay >= B + 12), so later years add exactly nothing (not rounding noise)."""
+    over = (index - delay).astype(float)[None] >= benefit_months[:, None] + 12.0
+    return np.where(over, benefit_months[:, None],
+                    _accrual_of(index, delay, benefit_months))
 
 
 def cumulative_kernel(horizon: int, treatment_months: int,
@@ -214,7 +212,7 @@ def cumulative_kernel(horizon: int, treatment_months: int,
     it is computed once and shifted for each year.
     """
     months = 12 * horizon
-    shape = _accrual(months, treatment_months, benefit_months)
+    shape = _accrual_of(np.arange(months), treatment_months, benefit_months)
     out = np.zeros((len(benefit_months), horizon, months))
     for t in range(horizon):
         out[:, t, 12 * t:] = shape[:, :months - 12 * t]
