@@ -219,6 +219,16 @@ def cumulative_kernel(horizon: int, treatment_months: int,
     return out
 
 
+def lifetime_years(x: Inputs) -> int:
+    """Years the ``*_all`` arrays (and the workbook's year columns) cover: the horizon
+    and every year in which its cohorts still save, for the longest benefit among the
+    draws, or have boosters, with one year to spare (the last year then holds each
+    cohort's whole benefit exactly)."""
+    delay = x.treatment_months + x.benefit_delay_months
+    longest = math.ceil(float(np.max(x.benefit_months))) if x.draws else 0
+    return x.horizon + math.ceil(max(delay + longest, x.booster_months) / 12) + 1
+
+
 def compute(x: Inputs) -> Arrays:
     """Run the cost-offset model on :class:`Inputs`, vectorised over draws."""
     d, h = x.entering.shape
@@ -245,12 +255,10 @@ def compute(x: Inputs) -> Arrays:
     year_end_c = np.einsum("dtc,dty->dyc", flow / 12.0, kernel[:, :, 11::12])
     savings_by_year_c = np.diff(year_end_c, axis=1, prepend=0.0)        # (D, H, C)
 
-    # Every year in which the horizon's cohorts still save or have boosters. The count
-    # follows the longest benefit among the draws; every sum over years is a running
-    # (left-to-right) sum, so trailing years of zeros never change a draw's figures and
-    # results do not depend on how draws are chunked.
-    longest = float(np.ceil(np.max(x.benefit_months))) if d else 0.0
-    years = h + int(math.ceil((max(delay + longest, x.booster_months) + 1) / 12.0)) + 1
+    # Every year in which the horizon's cohorts still save or have boosters. Every sum
+    # over years is a running (left-to-right) sum, so trailing years of zeros never
+    # change a draw's figures and results do not depend on how draws are chunked.
+    years = lifetime_years(x)
     accrual = _accrual_at(12 * np.arange(years) + 11, delay, x.benefit_months)  # (D, Y)
     lag = np.arange(years)[None, :] - np.arange(h)[:, None]              # (H, Y)
     at_year_end = np.where(lag >= 0, accrual[:, np.maximum(lag, 0)], 0.0)  # (D, H, Y)
