@@ -58,8 +58,10 @@ MAX_FIXED_COSTS = 20
 MAX_LIST_ITEMS = 20
 #: Text that appears on the one-page board summary and logic model: the name, labels,
 #: the description, the decision asked of the board (in bold, in a half-width column)
-#: and the note on price years (in the small basis line). [characters]
+#: and the note on price years (in the small basis line). [characters] The title, when
+#: given, heads the reports in the name's place.
 MAX_NAME_CHARS = 80
+MAX_TITLE_CHARS = 120
 MAX_LABEL_CHARS = 60
 MAX_DESCRIPTION_CHARS = 250
 MAX_ASK_CHARS = 150

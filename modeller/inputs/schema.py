@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field, Strict, field_validator
 
 from .limits import (MAX_ASK_CHARS, MAX_CONDITIONS, MAX_DESCRIPTION_CHARS,
                      MAX_EVIDENCE_FOLDERS, MAX_FIXED_COSTS, MAX_LIST_ITEMS, MAX_NAME_CHARS,
-                     MAX_PRICE_NOTE_CHARS)
+                     MAX_PRICE_NOTE_CHARS, MAX_TITLE_CHARS)
 from .quantities import (AnnualSaving, Description, Factor, Horizon, Key, Label, Money,
                          Months, Name, People, PriceYear, QalyGain, Rate, Share, Text,
                          WholeMonths, _as_quantity, _Model, _months, _problem,
@@ -219,9 +219,9 @@ class AssumptionSet(_Model):
     name: Name = Field(description="The set's name: on every report and, as a safe "
                        f"slug, the output folder; at most {MAX_NAME_CHARS} characters, "
                        "with a letter or digit.")
-    title: _text(120, 1) | None = Field(
+    title: _text(MAX_TITLE_CHARS, 1) | None = Field(
         None, description="The title reports print (the name is used when absent); at "
-        "most 120 characters.")
+        f"most {MAX_TITLE_CHARS} characters.")
     date: Label | None = Field(
         None, description="Date of this version of the set, printed on report covers "
         "(write it in quotes, e.g. '2024-05-01'); reports never use the clock.")
