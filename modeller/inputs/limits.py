@@ -43,6 +43,14 @@ MAX_EXTENDS_DEPTH = 20
 MAX_EVIDENCE_FOLDERS = 5
 MAX_EVIDENCE_FILES = 50
 
+# --- report PDFs read back (modeller.inputs.pdfset) -------------------------------------
+
+#: Largest report PDF read for its embedded sets. [bytes] The reports are under 1 MB.
+MAX_PDF_BYTES = 50 * 1024 * 1024
+#: Largest embedded set or build manifest, checked before it is decoded (its text is
+#: then parsed under every YAML limit above). [bytes]
+MAX_SET_BYTES = 2 * 1024 * 1024
+
 # --- values (modeller.inputs.schema) ---------------------------------------------------
 
 #: Largest amount of money in any field. [GBP] (a national programme is ~1e9)
