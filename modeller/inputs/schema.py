@@ -4,8 +4,11 @@ Every model forbids unknown keys, so a typo is an error rather than a silently
 ignored setting. Any number may be written plainly (``recovery_rate: 0.5``) or as a
 *quantity* mapping that carries its provenance::
 
-    recovery_rate: {value: 0.5, source: "000_531557c98ba51688.txt:1392-1396",
-                    range: [0.45, 0.6]}
+    recovery_rate: {value: 0.5, source: "NHS England (2017), IAPT-LTC FAQ, Table 3",
+                    seed: "000_531557c98ba51688.txt:1392-1396", range: [0.45, 0.6]}
+
+``source`` cites the document as people cite it (reports print it); ``seed`` holds the
+seed text lines for auditors (never printed as the citation).
 
 The keys and units are documented in ``docs/assumptions.md``; a test keeps the two
 in step. Cross-field rules (shares summing to 1, list lengths) live in
