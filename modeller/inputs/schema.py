@@ -29,7 +29,7 @@ from .quantities import (AnnualSaving, Description, Factor, Horizon, Key, Label,
                          Months, Name, People, PriceYear, QalyGain, Rate, Share, Text,
                          WholeMonths, _as_quantity, _Model, _months, _problem,
                          _rate, _text, SEED_DOC)
-from .quantities import Distribution, Number, Saving, WholeNumber  # noqa: F401 (re-exported)
+from .quantities import Distribution, Number, Saving  # noqa: F401 (re-exported)
 
 
 class DurationComponent(_Model):

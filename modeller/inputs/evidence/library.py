@@ -19,6 +19,7 @@ from pydantic import (BaseModel, ValidationError)
 from ..characters import shown
 from ..limits import MAX_EVIDENCE_FILES
 from ..yamlsource import Path_, Problem, dotted, locate, parse, read_text
+from .records import EvidenceFile, EvidenceRecord, Part, Place, StatedConversion
 
 _RECORDS_LINE = re.compile(r"^records[ \t]*:", re.MULTILINE)
 NOT_EVIDENCE = ("not an evidence file: it must be a mapping with a list under `records:` "
@@ -52,7 +53,6 @@ def evidence_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     if not files:
         return [], [Problem(name, None, "", "no *.yaml evidence files here")]
     return sorted(files), []
-from .records import EvidenceFile, EvidenceRecord, Part, Place, StatedConversion
 
 
 # --------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def _allowed(model: type[BaseModel]) -> str:
 _NESTED = {"stated_conversion": StatedConversion, "parts": Part, "also_in": Place}
 
 
-def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
+def _friendly(err: dict, loc: Path_, model: type[BaseModel]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         owner = model
@@ -169,7 +169,7 @@ def _validate(model: type[BaseModel], data: Any, base: Path_, lines: dict, file:
             seen.add(key)
             path = base + loc
             f, line = locate(lines, path, file)
-            problems.append(Problem(f, line, dotted(path), _friendly(err, loc, data, model)))
+            problems.append(Problem(f, line, dotted(path), _friendly(err, loc, model)))
         return None, problems
 
 
