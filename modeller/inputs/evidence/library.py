@@ -7,6 +7,7 @@ Part of :mod:`modeller.inputs.evidence`; see its docstring for units and rules.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import stat
@@ -18,6 +19,7 @@ from pydantic import (BaseModel, ValidationError)
 
 from ..characters import shown
 from ..limits import MAX_EVIDENCE_FILES
+from ..named_files import trusted
 from ..yamlsource import Path_, Problem, dotted, locate, parse, read_text
 from .records import EvidenceFile, EvidenceRecord, Part, Place, StatedConversion
 
@@ -178,8 +180,27 @@ def read_file(path: Path) -> tuple[list[EvidenceRecord], dict[str, tuple[str, in
     """Read one evidence file: its valid records, where each id is, and every problem.
 
     The returned locations also hold the ids of records that failed validation (so a
-    ``related`` reference to them is not reported a second time).
+    ``related`` reference to them is not reported a second time). A file of the bundled
+    library is read and validated once per process (it is part of the package, as the
+    bibliography is): every set that cites evidence, and every edit of one
+    (``with_values``, a grid's combinations), reads the whole bundled library.
     """
+    if trusted(path):
+        records, where, problems = _read_bundled(Path(path))
+        return list(records), dict(where), list(problems)
+    return _read_file(path)
+
+
+@functools.lru_cache(maxsize=None)
+def _read_bundled(path: Path) -> tuple[tuple[EvidenceRecord, ...],
+                                       dict[str, tuple[str, int | None]],
+                                       tuple[Problem, ...]]:
+    records, where, problems = _read_file(path)
+    return tuple(records), where, tuple(problems)
+
+
+def _read_file(path: Path) -> tuple[list[EvidenceRecord], dict[str, tuple[str, int | None]],
+                                    list[Problem]]:
     file = str(path)
     text, problems = read_text(path)
     if text is None:
