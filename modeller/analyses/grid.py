@@ -174,11 +174,12 @@ def _slow_rows(obj, paths: list[str], combos: np.ndarray) -> list[dict]:
 def check_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> int:
     """Check ``varies`` as :func:`run_grid` does, without evaluating anything; return
     the number of combinations. Raises :class:`VaryError` as :func:`run_grid` would."""
-    return _prepared(obj, varies)[3]
+    return _prepared(obj, varies)[2]
 
 
 def _prepared(obj, varies):
-    """(base, catalogue, pairs, total) of a grid request, every limit checked."""
+    """(base, pairs, total, slow) of a grid request, every limit checked; ``slow`` are
+    the varied paths that need a full model run per combination."""
     base = obj if isinstance(obj, Base) else base_from(obj)
     catalogue = None
     if not isinstance(obj, Base) and getattr(obj, "resolved", None) is not None:
@@ -209,18 +210,18 @@ def _prepared(obj, varies):
         if total > MAX_SLOW_COMBINATIONS:
             raise VaryError(f"{total:,} combinations; at most {MAX_SLOW_COMBINATIONS:,} "
                             f"when varying {', '.join(slow)} (each is a full model run)")
-    return base, catalogue, pairs, total
+    return base, pairs, total, slow
 
 
 def run_grid(obj, varies: list[tuple[str, list[float]]] | list[str]) -> dict:
     """Evaluate every combination. ``varies`` is a list of ``PATH=VALUES`` strings or
     of (path, values) pairs. Returns ``{"name", "parameters", "columns", "rows"}``
     where each row is a dict of the varied values and the headline figures."""
-    base, catalogue, pairs, total = _prepared(obj, varies)
+    base, pairs, total, slow = _prepared(obj, varies)
     paths = [p for p, _ in pairs]
     combos = np.array(list(itertools.product(*(v for _, v in pairs))), float)
     combos = combos.reshape(total, len(pairs))
-    if any(p not in base.params or base.params[p].share for p in paths):
+    if slow:
         return {"name": base.spec.name, "parameters": paths, "columns": paths + COLUMNS,
                 "rows": _slow_rows(obj, paths, combos)}
     out = evaluate(base, {p: combos[:, i] for i, p in enumerate(paths)}, total)

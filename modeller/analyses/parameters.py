@@ -20,7 +20,6 @@ the model's arithmetic:
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -28,6 +27,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import model
+from ..model.engine import tile
 from ..inputs.limits import (MAX_MODEL_CELLS, MAX_MONEY, MAX_PEOPLE, MAX_SCALE,
                              RequestError)
 
@@ -128,11 +128,6 @@ class Base:
     @property
     def horizon(self) -> int:
         return self.inputs.horizon
-
-
-_ARRAY_FIELDS = [f.name for f in dataclasses.fields(model.Inputs)
-                 if f.name not in ("treatment_months", "booster_months",
-                                   "savings_apply_to", "benefit_delay_months")]
 
 
 def _spec(obj):
@@ -330,15 +325,6 @@ def _finance_params(spec, x: model.Inputs, ids: list[str]) -> list[Param]:
                             f"{cat.label}: cash-releasing share", base_share, "rate",
                             cat.cash_releasing.share, apply=cash))
     return params
-
-
-def tile(x: model.Inputs, n: int) -> dict:
-    """The fields of ``x`` (D = 1) repeated for ``n`` scenarios, as fresh arrays."""
-    fields = {name: np.repeat(getattr(x, name), n, axis=0) for name in _ARRAY_FIELDS}
-    fields.update(treatment_months=x.treatment_months, booster_months=x.booster_months,
-                  savings_apply_to=x.savings_apply_to,
-                  benefit_delay_months=x.benefit_delay_months)
-    return fields
 
 
 def build_inputs(base: Base, n: int, values: dict[str, Any],

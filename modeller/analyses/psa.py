@@ -284,6 +284,11 @@ def drivers(run: Run, target: int = 0) -> tuple[list[dict], float | None]:
     return rows, r2
 
 
+def _in_sentence(label: str) -> str:
+    """A :data:`COMPARED` label inside a sentence: lower-case first letter, bar "NPV"."""
+    return label if label.startswith("NPV") else label[0].lower() + label[1:]
+
+
 def point_vs_mean(run: Run) -> list[dict]:
     """Each headline's deterministic point estimate beside its PSA mean, with a plain
     sentence where they differ by more than :data:`DIFFERS_RTOL`."""
@@ -298,8 +303,7 @@ def point_vs_mean(run: Run) -> list[dict]:
         sentence = None
         if differs:
             word = "lower" if m < p else "higher"
-            name = label if label.startswith("NPV") else label[0].lower() + label[1:]
-            sentence = (f"The expected {name} across the draws (the mean) is {word} than "
+            sentence = (f"The expected {_in_sentence(label)} across the draws (the mean) is {word} than "
                         "the point estimate: the central values are not the middle of "
                         "their distributions, so the point estimate is "
                         + ("optimistic." if (m < p) != (key == "pv_cost") else
@@ -317,8 +321,7 @@ def point_vs_mean_sentence(rows: list[dict]) -> str | None:
         return None
 
     def names(group):
-        items = [r["label"] if r["label"].startswith("NPV") else
-                 r["label"][0].lower() + r["label"][1:] for r in group]
+        items = [_in_sentence(r["label"]) for r in group]
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
     parts = []
     if lower:

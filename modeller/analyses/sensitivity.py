@@ -32,7 +32,7 @@ import numpy as np
 from ..inputs.limits import RequestError
 from ..model.appraisal import THRESHOLD_METRICS as METRICS
 from ..model.appraisal import counterfactual_threshold, grid_thresholds
-from .parameters import Base, base_from, evaluate, finite
+from .parameters import BOUNDS, Base, base_from, evaluate, finite
 
 DEFAULT_RANGE = 0.20
 METRIC = "npv"
@@ -201,6 +201,7 @@ def thresholds(obj) -> dict:
 
 
 def _benefit_threshold(base: Base) -> dict:
+    longest = BOUNDS["months"][1]                    # the schema's longest duration
     months = 12 * base.horizon
     grid = np.arange(months + 1, dtype=float)        # breakpoints 0, 1, ..., 12H
 
@@ -215,12 +216,12 @@ def _benefit_threshold(base: Base) -> dict:
     if len(hit):
         k = int(hit[0])
         within = 0.0 if k == 0 else _linear_root(grid[k - 1], float(npv[k - 1]),
-                                                 grid[k], float(npv[k]), 0.0, 1200.0)
+                                                 grid[k], float(npv[k]), 0.0, longest)
     lifetime = _linear_root(0.0, float(r["net_lifetime"][0]), 12.0,
-                            float(r["net_lifetime"][12]), 0.0, 1200.0)
+                            float(r["net_lifetime"][12]), 0.0, longest)
     # The lifetime NPV is piecewise linear in B with whole-month breakpoints (each
     # month's saving is discounted by its own year) and never falls as B rises.
-    full = np.arange(1201, dtype=float)
+    full = np.arange(longest + 1)
 
     def at_full(fields, g):
         fields["benefit_months"] = g.copy()

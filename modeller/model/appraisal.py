@@ -20,12 +20,10 @@ updated 2023) *NICE health technology evaluations: the manual* (PMG36), chapter 
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from .budget import financial_year
-from .engine import Arrays, Inputs, compute, headlines
+from .engine import Arrays, Inputs, compute, headlines, tile
 
 #: NICE cost-effectiveness thresholds [GBP per QALY gained].
 NICE_THRESHOLDS = (20_000.0, 30_000.0)
@@ -39,13 +37,6 @@ OPTIMISM_BIAS_SOURCE = ("HM Treasury, Green Book supplementary guidance: optimis
 SUMMARY_KEYS = ("pv_cost", "pv_gross_savings", "npv", "benefit_cost_ratio",
                 "pv_cost_lifetime", "pv_gross_savings_lifetime", "npv_lifetime",
                 "benefit_cost_ratio_lifetime", "cost", "gross_savings_within_horizon")
-
-
-def _repeat(x: Inputs, n: int) -> dict:
-    """The fields of a one-draw ``x`` repeated for ``n`` draws (fresh arrays)."""
-    return {f.name: (np.repeat(getattr(x, f.name), n, axis=0)
-                     if isinstance(getattr(x, f.name), np.ndarray) else getattr(x, f.name))
-            for f in dataclasses.fields(x)}
 
 
 def _root(xs: np.ndarray, fs: np.ndarray) -> float | None:
@@ -68,7 +59,7 @@ def grid_thresholds(x: Inputs, grid: np.ndarray, transform) -> dict:
     """Where each threshold metric crosses zero along ``grid`` (rising), for a function
     that is linear between grid points: ``transform(fields, grid)`` sets the varied
     inputs of the ``len(grid)`` draws. None where it does not cross."""
-    fields = _repeat(x, len(grid))
+    fields = tile(x, len(grid))
     transform(fields, grid)
     hl = headlines(compute(Inputs(**fields)))
     return {name: _root(grid, hl[key]) for name, key in THRESHOLD_METRICS}
@@ -129,15 +120,15 @@ def _summary(hl: dict) -> dict:
     return out
 
 
-def optimism_bias(spec, x: Inputs, a: Arrays) -> dict:
-    """Results before and after the set's optimism-bias adjustment."""
+def optimism_bias(spec, x: Inputs, after: dict) -> dict:
+    """Results before and after the set's optimism-bias adjustment; ``after`` is the
+    run's own summary (:data:`SUMMARY_KEYS`), the model being run with it applied."""
     ob = spec.optimism_bias
-    after = _summary(headlines(a))
     if ob is None:
         return {"applied": False, "cost_uplift": None, "savings_reduction": None,
                 "benefit_delay_months": None, "source": None, "note": None,
                 "before": after, "after": after}
-    plain = Inputs(**dict(_repeat(x, 1), cost_uplift=np.zeros(1),
+    plain = Inputs(**dict(tile(x, 1), cost_uplift=np.zeros(1),
                           savings_reduction=np.zeros(1), benefit_delay_months=0))
     before = _summary(headlines(compute(plain)))
 
@@ -188,9 +179,9 @@ def appraisal(spec, x: Inputs, a: Arrays, totals, price_years: dict) -> dict:
              "description": option.description if option else spec.description,
              **mine}],
         "incremental_to": "business_as_usual",
-        "optimism_bias": optimism_bias(spec, x, a),
+        "optimism_bias": optimism_bias(spec, x, mine),
         "value_for_money": value_for_money(spec, totals),
-        "price_years": {k: v for k, v in price_years.items()} if price_years else {},
+        "price_years": dict(price_years or {}),
         "board_asked_to": spec.board_asked_to,
     }
 

@@ -3,7 +3,8 @@
 Pure arithmetic: no I/O, no printing, no rounding, no renderer. :func:`compute` works
 on :class:`Inputs` whose arrays carry a leading *draw* axis ``D`` (``D = 1`` for a
 deterministic run), so probabilistic sensitivity analysis calls the very same code
-vectorised over draws. :func:`run` turns a validated set into plain :class:`Results`.
+vectorised over draws (:func:`modeller.model.runner.run` turns a validated set into
+plain :class:`~modeller.model.results.Results`).
 
 The logic generalises the NHS England IAPT-LTC FAQ (000_531557c98ba51688.txt:1251-1396):
 
@@ -32,6 +33,7 @@ differs from Excel's NPV(), which discounts the first year as well.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -89,6 +91,15 @@ class Inputs:
     @property
     def horizon(self) -> int:
         return self.entering.shape[1]
+
+
+def tile(x: Inputs, n: int) -> dict:
+    """The fields of a one-draw ``x`` with every array repeated for ``n`` draws (fresh
+    arrays; the integer and text fields as they are), ready to edit and pass to
+    ``Inputs(**fields)``."""
+    return {f.name: (np.repeat(getattr(x, f.name), n, axis=0)
+                     if isinstance(getattr(x, f.name), np.ndarray) else getattr(x, f.name))
+            for f in dataclasses.fields(x)}
 
 
 @dataclass(frozen=True)
@@ -174,24 +185,22 @@ def _months_of_saving(a: np.ndarray) -> np.ndarray:
     return k * a - k * (k - 1) / 2
 
 
-def _accrual_at(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
-    """:func:`_accrual` at the month indices ``index`` only. (D, len(index))
-
-    Once every entry month's benefit is over (a >= B + 12) the value is B exactly, so
-    later years add exactly nothing (not rounding noise)."""
-    a = (index - delay).astype(float)
-    b = benefit_months[:, None]
-    value = (_months_of_saving(a[None]) - _months_of_saving(a[None] - b)) / 12.0
-    return np.where(a[None] >= b + 12.0, b, value)
-
-
-def _accrual(months: int, delay: int, benefit_months: np.ndarray) -> np.ndarray:
-    """Average months of saving accrued by the end of each month i = 0..months-1
+def _accrual_of(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """Average months of saving accrued by the end of each month i of ``index``
     (counted from the first month of a cohort's entry year) per person entering in
-    that year: mean over its 12 entry months of clip(i + 1 - m - delay, 0, B). (D, M)"""
-    a = (np.arange(months) - delay).astype(float)
+    that year: mean over its 12 entry months of clip(i + 1 - m - delay, 0, B).
+    (D, len(index))"""
+    a = (index - delay).astype(float)
     return (_months_of_saving(a[None])
             - _months_of_saving(a[None] - benefit_months[:, None])) / 12.0
+
+
+def _accrual_at(index: np.ndarray, delay: int, benefit_months: np.ndarray) -> np.ndarray:
+    """:func:`_accrual_of`, exactly B once every entry month's benefit is over
+    (i - delay >= B + 12), so later years add exactly nothing (not rounding noise)."""
+    over = (index - delay).astype(float)[None] >= benefit_months[:, None] + 12.0
+    return np.where(over, benefit_months[:, None],
+                    _accrual_of(index, delay, benefit_months))
 
 
 def cumulative_kernel(horizon: int, treatment_months: int,
@@ -203,11 +212,21 @@ def cumulative_kernel(horizon: int, treatment_months: int,
     it is computed once and shifted for each year.
     """
     months = 12 * horizon
-    shape = _accrual(months, treatment_months, benefit_months)
+    shape = _accrual_of(np.arange(months), treatment_months, benefit_months)
     out = np.zeros((len(benefit_months), horizon, months))
     for t in range(horizon):
         out[:, t, 12 * t:] = shape[:, :months - 12 * t]
     return out
+
+
+def lifetime_years(x: Inputs) -> int:
+    """Years the ``*_all`` arrays (and the workbook's year columns) cover: the horizon
+    and every year in which its cohorts still save, for the longest benefit among the
+    draws, or have boosters, with one year to spare (the last year then holds each
+    cohort's whole benefit exactly)."""
+    delay = x.treatment_months + x.benefit_delay_months
+    longest = math.ceil(float(np.max(x.benefit_months))) if x.draws else 0
+    return x.horizon + math.ceil(max(delay + longest, x.booster_months) / 12) + 1
 
 
 def compute(x: Inputs) -> Arrays:
@@ -236,12 +255,10 @@ def compute(x: Inputs) -> Arrays:
     year_end_c = np.einsum("dtc,dty->dyc", flow / 12.0, kernel[:, :, 11::12])
     savings_by_year_c = np.diff(year_end_c, axis=1, prepend=0.0)        # (D, H, C)
 
-    # Every year in which the horizon's cohorts still save or have boosters. The count
-    # follows the longest benefit among the draws; every sum over years is a running
-    # (left-to-right) sum, so trailing years of zeros never change a draw's figures and
-    # results do not depend on how draws are chunked.
-    longest = float(np.ceil(np.max(x.benefit_months))) if d else 0.0
-    years = h + int(math.ceil((max(delay + longest, x.booster_months) + 1) / 12.0)) + 1
+    # Every year in which the horizon's cohorts still save or have boosters. Every sum
+    # over years is a running (left-to-right) sum, so trailing years of zeros never
+    # change a draw's figures and results do not depend on how draws are chunked.
+    years = lifetime_years(x)
     accrual = _accrual_at(12 * np.arange(years) + 11, delay, x.benefit_months)  # (D, Y)
     lag = np.arange(years)[None, :] - np.arange(h)[:, None]              # (H, Y)
     at_year_end = np.where(lag >= 0, accrual[:, np.maximum(lag, 0)], 0.0)  # (D, H, Y)

@@ -145,7 +145,7 @@ def _locked(lock: Path) -> Iterator[None]:
     check_output(lock)
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-                     | os.O_NONBLOCK, 0o666 & ~_umask())
+                     | os.O_NONBLOCK, 0o666)  # less the umask, as for any new file
     except OSError as exc:
         raise OutputError(f"cannot lock {lock}: {_why(exc)}") from None
     try:
@@ -210,11 +210,10 @@ def replace_folder(target: str | Path, files: dict[str, bytes | str],
             exists = check_folder(target, allowed)
             tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=parent))
-            for name, data in files.items():
+            for name, data in files.items():  # created 0666 less the umask
                 _write_new(str(tmp / name), data.encode("utf-8") if isinstance(data, str)
                            else data)
-                os.chmod(tmp / name, 0o666 & ~_umask())
-            os.chmod(tmp, 0o777 & ~_umask())
+            os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
             if not exists:
                 os.rename(tmp, target)
                 tmp = None

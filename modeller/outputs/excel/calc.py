@@ -18,7 +18,7 @@ import numpy as np
 
 from ... import model
 from .derived import Derived, lifetime_years, per_condition, scalar
-from .layout import Formats, Row, TimeSheet
+from .layout import Formats, Row, TimeSheet, sum_refs
 
 ANNUAL = "Annual"
 
@@ -47,10 +47,6 @@ def _pad(values, n: int) -> np.ndarray:
     """Per-year figures of the horizon, with zeros for the years after it."""
     values = np.asarray(values, float)
     return np.concatenate([values, np.zeros(n - len(values))])
-
-
-def _sum_refs(rows: list[Row]) -> str:
-    return "+".join(r.at for r in rows)
 
 
 def _discounting(A: TimeSheet, spec, names: dict, year: Row, n: int) -> Row:
@@ -141,7 +137,7 @@ def write_annual(ws, fmt: Formats, spec, x, arrays, ids, labels, names: dict,
                        ("recovered", "recovering"),
                        ("attributable", "recoveries credited to the service")):
         rows = [v[key] for v in cond.values()]
-        totals[key] = A.row(f"All conditions: {label}", "people", _sum_refs(rows),
+        totals[key] = A.row(f"All conditions: {label}", "people", sum_refs(rows),
                             sum(r.values for r in rows), "people", total="sum", bold=True)
 
     A.section("Costs by year of entry, and fixed costs (with the optimism-bias uplift)")
@@ -174,7 +170,7 @@ def write_annual(ws, fmt: Formats, spec, x, arrays, ids, labels, names: dict,
             * (1 - reduction), "money", total="sum"))
         cond[cid]["lifetime"] = life_rows[-1]
     lifetime = A.row("All conditions: lifetime gross savings", "GBP",
-                     _sum_refs(life_rows), sum(r.values for r in life_rows), "money",
+                     sum_refs(life_rows), sum(r.values for r in life_rows), "money",
                      total="sum", bold=True)
     return Annual(sheet=A, year=year, factor=factor, entering=totals["entering"],
                   completed=totals["completed"], recovered=totals["recovered"],

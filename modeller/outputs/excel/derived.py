@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..cells import safe_text
 from ...model.appraisal import NICE_SOURCE, NICE_THRESHOLDS
-from ...model.engine import BREAK_EVEN_ATOL, BREAK_EVEN_RTOL
+from ...model.engine import BREAK_EVEN_ATOL, BREAK_EVEN_RTOL, lifetime_years
 from .catalogue import defined_name
 from .layout import Formats, fit_row, quote
 
@@ -78,14 +78,6 @@ def per_condition(x, name: str) -> np.ndarray:
     """A (C,) per-condition input of :class:`Inputs` (zeros where the model has none)."""
     value = getattr(x, name, None)
     return np.zeros(x.share.shape[1]) if value is None else np.asarray(value)[0]
-
-
-def lifetime_years(x) -> int:
-    """Years of columns: the horizon and every year in which its cohorts still save or
-    have boosters, as the model counts them (one year to spare)."""
-    delay = x.treatment_months + int(scalar(x, "benefit_delay_months"))
-    longest = math.ceil(float(x.benefit_months[0]))
-    return x.horizon + math.ceil(max(delay + longest, x.booster_months) / 12) + 1
 
 
 def write_derived(wb, ws, fmt: Formats, spec, x, ids: list[str], labels: list[str],

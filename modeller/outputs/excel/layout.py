@@ -101,6 +101,11 @@ def quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def sum_refs(rows: list["Row"]) -> str:
+    """A formula adding ``rows`` in the current column (same sheet)."""
+    return "+".join(r.at for r in rows)
+
+
 @dataclass(frozen=True)
 class Row:
     """A written row: where it is and the figures cached in it."""

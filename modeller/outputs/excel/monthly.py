@@ -21,7 +21,7 @@ import numpy as np
 
 from .calc import Annual
 from .derived import Derived, lifetime_years, per_condition, scalar
-from .layout import Formats, Row, TimeSheet
+from .layout import Formats, Row, TimeSheet, sum_refs
 
 MONTHLY = "Monthly"
 
@@ -54,10 +54,6 @@ def _take(row: np.ndarray, k: np.ndarray) -> np.ndarray:
     ok = k >= 1
     out[ok] = row[k[ok] - 1]
     return out
-
-
-def _sum_refs(rows: list[Row]) -> str:
-    return "+".join(r.at for r in rows)
 
 
 def write_monthly(ws, fmt: Formats, spec, x, ids, labels, names: dict, dv: Derived,
@@ -106,7 +102,7 @@ def write_monthly(ws, fmt: Formats, spec, x, ids, labels, names: dict, dv: Deriv
         saving_rows.append(sav)
         an.condition[cid].update(saving_month=sav, cum=cum, ben_month=ben)
     msav = M.row("All conditions: gross savings this month", "GBP",
-                 _sum_refs(saving_rows), sum(r.values for r in saving_rows), "money",
+                 sum_refs(saving_rows), sum(r.values for r in saving_rows), "money",
                  total="sum", bold=True)
     cum_sav = M.row("Cumulative gross savings", "GBP", f"SUM(#~,{msav.at})",
                     np.cumsum(msav.values), "money", total="last")
