@@ -108,8 +108,7 @@ def plain_warnings(warnings: list[str], labels: dict[str, str]) -> list[str]:
 
 def horizon_text(results: dict) -> str:
     """``over 5 years`` for the set's horizon."""
-    n = results["horizon_years"]
-    return f"over {n} year" if n == 1 else f"over {n} years"
+    return f"over {fmt.years(results['horizon_years'])}"
 
 
 # --- charts ------------------------------------------------------------------------------
