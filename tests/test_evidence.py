@@ -266,6 +266,22 @@ def _library_from(tmp_path: Path, **files: str):
     return read_library(tmp_path)
 
 
+def test_bundled_files_are_read_once_local_files_every_time(tmp_path, monkeypatch):
+    """Every load of a set citing evidence, and every edit of one, reads the library:
+    the bundled files are validated once per process, a local folder every time."""
+    from modeller.inputs.evidence import library as library_module
+
+    read_library()
+    real, calls = library_module._read_file, []
+    monkeypatch.setattr(library_module, "_read_file",
+                        lambda path: calls.append(path) or real(path))
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    for _ in range(2):
+        lib, problems = read_library(ev.default_directory(), tmp_path)
+        assert problems == [] and "test-figure" in lib.ids
+    assert calls == [tmp_path / "a.yaml"] * 2
+
+
 def test_a_minimal_local_record_loads(tmp_path):
     lib, problems = _library_from(tmp_path, **{"a.yaml": GOOD})
     assert problems == [] and annualise(lib.get("test-figure")) == 200

@@ -18,8 +18,7 @@ from pypdf import PdfReader, PdfWriter
 from modeller import __version__, api
 from modeller.cli import cli
 from modeller.inputs import embedded
-from modeller.inputs.limits import MAX_REPORT_SEED, RequestError
-from modeller.inputs.pdfset import MAX_SET_BYTES
+from modeller.inputs.limits import MAX_REPORT_SEED, MAX_SET_BYTES, RequestError
 
 GRID = "outcomes.recovery_rate=0.4:0.6:0.1"
 OPTIONS = ["--scenario", "scenarios/optimistic", "--sensitivity", "--psa-draws", "50",

@@ -1,5 +1,6 @@
 """The one-page reports stay one page at the schema's text and count limits: longest
-name (one unbreakable word), description and labels, most conditions and cost lines."""
+name (one unbreakable word) or title (which heads the reports in its place),
+description and labels, most conditions and cost lines."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ def _text(prefix: str, length: int, word: str = "Wide words ") -> str:
         (prefix + word * 400)[:length].rstrip()))
 
 
-@pytest.fixture(scope="module")
-def at_limits():
+@pytest.fixture(scope="module", params=["name", "title"])
+def at_limits(request):
     n = limits.MAX_CONDITIONS
     shares = [round(1 / n, 12)] * n
     shares[-1] = round(1 - sum(shares[:-1]), 12)
@@ -37,7 +38,11 @@ def at_limits():
            "costs": {"fixed": [{"label": _text(f"{i} ", limits.MAX_LABEL_CHARS),
                                 "amount": 1000, "year": 1}
                                for i in range(limits.MAX_FIXED_COSTS)]}}
+    if request.param == "title":
+        doc["title"] = _text("Title ", limits.MAX_TITLE_CHARS)
     s = modeller.loads(yaml.safe_dump(doc, sort_keys=False), "limits.yaml")
+    if request.param == "title":
+        assert len(s.spec.title) == limits.MAX_TITLE_CHARS
     assert len(s.spec.description) == limits.MAX_DESCRIPTION_CHARS
     assert len(s.spec.conditions) == limits.MAX_CONDITIONS
     return s

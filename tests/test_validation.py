@@ -193,3 +193,13 @@ def test_null_deletes_and_quantity_replaces_whole(tmp_path):
     assert loaded.spec.costs.per_person_entering.range is None  # not the base's range
     assert loaded.spec.costs.booster is None
     assert not any("booster" in w for w in loaded.warnings)
+
+
+def test_benefit_duration_warning_names_the_faq_only_for_the_faqs_formula(tmp_path):
+    faq = "The FAQ prints the same formula"
+    (national,) = [w for w in load(NATIONAL).warnings if w.startswith("benefit_duration")]
+    assert faq in national
+    path = tmp_path / "local.yaml"
+    path.write_text(GOOD + "benefit_duration:\n  months:\n    value: 20\n")
+    (local,) = [w for w in load(path).warnings if w.startswith("benefit_duration")]
+    assert "stated duration is 20 months" in local and faq not in local

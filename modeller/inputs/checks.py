@@ -283,6 +283,13 @@ def _budget_rules(data: dict) -> list[tuple[tuple, str]]:
     return out
 
 
+#: The FAQ's benefit-duration formula, (share, months) terms, and the answer it prints
+#: (NHS England (2017), IAPT-LTC FAQ, Table 2: "(0.5*36 + 0.25*24 + 0.25*12) = 26.5
+#: months", which sums to 27); the warning names the FAQ only for this very formula.
+FAQ_BENEFIT_FORMULA = ((0.5, 36.0), (0.25, 24.0), (0.25, 12.0))
+FAQ_BENEFIT_STATED = 26.5
+
+
 def warnings(data: dict) -> list[str]:
     """Inconsistencies that do not stop a run but must be shown on every run and report."""
     out: list[str] = []
@@ -292,11 +299,15 @@ def warnings(data: dict) -> list[str]:
     if stated is not None and computed is not None and abs(stated - computed) > 1e-9:
         terms = " + ".join(f"{_num(c.get('share')):g}*{_num(c.get('months')):g}"
                            for c in duration["components"])
+        pairs = tuple((_num(c.get("share")), _num(c.get("months")))
+                      for c in duration["components"])
+        faq = ("" if (pairs, stated) != (FAQ_BENEFIT_FORMULA, FAQ_BENEFIT_STATED) else
+               " (The FAQ prints the same formula with the answer 26.5: "
+               "NHS England (2017), IAPT-LTC FAQ, Table 2.)")
         out.append(
             f"benefit_duration: the stated duration is {stated:g} months but its components "
             f"({terms}) sum to {computed:g} months; the model uses the stated "
-            f"{stated:g} months. (The FAQ prints the same formula with the answer 26.5: "
-            "NHS England (2017), IAPT-LTC FAQ, Table 2.)")
+            f"{stated:g} months.{faq}")
     if _num(_get(data, "outcomes", "counterfactual_recovery_rate")) is None:
         out.append(
             "outcomes.counterfactual_recovery_rate: not stated, so every recovery is "

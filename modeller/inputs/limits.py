@@ -43,6 +43,14 @@ MAX_EXTENDS_DEPTH = 20
 MAX_EVIDENCE_FOLDERS = 5
 MAX_EVIDENCE_FILES = 50
 
+# --- report PDFs read back (modeller.inputs.pdfset) -------------------------------------
+
+#: Largest report PDF read for its embedded sets. [bytes] The reports are under 1 MB.
+MAX_PDF_BYTES = 50 * 1024 * 1024
+#: Largest embedded set or build manifest, checked before it is decoded (its text is
+#: then parsed under every YAML limit above). [bytes]
+MAX_SET_BYTES = 2 * 1024 * 1024
+
 # --- values (modeller.inputs.schema) ---------------------------------------------------
 
 #: Largest amount of money in any field. [GBP] (a national programme is ~1e9)
@@ -58,8 +66,10 @@ MAX_FIXED_COSTS = 20
 MAX_LIST_ITEMS = 20
 #: Text that appears on the one-page board summary and logic model: the name, labels,
 #: the description, the decision asked of the board (in bold, in a half-width column)
-#: and the note on price years (in the small basis line). [characters]
+#: and the note on price years (in the small basis line). [characters] The title, when
+#: given, heads the reports in the name's place.
 MAX_NAME_CHARS = 80
+MAX_TITLE_CHARS = 120
 MAX_LABEL_CHARS = 60
 MAX_DESCRIPTION_CHARS = 250
 MAX_ASK_CHARS = 150

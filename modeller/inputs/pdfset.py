@@ -16,16 +16,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .limits import MAX_PDF_BYTES, MAX_SET_BYTES
 from .yamlsource import Located, Problem, parse
 
 #: The attachment holding the report's own (resolved) assumption set.
 SET_ATTACHMENT = "assumption-set.yaml"
 #: Scenario sets compared in the report: ``scenario-1.yaml``, ``scenario-2.yaml`` ...
 SCENARIO_PREFIX = "scenario-"
-#: Largest report PDF read [bytes]; the reports are well under 1 MB.
-MAX_PDF_BYTES = 50 * 1024 * 1024
-#: Largest embedded set (or build manifest) read [bytes].
-MAX_SET_BYTES = 2 * 1024 * 1024
 #: How the report was built (:mod:`modeller.inputs.embedded`).
 MANIFEST_ATTACHMENT = "build.yaml"
 

@@ -43,7 +43,6 @@ def _text(limit: int, min_length: int = 0) -> Any:
 #: Every number is finite (``allow_inf_nan=False`` on every model) and, for
 #: distribution parameters, within +/- MAX_MONEY.
 Number = Annotated[float, Strict(), Field(ge=-MAX_MONEY, le=MAX_MONEY)]
-WholeNumber = Annotated[int, Strict()]
 #: Free text (sources, notes): at most MAX_TEXT_CHARS characters.
 Text = _text(MAX_TEXT_CHARS)
 #: The ``seed`` key beside every ``source``: where an auditor finds the figure in the

@@ -4,8 +4,11 @@ Every model forbids unknown keys, so a typo is an error rather than a silently
 ignored setting. Any number may be written plainly (``recovery_rate: 0.5``) or as a
 *quantity* mapping that carries its provenance::
 
-    recovery_rate: {value: 0.5, source: "000_531557c98ba51688.txt:1392-1396",
-                    range: [0.45, 0.6]}
+    recovery_rate: {value: 0.5, source: "NHS England (2017), IAPT-LTC FAQ, Table 3",
+                    seed: "000_531557c98ba51688.txt:1392-1396", range: [0.45, 0.6]}
+
+``source`` cites the document as people cite it (reports print it); ``seed`` holds the
+seed text lines for auditors (never printed as the citation).
 
 The keys and units are documented in ``docs/assumptions.md``; a test keeps the two
 in step. Cross-field rules (shares summing to 1, list lengths) live in
@@ -21,12 +24,12 @@ from pydantic import BeforeValidator, Field, Strict, field_validator
 
 from .limits import (MAX_ASK_CHARS, MAX_CONDITIONS, MAX_DESCRIPTION_CHARS,
                      MAX_EVIDENCE_FOLDERS, MAX_FIXED_COSTS, MAX_LIST_ITEMS, MAX_NAME_CHARS,
-                     MAX_PRICE_NOTE_CHARS)
+                     MAX_PRICE_NOTE_CHARS, MAX_TITLE_CHARS)
 from .quantities import (AnnualSaving, Description, Factor, Horizon, Key, Label, Money,
                          Months, Name, People, PriceYear, QalyGain, Rate, Share, Text,
                          WholeMonths, _as_quantity, _Model, _months, _problem,
                          _rate, _text, SEED_DOC)
-from .quantities import Distribution, Number, Saving, WholeNumber  # noqa: F401 (re-exported)
+from .quantities import Distribution, Number, Saving  # noqa: F401 (re-exported)
 
 
 class DurationComponent(_Model):
@@ -219,9 +222,9 @@ class AssumptionSet(_Model):
     name: Name = Field(description="The set's name: on every report and, as a safe "
                        f"slug, the output folder; at most {MAX_NAME_CHARS} characters, "
                        "with a letter or digit.")
-    title: _text(120, 1) | None = Field(
+    title: _text(MAX_TITLE_CHARS, 1) | None = Field(
         None, description="The title reports print (the name is used when absent); at "
-        "most 120 characters.")
+        f"most {MAX_TITLE_CHARS} characters.")
     date: Label | None = Field(
         None, description="Date of this version of the set, printed on report covers "
         "(write it in quotes, e.g. '2024-05-01'); reports never use the clock.")

@@ -7,6 +7,7 @@ Part of :mod:`modeller.inputs.evidence`; see its docstring for units and rules.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import stat
@@ -18,7 +19,9 @@ from pydantic import (BaseModel, ValidationError)
 
 from ..characters import shown
 from ..limits import MAX_EVIDENCE_FILES
+from ..named_files import trusted
 from ..yamlsource import Path_, Problem, dotted, locate, parse, read_text
+from .records import EvidenceFile, EvidenceRecord, Part, Place, StatedConversion
 
 _RECORDS_LINE = re.compile(r"^records[ \t]*:", re.MULTILINE)
 NOT_EVIDENCE = ("not an evidence file: it must be a mapping with a list under `records:` "
@@ -52,7 +55,6 @@ def evidence_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     if not files:
         return [], [Problem(name, None, "", "no *.yaml evidence files here")]
     return sorted(files), []
-from .records import EvidenceFile, EvidenceRecord, Part, Place, StatedConversion
 
 
 # --------------------------------------------------------------------------------------
@@ -127,7 +129,7 @@ def _allowed(model: type[BaseModel]) -> str:
 _NESTED = {"stated_conversion": StatedConversion, "parts": Part, "also_in": Place}
 
 
-def _friendly(err: dict, loc: Path_, data: Any, model: type[BaseModel]) -> str:
+def _friendly(err: dict, loc: Path_, model: type[BaseModel]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         owner = model
@@ -169,7 +171,7 @@ def _validate(model: type[BaseModel], data: Any, base: Path_, lines: dict, file:
             seen.add(key)
             path = base + loc
             f, line = locate(lines, path, file)
-            problems.append(Problem(f, line, dotted(path), _friendly(err, loc, data, model)))
+            problems.append(Problem(f, line, dotted(path), _friendly(err, loc, model)))
         return None, problems
 
 
@@ -178,8 +180,27 @@ def read_file(path: Path) -> tuple[list[EvidenceRecord], dict[str, tuple[str, in
     """Read one evidence file: its valid records, where each id is, and every problem.
 
     The returned locations also hold the ids of records that failed validation (so a
-    ``related`` reference to them is not reported a second time).
+    ``related`` reference to them is not reported a second time). A file of the bundled
+    library is read and validated once per process (it is part of the package, as the
+    bibliography is): every set that cites evidence, and every edit of one
+    (``with_values``, a grid's combinations), reads the whole bundled library.
     """
+    if trusted(path):
+        records, where, problems = _read_bundled(Path(path))
+        return list(records), dict(where), list(problems)
+    return _read_file(path)
+
+
+@functools.lru_cache(maxsize=None)
+def _read_bundled(path: Path) -> tuple[tuple[EvidenceRecord, ...],
+                                       dict[str, tuple[str, int | None]],
+                                       tuple[Problem, ...]]:
+    records, where, problems = _read_file(path)
+    return tuple(records), where, tuple(problems)
+
+
+def _read_file(path: Path) -> tuple[list[EvidenceRecord], dict[str, tuple[str, int | None]],
+                                    list[Problem]]:
     file = str(path)
     text, problems = read_text(path)
     if text is None:
