@@ -20,6 +20,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .inputs import loader
 from .inputs.keys import NumericInput, edit, numeric_inputs
+from .inputs.limits import DEFAULT_SEED
 from .model.results import Results
 
 #: Raised for every bad input: ``.problems`` lists each (file, line, field, message).
@@ -153,7 +154,7 @@ def sensitivity(s: AssumptionSet | str | Path, params: Iterable[str] | None = No
     return result
 
 
-def psa(s: AssumptionSet | str | Path, draws: int = 10_000, seed: int = 1,
+def psa(s: AssumptionSet | str | Path, draws: int = 10_000, seed: int = DEFAULT_SEED,
         progress=None) -> dict:
     """Probabilistic sensitivity analysis over the set's distributions, as the JSON of
     ``modeller psa --format json`` (means, percentiles, probabilities, drivers)."""

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .common import _exit_with, cli
+from .common import _load, cli
 
 
 @cli.command()
@@ -27,7 +27,6 @@ def serve(file, host, port) -> None:
     The first line printed is `Serving http://HOST:PORT/`. Stop with Ctrl-C.
     """
     try:
-        import modeller
         from ..web.app import LOOPBACK_HOSTS, create_app
         from ..web.server import is_loopback, serve as run_server
     except ImportError as exc:  # a broken install (they are dependencies)
@@ -35,23 +34,14 @@ def serve(file, host, port) -> None:
             f"the web app needs {exc.name}, which is missing; reinstall the package "
             "(pip install iapt-ltc-modeller)") from exc
 
-    try:
-        s = modeller.load(file)
-    except modeller.InputError as exc:
-        _exit_with(exc.problems)
-    for warning in s.warnings:
-        click.echo(f"warning: {s.name}: {warning}", err=True)
+    (s,) = _load([file])
     app = create_app(s, allowed_hosts=LOOPBACK_HOSTS if is_loopback(host) else None)
-    _warm_up(app)
+    # Draw the served set's page once before serving, so the first browser is not kept
+    # waiting while the templates load and the first charts are drawn.
+    app.state.warm_up()
     try:
         run_server(app, host, port)
     except OSError as exc:
         click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}",
                    err=True)
         sys.exit(1)
-
-
-def _warm_up(app) -> None:
-    """Draw the served set's page once before serving, so the first browser is not kept
-    waiting while the templates load and the first charts are drawn."""
-    app.state.warm_up()

@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 import modeller
 
 from . import conditions, forms, upload, views
-from .downloads import DOWNLOADS, NotAvailable, filename, headers
+from .downloads import DOWNLOADS, filename, headers
 from .pages import Pages
 from .state import MAX_NAME, Scenario, ScenarioLimit, Sessions, SetStore
 
@@ -220,10 +220,7 @@ def create_app(s: Any, *, allowed_hosts: list[str] | None = None) -> Starlette:
             with _heavy:
                 return item.make(reading.edited)
 
-        try:
-            body = await run_in_threadpool(make)
-        except NotAvailable as exc:
-            return HTMLResponse(pages.message(str(exc)), 501)
+        body = await run_in_threadpool(make)
         return Response(body, media_type=item.media_type,
                         headers=headers(filename(reading.edited, item)))
 

@@ -42,18 +42,6 @@ def _yaml(s: Any) -> bytes:
     return s.to_yaml().encode("utf-8")
 
 
-class NotAvailable(Exception):
-    """A download this version cannot make."""
-
-
-def _workbook(s: Any) -> bytes:
-    exporter = getattr(modeller, "workbook", None)   # the API's workbook exporter (#13)
-    if exporter is None:
-        raise NotAvailable("The Excel workbook is not available in this version of the "
-                           "modeller yet.")
-    return exporter(s)
-
-
 PDF = "application/pdf"
 DOWNLOADS: dict[str, Download] = {d.kind: d for d in [
     Download("business-case", "Business case (PDF)", "business-case.pdf", PDF,
@@ -64,7 +52,7 @@ DOWNLOADS: dict[str, Download] = {d.kind: d for d in [
              _pdf("logic-model")),
     Download("workbook", "Workbook (Excel)", "workbook.xlsx",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             _workbook),
+             modeller.workbook),
     Download("yaml", "Assumption set (YAML)", "assumptions.yaml",
              "application/yaml", _yaml),
     Download("json", "Results (JSON)", "results.json", "application/json",

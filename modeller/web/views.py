@@ -108,8 +108,7 @@ def plain_warnings(warnings: list[str], labels: dict[str, str]) -> list[str]:
 
 def horizon_text(results: dict) -> str:
     """``over 5 years`` for the set's horizon."""
-    n = results["horizon_years"]
-    return f"over {n} year" if n == 1 else f"over {n} years"
+    return f"over {fmt.years(results['horizon_years'])}"
 
 
 # --- charts ------------------------------------------------------------------------------
@@ -121,24 +120,11 @@ _chart_cache: OrderedDict[str, list] = OrderedDict()
 def _tornado(s: Any, results: dict):
     """The reports' tornado chart of this set's one-way sensitivity, or None."""
     from modeller.outputs.reports import charts
-    from modeller.outputs.reports.uncertainty import (TORNADO_BARS, param_label,
-                                                      param_unit, param_value)
+    from modeller.outputs.reports.uncertainty import tornado_drawn, tornado_rows
 
-    sens = modeller.sensitivity(s)
-    base = (sens.get("base") or {}).get("npv", results["totals"]["npv"])
-    bars = []
-    for row in sens.get("tornado") or []:
-        if row["npv_low"] == base and row["npv_high"] == base:
-            continue
-        unit = row.get("unit") or param_unit(row["parameter"], results)
-        bars.append({"label": row.get("label") or param_label(row["parameter"], results),
-                     "low_text": param_value(row["low"], unit),
-                     "high_text": param_value(row["high"], unit),
-                     "npv_low": row["npv_low"], "npv_high": row["npv_high"]})
-    bars.sort(key=lambda b: -abs(b["npv_high"] - b["npv_low"]))
-    if not bars:
-        return None
-    return charts.tornado(bars[:TORNADO_BARS], base, f"NPV {horizon_text(results)}")
+    rows, base = tornado_rows(modeller.sensitivity(s), results)
+    drawn = tornado_drawn(rows, base)
+    return charts.tornado(drawn, base, f"NPV {horizon_text(results)}") if drawn else None
 
 
 def chart_list(s: Any, results: dict) -> list[dict]:

@@ -159,6 +159,15 @@ def _vfm(results: dict) -> dict:
         for r in v.get("nice_thresholds") or []]}
 
 
+def _of_100(outcomes: dict) -> dict[str, str]:
+    """Of 100 people entering treatment: how many recover, would have recovered anyway
+    and recover because of the service (display scaling of the model's probabilities)."""
+    return {name: fmt.people(100 * outcomes[key]) for name, key in (
+        ("recovered", "probability_recovered"),
+        ("anyway", "counterfactual_recovery_rate"),
+        ("attributable", "probability_attributable")) if outcomes.get(key) is not None}
+
+
 def finance(results: dict, bundle: dict, scenarios: list[dict],
             link=lambda text, anchor: text) -> dict[str, Any]:
     """The ``finance`` context of the business case and the board summary."""
@@ -172,6 +181,7 @@ def finance(results: dict, bundle: dict, scenarios: list[dict],
         "options": options(results, scenarios, bundle.get("title")),
         "optimism_bias": appraisal.get("optimism_bias") or {},
         "outcomes": results.get("outcomes") or {},
+        "outcomes_of_100": _of_100(results.get("outcomes") or {}),
         "vfm": _vfm(results),
         "financial": fin,
         "fin_rows": _financial_rows(results),

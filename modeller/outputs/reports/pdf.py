@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
+from modeller.inputs.pdfset import MANIFEST_ATTACHMENT, SET_ATTACHMENT
 from modeller.outputs.files import write_atomic
 from modeller.outputs.reports import formatting, wording
 from modeller.outputs.reports.context import KINDS, ONE_PAGE, TEMPLATES, build_context
@@ -151,10 +152,10 @@ def _attachments(bundle: dict, fetcher) -> list:
 
 
 _ATTACHMENT_DESCRIPTIONS = {
-    "assumption-set.yaml": "The resolved assumption set this report was built from: "
-                           "`modeller run REPORT.pdf` reproduces its figures",
-    "build.yaml": "How this report was built (its scenario sets and analyses): "
-                  "`modeller build REPORT.pdf` builds it again",
+    SET_ATTACHMENT: "The resolved assumption set this report was built from: "
+                    "`modeller run REPORT.pdf` reproduces its figures",
+    MANIFEST_ATTACHMENT: "How this report was built (its scenario sets and analyses): "
+                         "`modeller build REPORT.pdf` builds it again",
 }
 
 

@@ -159,13 +159,14 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
                           for y in results["by_year"])
 
     fin = results.get("financial") or {}
-    cash = (fin.get("totals") or {}).get("cash_releasing_savings")
+    fin_totals = fin.get("totals") or {}
+    cash = fin_totals.get("cash_releasing_savings")
     ss = fin.get("steady_state") or {}
     vfm = (results.get("appraisal") or {}).get("value_for_money") or {}
     extra = []
     if cash is not None:
         extra.append(line("d-cash", f"Net cash position over {h} years",
-                          money(cash - t["cost"]),
+                          money(fin_totals["net_cash_releasing"]),
                           f"cash-releasing savings {money(cash)} (the savings of care "
                           f"categories stated to release cash) − cost {cost}"))
     if ss:

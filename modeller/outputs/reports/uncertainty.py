@@ -147,7 +147,9 @@ def _basis(basis: str | None, default_range: float | None) -> str:
     return basis or ""
 
 
-def _sensitivity_context(s: dict, results: dict, over: str, horizon: int) -> dict:
+def tornado_rows(s: dict, results: dict) -> tuple[list[dict], float]:
+    """Every parameter of the one-way sensitivity run ``s`` as readers see it (label; low,
+    high and current value in its unit; basis of its range), and the NPV it moves from."""
     rows = []
     for r in s.get("tornado") or []:
         unit = r.get("unit") or param_unit(r["parameter"], results)
@@ -157,10 +159,24 @@ def _sensitivity_context(s: dict, results: dict, over: str, horizon: int) -> dic
             "value_text": param_value(r.get("value"), unit),
             "basis_text": _basis(r.get("basis"), s.get("default_range")),
         })
-    base = s.get("base") or {}
-    base_npv = base.get("npv", results["totals"]["npv"])
-    shown = [r for r in rows if r["npv_low"] != base_npv or r["npv_high"] != base_npv]
-    drawn = sorted(shown, key=lambda r: -abs(r["npv_high"] - r["npv_low"]))[:TORNADO_BARS]
+    return rows, (s.get("base") or {}).get("npv", results["totals"]["npv"])
+
+
+def _moving(rows: list[dict], base_npv: float) -> list[dict]:
+    return [r for r in rows if r["npv_low"] != base_npv or r["npv_high"] != base_npv]
+
+
+def tornado_drawn(rows: list[dict], base_npv: float) -> list[dict]:
+    """The bars of the tornado chart: the rows that move the NPV, largest swing first,
+    at most :data:`TORNADO_BARS` (the table lists every row)."""
+    return sorted(_moving(rows, base_npv),
+                  key=lambda r: -abs(r["npv_high"] - r["npv_low"]))[:TORNADO_BARS]
+
+
+def _sensitivity_context(s: dict, results: dict, over: str, horizon: int) -> dict:
+    rows, base_npv = tornado_rows(s, results)
+    shown = _moving(rows, base_npv)
+    drawn = tornado_drawn(rows, base_npv)
     chart = (charts.tornado(drawn, base_npv, f"NPV {over}") if drawn else None)
 
     flips = [r for r in shown if (r["npv_low"] > 0) != (base_npv > 0)
