@@ -79,6 +79,17 @@ def test_with_values_on_cited_evidence_and_per_year_volumes():
     assert modeller.run(years).totals.entering == pytest.approx(500 * 5)
 
 
+def test_an_edited_figure_no_longer_cites_its_old_source_as_its_own():
+    s = modeller.load("national-faq-2017")
+    before = s.resolved["outcomes"]["counterfactual_recovery_rate"]
+    edited = s.with_values({"outcomes.counterfactual_recovery_rate": 0.1})
+    after = edited.resolved["outcomes"]["counterfactual_recovery_rate"]
+    assert after["value"] == 0.1 and "seed" not in after
+    assert after["source"] == f"changed by the user: was 0, from {before['source']}"
+    same = s.with_values({"outcomes.recovery_rate": 0.5})  # the value it already had
+    assert same.resolved == s.resolved and same.hash == s.hash
+
+
 def test_loads_allows_bundled_names_only():
     text = "schema_version: 1\nname: up\nextends: national-faq-2017\n"
     assert modeller.loads(text).name == "up"

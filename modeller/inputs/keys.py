@@ -410,6 +410,17 @@ def _drop_range_without(figure: dict, value: float, note: str) -> None:
         figure["note"] = f"{old}; {said}" if isinstance(old, str) and old else said
 
 
+def _resource(figure: dict, old: Any, note: str, which: str = "") -> None:
+    """A figure whose value is changed no longer cites the source of its old value as
+    its own: the source says it was ``note`` and what the old value and its source were,
+    and the seed line (which located the old value) goes with it."""
+    was = f"{old:g}" if _is_number(old) else "not set"
+    cited = figure.get("source")
+    said = f"{note}: {which}was {was}" + (f", from {cited}" if cited else "")
+    figure["source"] = said
+    figure.pop("seed", None)
+
+
 def _write(data: dict, path: Path_, value: float, note: str) -> None:
     node: Any = data
     for i, part in enumerate(path):
@@ -426,6 +437,8 @@ def _write(data: dict, path: Path_, value: float, note: str) -> None:
                 node[part] = {"value": value, "source": f"{note} (the set cited evidence "
                               f"{current['evidence']!r})"}
             elif isinstance(current, dict):
+                if current.get("value") != value:
+                    _resource(current, current.get("value"), note)
                 current["value"] = value
                 _drop_range_without(current, value, note)
             else:
@@ -435,6 +448,9 @@ def _write(data: dict, path: Path_, value: float, note: str) -> None:
                 and isinstance(path[i + 1], int):
             # one year of a per-year list held in ``value`` (the catalogue lists only
             # the years the set writes, so the index exists)
+            if current["value"][path[i + 1]] != value:
+                _resource(current, current["value"][path[i + 1]], note,
+                          f"year {path[i + 1] + 1} ")
             current["value"][path[i + 1]] = value
             return
         if current is None:
