@@ -95,10 +95,9 @@ def _gross_formula(results: dict, year_index: int, monthly: list[float],
 
 def _cost_formula(results: dict, y: dict, fin_year: dict | None) -> str:
     lines = results.get("cost_lines") or []
-    entering = sum(x["entering"] for x in results["by_year"])
     text = None
-    if len(lines) == 1 and entering:
-        rate = lines[0]["total"] / entering
+    if len(lines) == 1:  # the model's own cost per person entering, where it reconciles
+        rate = results["per_person_entering"]["cost"]
         if abs(y["entering"] * rate - y["cost"]) < 0.005:
             text = f"{fmt.people(y['entering'])} × {pp(rate)} = {money(y['cost'])}"
     if text is None:
