@@ -178,6 +178,6 @@ def sensitivity_line(sens: dict | None, results: dict) -> list[dict[str, Any]]:
         f"range")
     return [{"id": SENSITIVITY_ANCHOR,
              "figure": f"NPV over {h} years across the range of the most influential "
-                       f"assumption", "value": Markup("{} to<br>{}").format(low, high),
+                       f"assumption", "value": Markup("{} to <br>{}").format(low, high),
              "formula": formula,
              "sources": [top["source"]] if top.get("source") else []}]
