@@ -869,6 +869,7 @@ def test_each_before_optimism_bias_line_redoes_with_its_printed_numbers(delay, t
 def test_the_sensitivity_range_line_gives_the_assumption_its_values_and_npvs(tmp_path):
     """The summary's range links to a line naming the most influential assumption, its
     low and high values in its units, how its range was set, and the NPV at each."""
+    from modeller.outputs.reports import variants
     from modeller.outputs.reports.uncertainty import tornado_rows
 
     bundle = api.bundle("example-area", sensitivity=True)
@@ -884,7 +885,11 @@ def test_the_sensitivity_range_line_gives_the_assumption_its_values_and_npvs(tmp
     assert f"at its high value, {top['high_text']}, it is {high}" in text
     assert f"{top['value_text']}, {fmt.money(base)}" in text
     assert line[1] == f"{low} to {high}"
-    assert ("declares" in text) == (top["basis"] == "range")
+    assert ("The set declares this range" in text) == (top["basis"] == "range")
+    for r in rows:      # a range not declared: the set's value ± the default share
+        if r["basis"] != "range":
+            assert "No range is declared" in variants._range_text(r, 0.2)
+            assert f"{r['value_text']} × 0.8 and × 1.2" in variants._range_text(r, 0.2)
     assert f"{fmt.money(top['swing'])} across it" in text
     assert abs(abs(fmt.printed_value(high) - fmt.printed_value(low))
                - top["swing"]) <= 1

@@ -146,13 +146,15 @@ def optimism_lines(results: dict, line: Callable[..., dict]) -> list[dict[str, A
 
 
 def _range_text(top: dict, default_range: float | None) -> str:
+    """How the sensitivity analysis set the assumption's low and high values."""
     if top.get("basis") == "range":
-        return "the range the set declares for it"
+        return "The set declares this range for it, with its source"
     if default_range is None:
-        return "the analysis’s default range around the set’s value"
-    return (f"the set’s value ± {fmt.percent(default_range)} ({top['value_text']} × "
-            f"{_factor(1 - default_range)} and × {_factor(1 + default_range)}), as no "
-            f"range is declared for it, kept within the values it may take")
+        return "No range is declared for it, so the analysis’s default range is used"
+    return (f"No range is declared for it, so the range is the set’s value ± "
+            f"{fmt.percent(default_range)} ({top['value_text']} × "
+            f"{_factor(1 - default_range)} and × {_factor(1 + default_range)}), kept "
+            f"within the values it may take")
 
 
 def sensitivity_line(sens: dict | None, results: dict) -> list[dict[str, Any]]:
@@ -172,7 +174,7 @@ def sensitivity_line(sens: dict | None, results: dict) -> list[dict[str, Any]]:
         f"the model run again with “{top['label']}” alone moved, every other input as "
         f"in the set: at its low value, {top['low_text']}, the NPV over {h} years is "
         f"{low}; at its high value, {top['high_text']}, it is {high} (at the set’s "
-        f"value, {top['value_text']}, {money(sens['base_npv'])}). Its range is "
+        f"value, {top['value_text']}, {money(sens['base_npv'])}). "
         f"{_range_text(top, sens.get('default_range'))}. The NPV moves by "
         f"{money(top['swing'])} across it, more than across any other assumption’s "
         f"range")
