@@ -1,8 +1,8 @@
 """A report PDF rebuilds itself: ``build.yaml`` and the scenario sets it embeds.
 
 ``modeller build REPORT.pdf`` (and ``report KIND REPORT.pdf``, and the API given a PDF's
-path) reuse the embedded scenario sets and analyses, so the same version of the tool
-writes byte-identical files; options given replace the embedded ones. The manifest and
+path) reuse the embedded scenario sets and analyses (``workbook REPORT.pdf`` the
+scenario sets), so the same version of the tool writes byte-identical files; options given replace the embedded ones. The manifest and
 scenario attachments are untrusted: hostile ones are clear problems naming the PDF and
 the attachment, never a traceback, never a value of the file.
 """
@@ -117,6 +117,47 @@ def test_cli_no_sensitivity_and_scenario_replace_and_say_so(original, tmp_path):
         "scenario-1.yaml"]
     assert "--scenario given, so the embedded scenario set scenario-1.yaml" in result.stderr
     assert "reusing the embedded --grid" in result.stderr
+
+
+def _workbook(tmp_path: Path, name: str, *argv: str):
+    """``modeller workbook ARGV -o NAME``: the bytes written and the ``note:`` lines."""
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["workbook", *argv, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    return out.read_bytes(), notes
+
+
+def test_a_workbook_from_the_pdf_reuses_its_scenario_sets(original, tmp_path):
+    pdf = str(original / "business-case.pdf")
+    again, notes = _workbook(tmp_path, "again.xlsx", pdf)
+    direct, _ = _workbook(tmp_path, "direct.xlsx", "national-faq-2017-psa",
+                          "--scenario", "scenarios/optimistic")
+    bare, _ = _workbook(tmp_path, "bare.xlsx", "national-faq-2017-psa")
+    assert again == direct == (original / "national-faq-2017-psa.xlsx").read_bytes()
+    assert again != bare  # the scenario is a column, not left out
+    # Only the scenario set: a workbook has no place for the embedded analyses.
+    assert notes == ["note: business-case.pdf: reusing the embedded scenario set "
+                     "scenario-1.yaml (Optimistic scenario: the favourable end of every "
+                     "range)"]
+    alone, notes = _workbook(tmp_path, "alone.xlsx", pdf, "--no-embedded")
+    assert alone == bare and notes == []
+    # The API given the PDF's path does the same.
+    assert api.workbook(original / "business-case.pdf") == again
+    assert api.workbook(original / "business-case.pdf", embedded=False) == bare
+    assert api.workbook(original / "business-case.pdf", scenarios=[]) == bare
+
+
+def test_a_workbook_scenario_given_replaces_the_embedded_ones(original, tmp_path):
+    replaced, notes = _workbook(tmp_path, "replaced.xlsx",
+                                str(original / "board-summary.pdf"),
+                                "--scenario", "scenarios/pessimistic")
+    direct, _ = _workbook(tmp_path, "direct.xlsx", "national-faq-2017-psa",
+                          "--scenario", "scenarios/pessimistic")
+    assert replaced == direct
+    assert notes == ["note: board-summary.pdf: --scenario given, so the embedded "
+                     "scenario set scenario-1.yaml (Optimistic scenario: the favourable "
+                     "end of every range) is not used"]
 
 
 def test_the_seed_a_report_records_is_bounded():
