@@ -328,6 +328,28 @@ def test_a_report_built_by_another_version_says_so(tmp_path, carried):
     assert len(plan.options["scenarios"]) == 1
 
 
+def test_a_workbook_reads_the_embedded_files_as_build_does(tmp_path, carried):
+    """A tampered manifest is refused by `workbook` too (--no-embedded reads the set
+    alone); an embedded PSA or grid the set cannot run is no concern of a workbook."""
+    bad = _pdf(tmp_path, {"assumption-set.yaml": carried["assumption-set.yaml"],
+                          "scenario-1.yaml": carried["scenario-1.yaml"],
+                          "build.yaml": _manifest(psa_draws=2_000_000)}, "bad.pdf")
+    result = CliRunner().invoke(cli, ["workbook", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and f"{bad} (build.yaml):" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+    alone, notes = _workbook(tmp_path, "alone.xlsx", str(bad), "--no-embedded")
+    assert alone == api.workbook("national-faq-2017-psa") and notes == []
+    plain = api.load("national-faq-2017").to_yaml().encode()  # no distributions
+    pdf = _pdf(tmp_path, {"assumption-set.yaml": plain,
+                          "scenario-1.yaml": carried["scenario-1.yaml"],
+                          "build.yaml": _manifest(psa_draws=10, seed=1,
+                                                  grid=["nothing.here=1"])}, "psa.pdf")
+    book, notes = _workbook(tmp_path, "psa.xlsx", str(pdf))
+    assert book == api.workbook("national-faq-2017", scenarios=["scenarios/optimistic"])
+    assert any("reusing the embedded scenario set scenario-1.yaml" in n for n in notes)
+    assert not any("--psa-draws" in n or "--grid" in n for n in notes)
+
+
 def test_a_damaged_pdf_is_one_problem_and_a_bad_set_is_reported_with_the_manifest(
         tmp_path, carried):
     damaged = tmp_path / "damaged.pdf"
