@@ -200,3 +200,13 @@ def test_help_imports_no_heavy_libraries():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "HEAVY []" in out
+
+
+def test_the_report_kinds_are_one_list():
+    """The CLI names the report kinds without importing the reports (``--help`` stays
+    light); its list, the API's and the reports' own are the same."""
+    from modeller import api
+    from modeller.cli import commands
+    from modeller.outputs.reports import KINDS
+
+    assert commands.REPORT_KINDS == api.REPORT_KINDS == KINDS

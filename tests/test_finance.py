@@ -219,6 +219,10 @@ def test_financial_case_recurrent_non_recurrent_cash_terms_and_steady_state():
     assert y1["non_recurrent_cost"] == 50_000 and y3["non_recurrent_cost"] == 0
     assert y3["recurrent_cost"] == pytest.approx(390_000 + 10_000)
     assert y3["cost_cash_terms"] == pytest.approx(400_000 * 1.02 ** 2)
+    assert y1["non_recurrent_cost_cash_terms"] == 50_000
+    assert y3["recurrent_cost_cash_terms"] == pytest.approx(400_000 * 1.0404)
+    assert y3["non_cash_releasing_savings_cash_terms"] == pytest.approx(
+        y3["non_cash_releasing_savings"] * 1.0404)
     assert fin["terms"] == "cash"
     ss = fin["steady_state"]
     assert ss["annual_cost"] == pytest.approx(400_000)
@@ -417,6 +421,29 @@ def test_inflation_index_by_year():
     fin = run_data(data).financial
     assert [y["cost_cash_terms"] for y in fin["by_year"]] == pytest.approx(
         [390_000 * k / 100 for k in (100, 102, 105, 107, 110)])
+
+
+def test_every_affordability_figure_comes_in_cash_terms_and_totals_sum_the_years():
+    """Each of the financial case's figures, in each year, × that year's index; the
+    totals, real and cash terms, are the sums of their years (the report and the
+    workbook read these, never multiplying themselves)."""
+    from modeller.model.appraisal import AFFORDABILITY_KEYS
+
+    data = national_data()
+    data["costs"]["fixed"] = [{"label": "Training", "amount": 50_000, "year": 2},
+                              {"label": "Rent", "amount": 10_000, "year": 1,
+                               "recurrent": True}]
+    data["financial_case"] = {"first_year": "2027/28", "inflation": {
+        "index": [100, 102, 105, 107, 110], "source": "test"}}
+    fin = run_data(data).financial
+    assert len(AFFORDABILITY_KEYS) == 8
+    for key in AFFORDABILITY_KEYS:
+        for y, k in zip(fin["by_year"], (1.0, 1.02, 1.05, 1.07, 1.10)):
+            assert y[key + "_cash_terms"] == pytest.approx(y[key] * k), key
+        for name in (key, key + "_cash_terms"):
+            assert fin["totals"][name] == pytest.approx(
+                sum(y[name] for y in fin["by_year"])), name
+    assert fin["totals"]["non_recurrent_cost_cash_terms"] == pytest.approx(51_000)
 
 
 def test_inflation_needs_rate_or_index(tmp_path):

@@ -757,6 +757,14 @@ def test_year_and_holder_lines_hold_for_changing_volumes_delays_cash_and_inflati
     assert not [f for f in figures if (f["link"] or "").startswith("d-y")
                 and f["figure"].replace("\u2060", "") not in lines[f["link"]]]
     assert any(f["link"] == "d-h-acute" for f in figures)
+    # in cash terms the affordability table still prints its totals, each linked to the
+    # totals line, which adds up the years' cash-terms figures printed above it
+    totals = [f for f in figures if f["link"] == "d-years" and f["row"] in (
+        "Recurrent cost", "Net cash position (cash-releasing savings − cost)")]
+    assert len(totals) == 2, totals
+    for f in totals:
+        assert f["figure"].replace("\u2060", "") in lines["d-years"].split(
+            "Cash terms, the sums of the years:")[1]
     acute = lines["d-h-acute"]
     assert re.search(r"× 50(\.0)?%", acute) and "cash-releasing" in acute.split("By year")[1]
     _check_holder_lines(html)

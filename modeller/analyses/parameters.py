@@ -28,16 +28,16 @@ import numpy as np
 
 from .. import model
 from ..model.engine import tile
-from ..inputs.limits import (MAX_MODEL_CELLS, MAX_MONEY, MAX_PEOPLE, MAX_SCALE,
-                             RequestError)
+from ..inputs.limits import (MAX_MODEL_CELLS, MAX_MONEY, MAX_MONTHS, MAX_PEOPLE,
+                             MAX_SCALE, RequestError)
 
 INF = math.inf
 
 #: Allowed values by unit: the schema's bounds (rates and shares [0, 1], money up to
-#: MAX_MONEY, people up to MAX_PEOPLE, months [0, 1200], the discount rate [0, 1),
+#: MAX_MONEY, people up to MAX_PEOPLE, months [0, MAX_MONTHS], the discount rate [0, 1),
 #: a saving's factor up to MAX_SCALE).
 BOUNDS = {"rate": (0.0, 1.0), "money": (0.0, MAX_MONEY), "people": (0.0, MAX_PEOPLE),
-          "months": (0.0, 1200.0), "whole months": (0.0, 1200.0),
+          "months": (0.0, float(MAX_MONTHS)), "whole months": (0.0, float(MAX_MONTHS)),
           "discount rate": (0.0, 0.99), "factor": (0.0, MAX_SCALE), "uplift": (0.0, 10.0)}
 
 #: Headline figures per scenario (see :func:`headlines`), in output order.

@@ -3,7 +3,7 @@
 One-way: every numeric parameter (or those asked for) is moved, one at a time, to the
 low and the high end of its declared ``range: [low, high]``, or, where none is
 declared, to its value -/+ ``default_range`` (20%), clipped to the allowed values
-(rates and shares [0, 1], money >= 0, months [0, 1200]). All scenarios go through
+(rates and shares [0, 1], money >= 0, months [0, MAX_MONTHS]). All scenarios go through
 :func:`modeller.model.compute` in one vectorised call (one scenario per draw).
 
 Thresholds are solved exactly, not searched for:
@@ -19,7 +19,7 @@ Thresholds are solved exactly, not searched for:
   piece, which is exact.
 
 A threshold is ``None`` when no value in the allowed range breaks even (rates [0, 1],
-the saving factor and money >= 0, months [0, 1200]).
+the saving factor and money >= 0, months [0, MAX_MONTHS]).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..inputs.limits import RequestError
+from ..inputs.limits import MAX_MONTHS, RequestError
 from ..model.appraisal import THRESHOLD_METRICS as METRICS
 from ..model.appraisal import counterfactual_threshold, grid_thresholds
 from .parameters import BOUNDS, Base, base_from, evaluate, finite
@@ -255,7 +255,7 @@ def analyse(obj, params: Iterable[str] | None = None,
     notes = [
         f"Each parameter is moved to its declared `range: [low, high]`, or, where none "
         f"is declared, to its value -/+{default_range:.0%}, clipped to the allowed "
-        "values (rates [0, 1], money >= 0, months [0, 1200]); all others stay at "
+        f"values (rates [0, 1], money >= 0, months [0, {MAX_MONTHS}]); all others stay at "
         "their values.",
         "NPV is within the horizon, Green Book convention (year 1 undiscounted).",
         "Thresholds are exact: within_horizon is the value at which NPV = 0; "

@@ -186,8 +186,21 @@ def appraisal(spec, x: Inputs, a: Arrays, totals, price_years: dict) -> dict:
     }
 
 
+#: The financial case's figures for each year, in real terms; each also comes in cash
+#: terms as ``<key>_cash_terms`` (the real-terms figure × that year's cash-terms index).
+AFFORDABILITY_KEYS = ("recurrent_cost", "non_recurrent_cost", "cost", "gross_savings",
+                      "cash_releasing_savings", "non_cash_releasing_savings", "net",
+                      "net_cash_releasing")
+
+
 def financial(spec, x: Inputs, a: Arrays) -> dict:
-    """Affordability by financial year, real and cash terms, and the steady state."""
+    """Affordability by financial year, real and cash terms, and the steady state.
+
+    Every figure of :data:`AFFORDABILITY_KEYS` [GBP/year] comes in real terms (the set's
+    prices) and in cash terms (× the year's index: (1 + inflation)^(year − 1), or the
+    set's index ÷ its year-1 value, or 1 with no inflation; the Green Book appraises in
+    real terms, budgets are set in cash terms); totals [GBP] are the sums of the years,
+    in each terms."""
     fc = spec.financial_case
     first = fc.first_year if fc else None
     h = x.horizon
@@ -221,8 +234,7 @@ def financial(spec, x: Inputs, a: Arrays) -> dict:
                "net": float(savings[t] - recurrent[t] - non_recurrent[t]),
                "net_cash_releasing": float(cash[t] - recurrent[t] - non_recurrent[t]),
                "cash_terms_index": float(index[t])}
-        for key in ("cost", "gross_savings", "cash_releasing_savings", "net",
-                    "net_cash_releasing"):
+        for key in AFFORDABILITY_KEYS:
             row[key + "_cash_terms"] = row[key] * float(index[t])
         years.append(row)
     # Steady state: a running service at the last year's volume once every cohort's
@@ -241,9 +253,8 @@ def financial(spec, x: Inputs, a: Arrays) -> dict:
                       if inflation else None),
         "by_year": years,
         "totals": {k: float(sum(r[k] for r in years))
-                   for k in ("recurrent_cost", "non_recurrent_cost", "cost",
-                             "gross_savings", "cash_releasing_savings",
-                             "non_cash_releasing_savings", "net", "net_cash_releasing")},
+                   for k in (*AFFORDABILITY_KEYS,
+                             *(f"{key}_cash_terms" for key in AFFORDABILITY_KEYS))},
         "steady_state": {"annual_cost": steady_cost, "annual_gross_savings": steady_savings,
                          "annual_cash_releasing_savings": steady_cash,
                          "annual_net": steady_savings - steady_cost,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..inputs.limits import MAX_MONTHS
 from .engine import Inputs, discount_factors, factor_years
 
 
@@ -72,10 +73,10 @@ def inputs_from(spec) -> tuple[Inputs, list[str], list[str]]:
     delay = int(_value(ob.benefit_delay_months)) if ob else 0
     booster_months = (int(booster.months_after_entry.value)
                       if booster and booster.months_after_entry else 0)
-    # 1200 months more: the schema's longest duration (modeller.inputs.quantities), so
+    # MAX_MONTHS more: the schema's longest duration (modeller.inputs.limits), so
     # an analysis that lengthens the benefit (thresholds, PSA) finds every factor given
     # rather than continued by extend_factors.
-    years = factor_years(h, steps, max(treatment + delay + months, booster_months) + 1200)
+    years = factor_years(h, steps, max(treatment + delay + months, booster_months) + MAX_MONTHS)
     inputs = Inputs(
         entering=entering[None, :],
         share=np.array([[c.share.value for c in conds]]),

@@ -13,7 +13,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, Strict,
                       ValidationInfo, model_validator)
 
 from .. import references
-from ..limits import MAX_MONEY
+from ..limits import MAX_MONEY, MAX_MONTHS
 
 
 
@@ -182,7 +182,7 @@ class EvidenceRecord(_Model):
     range: tuple[Number, Number] | None = None
     currency: Currency | None = None
     price_year: PriceYear | None = None
-    period_months: Annotated[float, Strict(), Field(gt=0, le=1200)] | None = None
+    period_months: Annotated[float, Strict(), Field(gt=0, le=MAX_MONTHS)] | None = None
     unit: Unit
     quantity: Text | None = None
     direction: Direction | None = None

@@ -9,7 +9,7 @@ not a closed form a cell can hold), and the text and yes/no fields.
 
 from __future__ import annotations
 
-from ...model.appraisal import SUMMARY_KEYS
+from ...model.appraisal import AFFORDABILITY_KEYS, SUMMARY_KEYS
 from ..cells import safe_text
 from .derived import Derived
 from .financial_case import Finance
@@ -26,12 +26,9 @@ FINANCIAL_YEAR = {
     "cash_releasing_savings": "cash-releasing savings",
     "non_cash_releasing_savings": "non-cash-releasing savings", "net": "net",
     "net_cash_releasing": "net cash position", "cash_terms_index": "cash-terms index",
-    "cost_cash_terms": "cost in cash terms",
-    "gross_savings_cash_terms": "gross savings in cash terms",
-    "cash_releasing_savings_cash_terms": "cash-releasing savings in cash terms",
-    "net_cash_terms": "net in cash terms",
-    "net_cash_releasing_cash_terms": "net cash position in cash terms",
 }
+FINANCIAL_YEAR.update({f"{key}_cash_terms": f"{FINANCIAL_YEAR[key]} in cash terms"
+                       for key in AFFORDABILITY_KEYS})
 
 
 def _kind(key: str) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...model.appraisal import AFFORDABILITY_KEYS
 from .calc import Annual
 from .derived import Derived, scalar
 from .layout import Row
@@ -141,10 +142,10 @@ def write_financial(calc: Calc, spec, x, names: dict, lists: dict, dv: Derived
                f"{calc.cash.at}*{inh.at}", calc.cash.values * inside)
     put("non_cash_releasing_savings", "Non-cash-releasing savings",
         f"{gross.at}-{cash.at}", gross.values - cash.values)
-    net = put("net", "Net (gross savings - cost)", f"{gross.at}-{cost.at}",
-              gross.values - cost.values)
-    net_cash = put("net_cash_releasing", "Net cash position (cash-releasing savings - "
-                   "cost)", f"{cash.at}-{cost.at}", cash.values - cost.values)
+    put("net", "Net (gross savings - cost)", f"{gross.at}-{cost.at}",
+        gross.values - cost.values)
+    put("net_cash_releasing", "Net cash position (cash-releasing savings - "
+        "cost)", f"{cash.at}-{cost.at}", cash.values - cost.values)
     inflation = spec.financial_case.inflation if spec.financial_case else None
     if inflation is None:
         formula, index = f"{inh.at}", inside.copy()
@@ -162,17 +163,18 @@ def write_financial(calc: Calc, spec, x, names: dict, lists: dict, dv: Derived
         label = "Cash-terms index: (1 + inflation)^(year - 1)"
     idx = A.row(label, "-", formula, index, "factor")
     rows["cash_terms_index"] = idx
-    for key, row in (("cost", cost), ("gross_savings", gross),
-                     ("cash_releasing_savings", cash), ("net", net),
-                     ("net_cash_releasing", net_cash)):
+    for key in AFFORDABILITY_KEYS:
+        row = rows[key]
         put(f"{key}_cash_terms", f"{row_label(key)} in cash terms", f"{row.at}*{idx.at}",
             row.values * index)
     return rows, rec_fixed
 
 
 def row_label(key: str) -> str:
-    return {"cost": "Cost", "gross_savings": "Gross savings",
-            "cash_releasing_savings": "Cash-releasing savings", "net": "Net",
+    return {"recurrent_cost": "Recurrent cost", "non_recurrent_cost": "Non-recurrent cost",
+            "cost": "Cost", "gross_savings": "Gross savings",
+            "cash_releasing_savings": "Cash-releasing savings",
+            "non_cash_releasing_savings": "Non-cash-releasing savings", "net": "Net",
             "net_cash_releasing": "Net cash position"}[key]
 
 

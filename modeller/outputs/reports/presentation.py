@@ -21,6 +21,7 @@ from typing import Any
 
 from modeller.outputs.reports import formatting as fmt
 from modeller.outputs.reports.wording import short_hash
+from modeller.outputs.reports.yearly import AFFORDABLE
 
 _BASIS = {"gross": "gross (treatment cost not deducted)",
           "net": "net of the intervention’s cost", "unknown": "gross or net not stated",
@@ -71,10 +72,10 @@ def rounding(results: dict) -> dict[str, bool]:
                                       t["cost"]),
     }
     fin = results.get("financial") or {}
+    suffix = "_cash_terms" if fin.get("terms") == "cash" else ""  # the terms printed
     checks["affordability"] = any(
-        not fmt.adds_up([y[k] for y in fin.get("by_year") or []], fin["totals"][k])
-        for k in ("recurrent_cost", "non_recurrent_cost", "cash_releasing_savings",
-                  "non_cash_releasing_savings", "net", "net_cash_releasing")) \
+        not fmt.adds_up([y[k + suffix] for y in fin.get("by_year") or []],
+                        fin["totals"][k + suffix]) for k in AFFORDABLE) \
         if fin.get("totals") else False
     holders = results.get("by_budget_holder") or []
     checks["holders"] = bool(holders) and any(

@@ -125,16 +125,24 @@ def _cash_formula(results: dict, i: int, fy: dict) -> str:
             f"{money(cash)} − {money(fy['cost'])} = {money(fy['net_cash_releasing'])}")
 
 
+#: The figures a cash-terms line shows, with their names in the line.
+_CASH_TERMS_PARTS = (("cost", "cost"), ("recurrent", "recurrent_cost"),
+                     ("non-recurrent", "non_recurrent_cost"),
+                     ("cash-releasing", "cash_releasing_savings"),
+                     ("non-cash-releasing", "non_cash_releasing_savings"),
+                     ("net", "net"), ("net cash position", "net_cash_releasing"))
+
+
 def _cash_terms(fy: dict) -> str:
-    i = fy["cash_terms_index"]
-    index = fmt.number(i, 6)
-    parts = [("cost", fy["cost"]), ("recurrent", fy["recurrent_cost"]),
-             ("non-recurrent", fy["non_recurrent_cost"]),
-             ("cash-releasing", fy["cash_releasing_savings"]),
-             ("non-cash-releasing", fy["non_cash_releasing_savings"]),
-             ("net", fy["net"]), ("net cash position", fy["net_cash_releasing"])]
+    """The year's cash-terms figures, as the model gives them (``<key>_cash_terms``)."""
+    index = fmt.number(fy["cash_terms_index"], 6)
     return (f"Cash terms, each real-terms figure × {index}: " + "; ".join(
-        f"{name} {money(v * i)}" for name, v in parts))
+        f"{name} {money(fy[key + '_cash_terms'])}" for name, key in _CASH_TERMS_PARTS))
+
+
+#: The figures of the financial case's affordability table, in the order it prints them.
+AFFORDABLE = ("recurrent_cost", "non_recurrent_cost", "cash_releasing_savings",
+              "non_cash_releasing_savings", "net", "net_cash_releasing")
 
 
 def year_rows(results: dict) -> list[dict[str, Any]]:
@@ -170,11 +178,10 @@ def year_rows(results: dict) -> list[dict[str, Any]]:
 
 
 def _affordability(fy: dict, cash_terms: bool) -> dict[str, float]:
-    """The year's affordability figures as the financial case prints them. [GBP]"""
-    i = fy["cash_terms_index"] if cash_terms else 1.0
-    return {k: fy[k] * i for k in ("recurrent_cost", "non_recurrent_cost",
-                                   "cash_releasing_savings", "non_cash_releasing_savings",
-                                   "net", "net_cash_releasing")}
+    """The year's affordability figures as the financial case prints them, in cash terms
+    where the set gives inflation (the model's ``<key>_cash_terms``). [GBP]"""
+    suffix = "_cash_terms" if cash_terms else ""
+    return {k: fy[k + suffix] for k in AFFORDABLE}
 
 
 def cohort_note(results: dict) -> str:
@@ -204,7 +211,12 @@ def totals_row(results: dict) -> dict[str, Any]:
         if len(values) > 2 and len({money(v) for v in values}) == 1:
             return f"{len(values)} × {money(values[0])} = {money(total)}"
         return signed_sum(values) + f" = {money(total)}"
-    cash = ""
+    cash = cash_terms = ""
+    if ft and fin.get("terms") == "cash":
+        cash_terms = "Cash terms, the sums of the years: " + "; ".join(
+            f"{name} " + signed_sum([y[key + "_cash_terms"] for y in fin["by_year"]])
+            + f" = {money(ft[key + '_cash_terms'])}"
+            for name, key in _CASH_TERMS_PARTS if key in AFFORDABLE)
     if ft:
         cash = (f"cash-releasing {money(ft['cash_releasing_savings'])}; "
                 f"non-cash-releasing {money(ft['gross_savings'])} − "
@@ -220,7 +232,7 @@ def totals_row(results: dict) -> dict[str, Any]:
             "net": (f"{money(t['gross_savings_within_horizon'])} − {money(t['cost'])} = "
                     f"{money(t['net_within_horizon'])}; NPV "
                     + summed("discounted_net", t["npv"])),
-            "cash": cash, "cash_terms": ""}
+            "cash": cash, "cash_terms": cash_terms}
 
 
 def holder_rows(results: dict, rows: list[dict] = ()) -> list[dict[str, Any]]:
