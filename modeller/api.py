@@ -207,15 +207,17 @@ class BuildPlan:
 def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = None,
                sensitivity: bool | None = None, psa_draws: int | None = None,
                seed: int | None = None, grid: Sequence | Mapping | None = None,
-               embedded: bool = True) -> BuildPlan:
+               embedded: bool = True, reuse_analyses: bool = True) -> BuildPlan:
     """The set and options to build ``s`` with.
 
     Options left as None take their defaults, except when ``s`` is the path of a report
     PDF and ``embedded`` is true: then they are the scenario sets and analyses the PDF
     embeds (its ``build.yaml``), so the same reports are built again. Every option given
     replaces the embedded one (any ``scenarios`` replace every embedded scenario set,
-    any ``grid`` every embedded grid). Raises :class:`InputError` for a bad embedded
-    manifest or scenario set, naming the PDF and the attachment.
+    any ``grid`` every embedded grid). ``reuse_analyses=False`` reuses the embedded
+    scenario sets only, never its analyses, and notes none (as :func:`workbook`, which
+    carries no analyses). Raises :class:`InputError` for a bad embedded manifest or
+    scenario set, naming the PDF and the attachment.
     """
     from .inputs import embedded as embedded_module
     from .inputs.pdfset import is_pdf
@@ -242,7 +244,8 @@ def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = No
                 problems += exc.all_problems
         if problems:  # the set's and the embedded files' problems, all at once
             raise InputError(list(dict.fromkeys(problems)))  # a damaged PDF: once
-    options, notes = embedded_module.choose(found, given)
+    options, notes = embedded_module.choose(
+        found, given, embedded_module.OPTIONS if reuse_analyses else ("scenarios",))
     options["scenarios"] = [x if isinstance(x, AssumptionSet) else AssumptionSet(x)
                             for x in options["scenarios"]]
     options["grid"] = list(options["grid"])
@@ -380,21 +383,27 @@ def write_report(kind: str, s: AssumptionSet | str | Path, out: str | Path, **op
     return render_pdf(kind, bundle(s, **options), Path(out))
 
 
-def workbook(s: AssumptionSet | str | Path, *, scenarios: Sequence = ()) -> bytes:
+def workbook(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = None,
+             embedded: bool = True) -> bytes:
     """The model of ``s`` as an Excel workbook (.xlsx bytes) with live formulas: Inputs,
     calculation sheets and Results (every JSON figure as a formula); ``scenarios``
-    whose inputs line up with ``s`` become columns chosen by a selector cell."""
+    whose inputs line up with ``s`` become columns chosen by a selector cell.
+
+    Given the path of a report PDF and no ``scenarios``, the scenario sets the PDF
+    embeds are the columns (:func:`build_plan` with ``reuse_analyses=False``), so the
+    workbook is the one its build wrote; ``embedded=False`` reuses only its set."""
     from .outputs.excel import workbook_bytes
 
-    return workbook_bytes(_loaded(s), [_loaded(x) for x in scenarios])
+    plan = build_plan(s, scenarios=scenarios, embedded=embedded, reuse_analyses=False)
+    return workbook_bytes(plan.set.loaded, [x.loaded for x in plan.options["scenarios"]])
 
 
 def write_workbook(s: AssumptionSet | str | Path, out: str | Path, *,
-                   scenarios: Sequence = ()) -> Path:
+                   scenarios: Sequence | None = None, embedded: bool = True) -> Path:
     """Write :func:`workbook` to a file (atomically); return its path."""
     from .outputs.files import write_atomic
 
-    return write_atomic(out, workbook(s, scenarios=scenarios))
+    return write_atomic(out, workbook(s, scenarios=scenarios, embedded=embedded))
 
 
 def bundled_sets() -> list[str]:

@@ -391,10 +391,10 @@ def test_unknown_condition_is_an_error_listing_the_vocabulary():
 
 def test_format_table_shows_values_periods_basis_and_caveats(library):
     text = ev.format_table(library.for_condition("copd"))
-    assert "hillingdon-copd-secondary" in text and "£1,674" in text and "6 mo" in text
+    assert "hillingdon-copd-secondary" in text and "£1,674.00" in text and "6 mo" in text
     assert "gross" in text and "caveat:" in text
     ra = ev.format_table([library.get("ra-london-rct")])
-    assert "£259" in ra and "£323.75" in ra
+    assert "£259.00" in ra and "£323.75" in ra
 
 
 def test_docs_list_every_record_and_condition(library):
@@ -402,6 +402,19 @@ def test_docs_list_every_record_and_condition(library):
     missing = [i for i in library.ids if f"`{i}`" not in text]
     assert missing == []
     assert all(f"`{c}`" in text for c in ev.CONDITIONS)
+
+
+def test_docs_record_tables_are_the_library_as_generated(library):
+    """docs/evidence.md ends with ``records_markdown`` of the bundled library, written by
+    ``dev/evidence-docs``: a record, or the way a figure prints, changed without the page
+    fails here (per-person figures with pence: tests/test_unit_figures.py)."""
+    text = (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8")
+    assert text.count(ev.RECORDS_HEADING) == 1
+    section = text[text.index(ev.RECORDS_HEADING):]
+    assert section == ev.records_markdown(library), "run ./dev/evidence-docs"
+    assert "| `hillingdon-copd-secondary` | copd | £837.00 per person over 6 months | " \
+           "£1,674.00 | gross | secondary |" in section
+    assert "| £300.00-£2,600.00 per person per year | £300.00-£2,600.00 |" in section
 
 
 def test_resolve_refuses_a_range_and_a_cost(library):

@@ -103,3 +103,17 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path, two_cpus, monkeypa
     assert [p.name for p in forked] == [p.name for p in serial]
     for a, b in zip(forked, serial):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_build_writes_the_reports_report_pdf_makes(tmp_path, two_cpus):
+    """The build lays out the business case from HTML made in the main process
+    (``pdf_from_html``); each PDF it writes, scenario sets attached, is the one
+    ``report_pdf`` renders from the bundle alone."""
+    import modeller
+
+    s = modeller.load("example-area")
+    scenarios = ["national-faq-2017"]
+    written = {p.name: p for p in modeller.build(s, tmp_path / "out", scenarios=scenarios)}
+    for kind in modeller.REPORT_KINDS:
+        assert written[f"{kind}.pdf"].read_bytes() == modeller.report_pdf(
+            kind, s, scenarios=scenarios), kind

@@ -1,8 +1,8 @@
 """A report PDF rebuilds itself: ``build.yaml`` and the scenario sets it embeds.
 
 ``modeller build REPORT.pdf`` (and ``report KIND REPORT.pdf``, and the API given a PDF's
-path) reuse the embedded scenario sets and analyses, so the same version of the tool
-writes byte-identical files; options given replace the embedded ones. The manifest and
+path) reuse the embedded scenario sets and analyses (``workbook REPORT.pdf`` the
+scenario sets), so the same version of the tool writes byte-identical files; options given replace the embedded ones. The manifest and
 scenario attachments are untrusted: hostile ones are clear problems naming the PDF and
 the attachment, never a traceback, never a value of the file.
 """
@@ -117,6 +117,47 @@ def test_cli_no_sensitivity_and_scenario_replace_and_say_so(original, tmp_path):
         "scenario-1.yaml"]
     assert "--scenario given, so the embedded scenario set scenario-1.yaml" in result.stderr
     assert "reusing the embedded --grid" in result.stderr
+
+
+def _workbook(tmp_path: Path, name: str, *argv: str):
+    """``modeller workbook ARGV -o NAME``: the bytes written and the ``note:`` lines."""
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["workbook", *argv, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    return out.read_bytes(), notes
+
+
+def test_a_workbook_from_the_pdf_reuses_its_scenario_sets(original, tmp_path):
+    pdf = str(original / "business-case.pdf")
+    again, notes = _workbook(tmp_path, "again.xlsx", pdf)
+    direct, _ = _workbook(tmp_path, "direct.xlsx", "national-faq-2017-psa",
+                          "--scenario", "scenarios/optimistic")
+    bare, _ = _workbook(tmp_path, "bare.xlsx", "national-faq-2017-psa")
+    assert again == direct == (original / "national-faq-2017-psa.xlsx").read_bytes()
+    assert again != bare  # the scenario is a column, not left out
+    # Only the scenario set: a workbook has no place for the embedded analyses.
+    assert notes == ["note: business-case.pdf: reusing the embedded scenario set "
+                     "scenario-1.yaml (Optimistic scenario: the favourable end of every "
+                     "range)"]
+    alone, notes = _workbook(tmp_path, "alone.xlsx", pdf, "--no-embedded")
+    assert alone == bare and notes == []
+    # The API given the PDF's path does the same.
+    assert api.workbook(original / "business-case.pdf") == again
+    assert api.workbook(original / "business-case.pdf", embedded=False) == bare
+    assert api.workbook(original / "business-case.pdf", scenarios=[]) == bare
+
+
+def test_a_workbook_scenario_given_replaces_the_embedded_ones(original, tmp_path):
+    replaced, notes = _workbook(tmp_path, "replaced.xlsx",
+                                str(original / "board-summary.pdf"),
+                                "--scenario", "scenarios/pessimistic")
+    direct, _ = _workbook(tmp_path, "direct.xlsx", "national-faq-2017-psa",
+                          "--scenario", "scenarios/pessimistic")
+    assert replaced == direct
+    assert notes == ["note: board-summary.pdf: --scenario given, so the embedded "
+                     "scenario set scenario-1.yaml (Optimistic scenario: the favourable "
+                     "end of every range) is not used"]
 
 
 def test_the_seed_a_report_records_is_bounded():
@@ -285,6 +326,28 @@ def test_a_report_built_by_another_version_says_so(tmp_path, carried):
     assert plan.notes[0].startswith("hostile.pdf was built by modeller 0.0.9; this is "
                                     f"modeller {__version__}")
     assert len(plan.options["scenarios"]) == 1
+
+
+def test_a_workbook_reads_the_embedded_files_as_build_does(tmp_path, carried):
+    """A tampered manifest is refused by `workbook` too (--no-embedded reads the set
+    alone); an embedded PSA or grid the set cannot run is no concern of a workbook."""
+    bad = _pdf(tmp_path, {"assumption-set.yaml": carried["assumption-set.yaml"],
+                          "scenario-1.yaml": carried["scenario-1.yaml"],
+                          "build.yaml": _manifest(psa_draws=2_000_000)}, "bad.pdf")
+    result = CliRunner().invoke(cli, ["workbook", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and f"{bad} (build.yaml):" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+    alone, notes = _workbook(tmp_path, "alone.xlsx", str(bad), "--no-embedded")
+    assert alone == api.workbook("national-faq-2017-psa") and notes == []
+    plain = api.load("national-faq-2017").to_yaml().encode()  # no distributions
+    pdf = _pdf(tmp_path, {"assumption-set.yaml": plain,
+                          "scenario-1.yaml": carried["scenario-1.yaml"],
+                          "build.yaml": _manifest(psa_draws=10, seed=1,
+                                                  grid=["nothing.here=1"])}, "psa.pdf")
+    book, notes = _workbook(tmp_path, "psa.xlsx", str(pdf))
+    assert book == api.workbook("national-faq-2017", scenarios=["scenarios/optimistic"])
+    assert any("reusing the embedded scenario set scenario-1.yaml" in n for n in notes)
+    assert not any("--psa-draws" in n or "--grid" in n for n in notes)
 
 
 def test_a_damaged_pdf_is_one_problem_and_a_bad_set_is_reported_with_the_manifest(

@@ -130,6 +130,53 @@ def test_the_runs_evidence_and_the_evidence_listing_print_pence():
     assert [a for a in amounts if not PENCE.search(a)] == []
 
 
+#: Any money amount the evidence library prints: every one is a per-person figure (the
+#: "$" of a record that does not say which dollar, and "EUR" with or without a space).
+EVIDENCE_AMOUNT = re.compile(r"(?:£|US\$|C\$|\$|EUR ?|GBP )\d[\d,]*(?:\.\d+)?")
+
+
+def evidence_whole_pounds(text: str) -> tuple[int, list[str]]:
+    """How many amounts ``text`` holds outside quotations, and those without pence."""
+    amounts = EVIDENCE_AMOUNT.findall(QUOTED.sub(" ", text))
+    return len(amounts), [a for a in amounts if not PENCE.search(a.rstrip(",."))]
+
+
+def test_the_finder_of_evidence_amounts_sees_whole_pounds_and_leaves_quotes():
+    assert evidence_whole_pounds("by £1,760 (£5,670.00 - $3,910); about EUR1,559")[1] \
+        == ["£1,760", "$3,910", "EUR1,559"]
+    assert evidence_whole_pounds('"over £460" and \'£650\', US$340.28') == (1, [])
+
+
+def test_every_figure_of_the_evidence_listing_prints_pence():
+    """`modeller evidence` (the table with its caveats and sources, and the JSON's labels,
+    caveats and citations): every money figure of the library is per person, so each
+    prints with pence; quotations of the sources stay as published."""
+    table = CliRunner().invoke(cli, ["evidence"])
+    assert table.exit_code == 0, table.output
+    count, whole = evidence_whole_pounds(table.stdout)
+    assert count >= 60 and whole == []
+    records = json.loads(CliRunner().invoke(cli, ["evidence", "--format", "json"]).stdout)
+    texts = [t for r in records for t in [r["label"], r["citation"], *r["caveats"]]]
+    count, whole = evidence_whole_pounds("\n".join(texts))
+    assert count >= 30 and whole == []
+
+
+def test_the_evidence_docs_print_every_per_person_figure_with_pence():
+    """docs/evidence.md: the record tables (generated: tests/test_evidence.py) and the
+    table of the seeds' own conversions."""
+    from pathlib import Path
+
+    from modeller.inputs.evidence import RECORDS_HEADING
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "evidence.md").read_text(
+        encoding="utf-8")
+    records = page[page.index(RECORDS_HEADING):]
+    conversions = page.split("### The seed's own conversions", 1)[1].split("\n#", 1)[0]
+    for section, least in ((records, 40), (conversions, 6)):
+        count, whole = evidence_whole_pounds(section)
+        assert count >= least and whole == []
+
+
 def test_terminal_summary_comparison_and_psa_print_unit_figures_with_pence():
     run = CliRunner().invoke(cli, ["run", "national-faq-2017"])
     assert run.exit_code == 0, run.output

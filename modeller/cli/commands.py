@@ -148,9 +148,10 @@ _PLAN_OPTIONS = {"scenarios": "scenarios", "sensitivity": "sensitivity",
                  "psa_draws": "psa_draws", "seed": "seed", "grid_specs": "grid"}
 
 
-def _plan(file: str, embedded: bool):
+def _plan(file: str, embedded: bool, reuse_analyses: bool = True):
     """The set and options to build: those given on the command line, the rest from a
-    report PDF's embedded ones (each reused one noted on stderr), else the defaults."""
+    report PDF's embedded ones (each reused one noted on stderr), else the defaults.
+    (``reuse_analyses=False``: only the embedded scenario sets, for `workbook`.)"""
     from click.core import ParameterSource
 
     from .. import api
@@ -160,7 +161,8 @@ def _plan(file: str, embedded: bool):
              if ctx.get_parameter_source(param) not in (None, ParameterSource.DEFAULT)}
     if "scenarios" in given:
         given["scenarios"] = _load(given["scenarios"], show_warnings=False)
-    plan = api.build_plan(file, embedded=embedded, **given)
+    plan = api.build_plan(file, embedded=embedded, reuse_analyses=reuse_analyses,
+                          **given)
     _warn([plan.set, *plan.options["scenarios"]])
     for note in plan.notes:
         click.echo(terminal(f"note: {note}"), err=True)

@@ -244,12 +244,15 @@ def read(path: Path) -> Embedded:
                     names=tuple(names))
 
 
-def choose(embedded: Embedded | None, given: dict) -> tuple[dict, list[str]]:
+def choose(embedded: Embedded | None, given: dict, reuse: tuple[str, ...] = OPTIONS
+           ) -> tuple[dict, list[str]]:
     """The options to build with, and one note per embedded option reused or replaced.
 
     ``given`` holds only the options the user gave (keys of :data:`OPTIONS`; scenarios
     as LoadedSets or anything the caller loads). Every option given replaces the
     embedded one; the rest come from ``embedded`` (a PDF's), else the defaults.
+    Only the embedded options named in ``reuse`` are considered (a workbook, which
+    carries no analyses, reuses only ``("scenarios",)``); the others are never noted.
     """
     chosen: dict = {"scenarios": [], "sensitivity": False, "psa_draws": None,
                     "seed": DEFAULT_SEED, "grid": []}
@@ -271,7 +274,7 @@ def choose(embedded: Embedded | None, given: dict) -> tuple[dict, list[str]]:
                      f"modeller {_version()}: the PDFs may not be byte-identical, and "
                      "figures differ if the model changed")
     for key in OPTIONS:
-        if key not in carried or carried[key] in (None, False, []):
+        if key not in reuse or key not in carried or carried[key] in (None, False, []):
             if key in given:
                 chosen[key] = given[key]
             continue

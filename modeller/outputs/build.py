@@ -45,14 +45,19 @@ def write_build(target: Path, results: dict, bundle: dict,
     case renders) is written as ``<folder name>.xlsx``.
 
     The business case, the longest render by far, is laid out by ``worker`` (a forked
-    child, :mod:`modeller.outputs.parallel`; one is started here if none is given) while
-    this process renders everything else; the bytes are the same as a serial build's.
+    child, :mod:`modeller.outputs.parallel`; one is started here if none is given) from
+    the HTML made here, while this process renders everything else; the bytes are the
+    same as a serial build's and as :func:`~modeller.outputs.reports.pdf_bytes`'.
     """
-    from .reports import FILENAMES, KINDS, pdf_bytes
+    from .reports import FILENAMES, KINDS, pdf_bytes, render_html, source_date_epoch
+    from .reports.pdf import pdf_from_html
 
     longest = "business-case"
     worker = worker or Worker()
-    worker.submit(pdf_bytes, longest, bundle)
+    # The HTML is made here, so the child only lays it out: its templating then runs
+    # while the child is still importing WeasyPrint.
+    worker.submit(pdf_from_html, render_html(longest, bundle),
+                  source_date_epoch(bundle["results"]), bundle.get("inputs") or {})
     files: dict[str, bytes | str] = {
         "results.json": text.to_json(results),
         "by_year.csv": text.by_year_csv(results),

@@ -13,7 +13,7 @@ from typing import Any
 from ..yamlsource import Problem
 from .records import CONDITIONS, EvidenceRecord
 from .tables import ConversionTables
-from .library import EvidenceError, _suggest, load_library
+from .library import EvidenceError, Library, _suggest, load_library
 from .convert import Conversion, _money, _num, annual_range, annualise, convert, describe_value, flags
 
 
@@ -94,13 +94,7 @@ def format_table(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...], *,
     extra: list[list[str]] = []
     for rec in records:
         annual = annualise(rec)
-        ar = annual_range(rec)
-        if annual is not None:
-            per_year = _money(annual, rec.currency)
-        elif ar is not None:
-            per_year = f"{_money(ar[0], rec.currency)}-{_money(ar[1], rec.currency)}"
-        else:
-            per_year = "-"
+        per_year = _per_year(rec)
         period = f"{_num(rec.period_months)} mo" if rec.period_months else "not stated" \
             if rec.currency else "-"
         conv = "-"
@@ -138,6 +132,56 @@ def format_table(records: list[EvidenceRecord] | tuple[EvidenceRecord, ...], *,
     for row, lines in zip(rows, extra):
         out.append("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
         out += [f"    - {x}" for x in lines]
+    return "\n".join(out)
+
+
+def _per_year(rec: EvidenceRecord) -> str:
+    """The figure per person per year with pence (a range as ``£300.00-£2,600.00``), or
+    ``-`` when it has none (not money, per episode, no period stated)."""
+    annual, ar = annualise(rec), annual_range(rec)
+    if annual is not None:
+        return _money(annual, rec.currency)
+    if ar is not None:
+        return f"{_money(ar[0], rec.currency)}-{_money(ar[1], rec.currency)}"
+    return "-"
+
+
+#: The heading of the record tables, the last section of ``docs/evidence.md``: the page
+#: from there to its end is :func:`records_markdown` of the bundled library.
+RECORDS_HEADING = "## The records"
+
+
+def records_markdown(library: Library) -> str:
+    """The last section of ``docs/evidence.md``: one Markdown table per evidence file,
+    each record's id, conditions, figure as published, per person per year, basis,
+    care, source (as people cite it) and seed (for auditors). Every money figure of the
+    library is per person, so each prints with pence (:func:`_money`), as in
+    :func:`format_table`, the conversion steps and the reports.
+
+    ``dev/evidence-docs`` writes it into the page; tests/test_evidence.py checks the
+    page holds exactly this text.
+    """
+    def cell(text: str) -> str:
+        return " ".join(str(text).split()).replace("|", "\\|")
+
+    out = [RECORDS_HEADING, "",
+           "Generated from `assumptions/evidence/` by `dev/evidence-docs` (the tests check "
+           "it matches). Each record's `source` as people cite it; `seed` (for auditors) "
+           "is the seed text location the quote and figures are checked against. Every "
+           "money figure is per person, so each prints with pence.", ""]
+    by_file: dict[str, list[EvidenceRecord]] = {}
+    for rec in library.records:
+        by_file.setdefault(Path(library.locations[rec.id][0]).name, []).append(rec)
+    for name, records in by_file.items():
+        out += [f"**{name}**", "",
+                "| id | conditions | figure as published | per person per year | basis "
+                "| care | source | seed |", "|---|---|---|---|---|---|---|---|"]
+        for rec in records:
+            prices = f" ({rec.price_year} prices)" if rec.price_year is not None else ""
+            row = (f"`{rec.id}`", ", ".join(rec.conditions), describe_value(rec) + prices,
+                   _per_year(rec), rec.basis, rec.care, rec.source, rec.seed or "-")
+            out.append("| " + " | ".join(cell(c) for c in row) + " |")
+        out.append("")
     return "\n".join(out)
 
 

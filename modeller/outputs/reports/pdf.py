@@ -99,30 +99,62 @@ def _pdf_and_html(kind: str, bundle: dict, fetcher=None, **options) -> tuple[byt
 
     Returns the PDF and the HTML it was made from (the last compaction level tried).
     """
-    import weasyprint
+    levels = (0, 1, 2) if kind in ONE_PAGE else (0,)
+    epoch, inputs = source_date_epoch(bundle["results"]), bundle.get("inputs") or {}
+    with _rendering(epoch):
+        for level in levels:
+            html = render_html(kind, bundle, compact=level)
+            document = _layout(html, fetcher, options)
+            if len(document.pages) == 1:
+                break
+        return _write(document, inputs, epoch, fetcher, options), html
+
+
+def pdf_from_html(html: str, epoch: int, inputs: dict, fetcher=None, **options) -> bytes:
+    """The PDF of a report's final HTML (:func:`render_html`), laid out once, with the
+    sets ``inputs`` attached and dated ``epoch`` (:func:`source_date_epoch`): the same
+    bytes as :func:`pdf_bytes` for a report that is not fitted to one page. A build
+    sends the business case's HTML to the child that lays it out, so the templating runs
+    in the main process while the child imports WeasyPrint (issue 11)."""
+    with _rendering(epoch):
+        return _write(_layout(html, fetcher, options), inputs, epoch, fetcher, options)
+
+
+@contextlib.contextmanager
+def _rendering(epoch: int) -> Iterator[None]:
+    """WeasyPrint dates the PDF from ``SOURCE_DATE_EPOCH``; a refused resource stops the
+    render as a :class:`ReportError`."""
     from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        with _env_var("SOURCE_DATE_EPOCH", str(epoch)):
+            yield
+    except FatalURLFetchingError as error:
+        raise ReportError(f"report rendering stopped: {error.__cause__ or error}") from error
+
+
+def _layout(html: str, fetcher, options: dict):
+    """Lay out ``html`` as a tagged PDF/UA-1 document, fetching only package files."""
+    import weasyprint
 
     from modeller.outputs.reports.fetcher import PackageFetcher
 
     root = templates_dir()
-    fetcher = fetcher or PackageFetcher(root)
-    levels = (0, 1, 2) if kind in ONE_PAGE else (0,)
     shared = _shared_resources()
-    try:
-        with _env_var("SOURCE_DATE_EPOCH", str(source_date_epoch(bundle["results"]))):
-            for level in levels:
-                html = render_html(kind, bundle, compact=level)
-                document = weasyprint.HTML(
-                    string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher,
-                ).render(pdf_variant="pdf/ua-1", font_config=shared["fonts"],
-                         cache=shared["images"], **options)
-                if len(document.pages) == 1:
-                    break
-            return document.write_pdf(pdf_variant="pdf/ua-1",
-                                      attachments=_attachments(bundle, fetcher),
-                                      **options), html
-    except FatalURLFetchingError as error:
-        raise ReportError(f"report rendering stopped: {error.__cause__ or error}") from error
+    return weasyprint.HTML(
+        string=html, base_url=root.as_uri() + "/",
+        url_fetcher=fetcher or PackageFetcher(root),
+    ).render(pdf_variant="pdf/ua-1", font_config=shared["fonts"], cache=shared["images"],
+             **options)
+
+
+def _write(document, inputs: dict, epoch: int, fetcher, options: dict) -> bytes:
+    """The laid-out ``document`` as PDF/UA-1 bytes, carrying ``inputs`` as attachments."""
+    from modeller.outputs.reports.fetcher import PackageFetcher
+
+    fetcher = fetcher or PackageFetcher(templates_dir())
+    return document.write_pdf(pdf_variant="pdf/ua-1",
+                              attachments=_attachments(inputs, epoch, fetcher), **options)
 
 
 @functools.lru_cache(maxsize=1)
@@ -135,20 +167,19 @@ def _shared_resources() -> dict:
     return {"fonts": FontConfiguration(), "images": {}}
 
 
-def _attachments(bundle: dict, fetcher) -> list:
-    """The assumption sets the report carries (``bundle["inputs"]``: name -> YAML text),
-    as PDF attachments dated from the results hash, never the clock."""
+def _attachments(inputs: dict, epoch: int, fetcher) -> list:
+    """The assumption sets the report carries (``inputs``: name -> YAML text, the
+    bundle's ``inputs``), as PDF attachments dated ``epoch``, never the clock."""
     import datetime
 
     import weasyprint
 
-    when = datetime.datetime.fromtimestamp(source_date_epoch(bundle["results"]),
-                                           tz=datetime.timezone.utc)
+    when = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc)
     return [weasyprint.Attachment(string=text, name=name, url_fetcher=fetcher,
                                   description=_ATTACHMENT_DESCRIPTIONS.get(
                                       name, "A scenario set compared in this report"),
                                   created=when, modified=when, relationship="Source")
-            for name, text in (bundle.get("inputs") or {}).items()]
+            for name, text in inputs.items()]
 
 
 _ATTACHMENT_DESCRIPTIONS = {
