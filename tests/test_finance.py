@@ -142,6 +142,32 @@ def test_optimism_bias_before_and_after():
     assert ob["after"]["npv"] == pytest.approx(r.totals.npv)
 
 
+def test_optimism_bias_before_by_year_is_the_hand_worked_run_without_it():
+    """before.by_year: the national figures by hand (cost 390,000 a year, the savings
+    above), net and discounted net; after: costs x 1.2, savings x 0.9, 12 months later.
+    With no adjustment it is the run's own by_year."""
+    data = national_data()
+    data["optimism_bias"] = {"cost_uplift": 0.2, "savings_reduction": 0.1,
+                             "benefit_delay_months": 12, "source": "test"}
+    r = run_data(data)
+    years = r.appraisal["optimism_bias"]["before"]["by_year"]
+    assert [y["year"] for y in years] == [1, 2, 3, 4, 5]
+    assert [y["cost"] for y in years] == pytest.approx([390_000] * 5)
+    assert [y["gross_savings"] for y in years] == pytest.approx(SAVINGS[:5])
+    assert [y["net"] for y in years] == pytest.approx([s - 390_000 for s in SAVINGS[:5]])
+    assert [y["discounted_net"] for y in years] == pytest.approx(
+        [(s - 390_000) * DF[t] for t, s in enumerate(SAVINGS[:5])])
+    assert [y.cost for y in r.by_year] == pytest.approx([1.2 * 390_000] * 5)
+    assert [y.gross_savings for y in r.by_year] == pytest.approx(
+        [0.0] + [0.9 * s for s in SAVINGS[:4]])
+    plain = model.run(assumptions.load(NATIONAL))
+    ob = plain.appraisal["optimism_bias"]
+    assert not ob["applied"]
+    assert ob["before"]["by_year"] == [
+        {k: getattr(y, k) for k in ("year", "cost", "gross_savings", "net",
+                                    "discounted_net")} for y in plain.by_year]
+
+
 def test_benefit_delay_moves_savings_later():
     """A 12-month delay: the national year-2 savings happen in year 3, and so on."""
     data = national_data()

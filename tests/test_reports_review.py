@@ -418,25 +418,60 @@ def _unlinked(html: str) -> tuple[list[dict], set[str]]:
     return out, parser.ids
 
 
+def _optimism_set(tmp_path, delay: bool = True) -> str:
+    """example-area with optimism bias (cost uplift, savings reduction and, with
+    ``delay``, a benefit delay), written where a test can bundle it."""
+    path = tmp_path / ("ob-delay.yaml" if delay else "ob.yaml")
+    path.write_text(
+        "schema_version: 1\nname: ob\ntitle: Example area with optimism bias\n"
+        "extends: example-area\n"
+        "optimism_bias: {cost_uplift: {value: 0.1, source: local}, "
+        "savings_reduction: {value: 0.2, source: local}, "
+        + ("benefit_delay_months: {value: 2, source: local}, " if delay else "")
+        + "source: local}\n")
+    return str(path)
+
+
+#: A case that applies optimism bias and runs the one-way sensitivity (no PSA, so the
+#: executive summary prints the sensitivity range): its "before" figures and the range
+#: each need their own derivation line.
+OPTIMISM_CASE = ("optimism-bias", {"sensitivity": True})
+
+
+def _bundle(ref: str, options: dict, tmp_path) -> dict:
+    return api.bundle(_optimism_set(tmp_path) if ref == OPTIMISM_CASE[0] else ref,
+                      **options)
+
+
 @pytest.mark.parametrize("ref, options", [
     ("example-area", {"scenarios": ["national-faq-2017", "scenarios/optimistic"],
                       "sensitivity": True}),
     ("national-faq-2017", {}),
+    OPTIMISM_CASE,
 ])
-def test_every_money_figure_of_the_three_cases_links_to_its_derivation(ref, options):
-    html = render_html("business-case", api.bundle(ref, **options))
+def test_every_money_figure_of_the_three_cases_links_to_its_derivation(ref, options,
+                                                                        tmp_path):
+    html = render_html("business-case", _bundle(ref, options, tmp_path))
     figures, ids = _unlinked(html)
     assert len(figures) > 60
     missing = [(f["figure"], f["row"] or f["text"][:60]) for f in figures if not f["link"]]
     assert not missing, missing
-    # every link goes to a line of the appendix that exists and shows that figure
+    # every link goes to a derivation line of the appendix (never a section) that exists
+    not_lines = [(f["figure"], f["row"] or f["text"][:60], f["link"]) for f in figures
+                 if not f["link"].startswith("d-")]
+    assert not not_lines, not_lines
     for f in figures:
         assert f["link"] in ids, f
     lines = {r["id"]: " ".join(r["cells"]) for r in _rows(html) if r["id"]}
-    assert {f["link"] for f in figures if f["link"].startswith("d-")} <= set(lines)
+    assert {f["link"] for f in figures} <= set(lines)
+    if ref == OPTIMISM_CASE[0]:
+        links = {f["link"] for f in figures}
+        assert {"d-ob-pvcost", "d-ob-pvgross", "d-ob-npv", "d-ob-bcr", "d-ob-npvlife",
+                "d-sens"} <= links, sorted(links)
 
 
-def test_pdf_links_of_the_figures_go_to_their_derivation_lines():
+@pytest.mark.parametrize("ref, options", [("national-faq-2017", {}), OPTIMISM_CASE])
+def test_pdf_links_of_the_figures_go_to_their_derivation_lines(ref, options, tmp_path):
     """In the PDF itself (pypdf): every internal link names a destination that exists,
     and every derivation line the figures link to is such a destination."""
     import io
@@ -445,7 +480,7 @@ def test_pdf_links_of_the_figures_go_to_their_derivation_lines():
 
     from modeller.outputs.reports.pdf import pdf_and_html
 
-    data, html = pdf_and_html("business-case", api.bundle("national-faq-2017"))
+    data, html = pdf_and_html("business-case", _bundle(ref, options, tmp_path))
     reader = PdfReader(io.BytesIO(data))
     named = set(reader.named_destinations)
     targets = []
@@ -466,6 +501,9 @@ def test_pdf_links_of_the_figures_go_to_their_derivation_lines():
         assert anchor in named, anchor
     # each year's figures link to that year's own line in the PDF too
     assert {"d-y1", "d-y2", "d-y3", "d-y4", "d-y5"} <= set(targets)
+    assert all(f["link"].startswith("d-") for f in figures)
+    if ref == OPTIMISM_CASE[0]:
+        assert {"d-ob-pvcost", "d-ob-npv", "d-sens"} <= set(targets) & named
 
 
 def test_the_summary_points_to_the_sections_it_names():
@@ -576,11 +614,12 @@ def _year_lines(html: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("ref, options", [
     ("example-area", {"scenarios": ["national-faq-2017"], "sensitivity": True}),
     ("national-faq-2017", {}),
+    OPTIMISM_CASE,
 ])
-def test_each_linked_figure_is_shown_in_the_line_it_links_to(ref, options):
+def test_each_linked_figure_is_shown_in_the_line_it_links_to(ref, options, tmp_path):
     """A yearly figure linking to its total's line fails: the printed value of every
     linked money figure appears in the text of the derivation line it links to."""
-    html = render_html("business-case", api.bundle(ref, **options))
+    html = render_html("business-case", _bundle(ref, options, tmp_path))
     figures, _ = _unlinked(html)
     lines = {r["id"]: " ".join(r["cells"]) for r in _rows(html) if r["id"]}
     def shown(f: dict) -> bool:
@@ -592,7 +631,7 @@ def test_each_linked_figure_is_shown_in_the_line_it_links_to(ref, options):
                        for v in _amounts(line))
         return figure in line
     wrong = [(f["figure"], f["row"] or f["text"][:50], f["link"]) for f in figures
-             if (f["link"] or "").startswith("d-") and not shown(f)]
+             if not (f["link"] or "").startswith("d-") or not shown(f)]
     assert not wrong, wrong
     # every year of the financial case has its own line, and its figures link to it
     years = _year_lines(html)
@@ -768,3 +807,98 @@ def test_year_and_holder_lines_hold_for_changing_volumes_delays_cash_and_inflati
     acute = lines["d-h-acute"]
     assert re.search(r"× 50(\.0)?%", acute) and "cash-releasing" in acute.split("By year")[1]
     _check_holder_lines(html)
+
+
+def _terms(text: str) -> list[tuple[float, float]]:
+    """``£a × 0.966184`` terms of a sum, each amount with its sign."""
+    return [(fmt.printed_value(a), float(f))
+            for a, f in re.findall(r"([−-]?\u2060?£[\d,]+) × (\d\.\d{6})", text)]
+
+
+@pytest.mark.parametrize("delay", [True, False])
+def test_each_before_optimism_bias_line_redoes_with_its_printed_numbers(delay, tmp_path):
+    """The economic case's "before" column: each figure's line sums each year's figure
+    without the adjustment × its factor (the years' costs and savings tying to the net
+    terms), and says what the adjustment does to reach the figure after it: PV of cost
+    × (1 + uplift); PV of savings × (1 − reduction) when there is no delay."""
+    html = render_html("business-case", api.bundle(_optimism_set(tmp_path, delay)))
+    lines = {r["id"]: r["cells"] for r in _rows(html) if (r["id"] or "").startswith("d-")
+             and len(r["cells"]) == 3}      # the headline lines: figure, value, formula
+    value = {k: fmt.printed_value(v[1]) for k, v in lines.items()}
+    text = {k: v[2] for k, v in lines.items()}
+    cost, gross, net = (_terms(text[a]) for a in ("d-ob-pvcost", "d-ob-pvgross",
+                                                    "d-ob-npv"))
+    assert len(cost) == len(gross) == len(net) == 5
+    for anchor, terms in (("d-ob-pvcost", cost), ("d-ob-pvgross", gross),
+                          ("d-ob-npv", net)):
+        assert abs(sum(a * f for a, f in terms) - value[anchor]) <= 2.5, text[anchor]
+    for (c, f), (g, f2), (n, f3) in zip(cost, gross, net):
+        assert f == f2 == f3 and abs(g - c - n) <= 1, (c, g, n)
+    # the before figures differ from the after ones (the run's own lines)
+    assert value["d-ob-pvcost"] != value["d-pvcost"]
+    # PV of cost after = before × (1 + 10%): printed, and it is the after line's figure
+    b, factor, after = re.search(r"(£[\d,]+) × ([\d.]+) = (£[\d,]+)",
+                                 text["d-ob-pvcost"]).groups()
+    assert fmt.printed_value(b) == value["d-ob-pvcost"] and float(factor) == 1.1
+    assert abs(value["d-ob-pvcost"] * 1.1 - fmt.printed_value(after)) <= 0.5
+    assert fmt.printed_value(after) == value["d-pvcost"]
+    # and each year's cost after is the cost before × 1.1
+    for (c, _), (c_after, _) in zip(cost, _terms(text["d-pvcost"])):
+        assert abs(c * 1.1 - c_after) <= 1, (c, c_after)
+    reduced = re.search(r"(£[\d,]+) × (0\.8) = (£[\d,]+)", text["d-ob-pvgross"])
+    if delay:
+        assert not reduced and "2 months later" in text["d-ob-pvgross"]
+        assert _amounts(text["d-ob-pvgross"].split("later years")[1])[0] \
+            == value["d-pvgross"]
+    else:
+        assert abs(fmt.printed_value(reduced.group(1)) * 0.8
+                   - fmt.printed_value(reduced.group(3))) <= 0.5
+        assert fmt.printed_value(reduced.group(3)) == value["d-pvgross"]
+    # NPV = PV savings − PV cost, before and after; the ratio; the lifetime NPV
+    s = _amounts(text["d-ob-npv"].split("the same as")[1])   # A − B; A' − B' = C'
+    assert s[0] == value["d-ob-pvgross"] and s[1] == value["d-ob-pvcost"]
+    assert abs(s[0] - s[1] - value["d-ob-npv"]) <= 1
+    assert abs(s[2] - s[3] - s[4]) <= 1 and s[4] == value["d-npv"], s
+    assert s[2] == value["d-pvgross"] and s[3] == value["d-pvcost"]
+    ratio = _amounts(text["d-ob-bcr"])
+    assert ratio[:2] == [value["d-ob-pvgross"], value["d-ob-pvcost"]]
+    assert fmt.per_pound(ratio[0] / ratio[1]) == lines["d-ob-bcr"][1]
+    assert fmt.per_pound(ratio[2] / ratio[3]) == fmt.per_pound(ratio[4])
+    assert fmt.per_pound(ratio[4]) == lines["d-bcr"][1]
+    life = _amounts(text["d-ob-npvlife"].split("; with")[0])
+    assert abs(life[0] - life[1] - value["d-ob-npvlife"]) <= 1, text["d-ob-npvlife"]
+    life_after = _amounts(text["d-ob-npvlife"].split("):")[1])
+    assert abs(life_after[0] - life_after[1] - life_after[2]) <= 1
+    assert life_after[2] == value["d-npvlife"]
+    for anchor in ("d-ob-pvcost", "d-ob-pvgross", "d-ob-npv", "d-ob-bcr", "d-ob-npvlife"):
+        assert "Sources:" in text[anchor] and "discounting" in text[anchor], anchor
+
+
+def test_the_sensitivity_range_line_gives_the_assumption_its_values_and_npvs(tmp_path):
+    """The summary's range links to a line naming the most influential assumption, its
+    low and high values in its units, how its range was set, and the NPV at each."""
+    from modeller.outputs.reports import variants
+    from modeller.outputs.reports.uncertainty import tornado_rows
+
+    bundle = api.bundle("example-area", sensitivity=True)
+    html = render_html("business-case", bundle)
+    line = next(r["cells"] for r in _rows(html) if r["id"] == "d-sens")
+    rows, base = tornado_rows(bundle["sensitivity"], bundle["results"])
+    top = rows[0]
+    assert top["swing"] == max(r["swing"] for r in rows)
+    text = line[2]
+    assert f"“{top['label']}”" in text
+    low, high = fmt.money(top["npv_low"]), fmt.money(top["npv_high"])
+    assert f"at its low value, {top['low_text']}, the NPV over 5 years is {low}" in text
+    assert f"at its high value, {top['high_text']}, it is {high}" in text
+    assert f"{top['value_text']}, {fmt.money(base)}" in text
+    assert line[1] == f"{low} to {high}"
+    assert ("The set declares this range" in text) == (top["basis"] == "range")
+    for r in rows:      # a range not declared: the set's value ± the default share
+        if r["basis"] != "range":
+            assert "No range is declared" in variants._range_text(r, 0.2)
+            assert f"{r['value_text']} × 0.8 and × 1.2" in variants._range_text(r, 0.2)
+    assert f"{fmt.money(top['swing'])} across it" in text
+    assert abs(abs(fmt.printed_value(high) - fmt.printed_value(low))
+               - top["swing"]) <= 1
+    assert "Sources:" in text

@@ -120,17 +120,32 @@ def _summary(hl: dict) -> dict:
     return out
 
 
-def optimism_bias(spec, x: Inputs, after: dict) -> dict:
+def _by_year(a: Arrays) -> list[dict]:
+    """Each year of the horizon's cost, gross savings, net (savings - cost) and
+    discounted net (net x the year's Green Book factor) of draw 0, as the run's own
+    ``by_year`` gives them. [GBP]"""
+    cost, savings = a.cost_by_year[0], a.savings_by_year[0]
+    df = a.discount_factor[0]
+    return [{"year": t + 1, "cost": float(cost[t]), "gross_savings": float(savings[t]),
+             "net": float(savings[t] - cost[t]),
+             "discounted_net": float((savings[t] - cost[t]) * df[t])}
+            for t in range(len(cost))]
+
+
+def optimism_bias(spec, x: Inputs, after: dict, a: Arrays) -> dict:
     """Results before and after the set's optimism-bias adjustment; ``after`` is the
-    run's own summary (:data:`SUMMARY_KEYS`), the model being run with it applied."""
+    run's own summary (:data:`SUMMARY_KEYS`), the model being run with it applied
+    (arrays ``a``). ``before`` adds ``by_year``: each year's figures without the
+    adjustment, which its present values sum (the run's own when none applies)."""
     ob = spec.optimism_bias
     if ob is None:
         return {"applied": False, "cost_uplift": None, "savings_reduction": None,
                 "benefit_delay_months": None, "source": None, "note": None,
-                "before": after, "after": after}
+                "before": {**after, "by_year": _by_year(a)}, "after": after}
     plain = Inputs(**dict(tile(x, 1), cost_uplift=np.zeros(1),
                           savings_reduction=np.zeros(1), benefit_delay_months=0))
-    before = _summary(headlines(compute(plain)))
+    plain_arrays = compute(plain)
+    before = {**_summary(headlines(plain_arrays)), "by_year": _by_year(plain_arrays)}
 
     def val(q):
         return None if q is None else float(q.value)
@@ -179,7 +194,7 @@ def appraisal(spec, x: Inputs, a: Arrays, totals, price_years: dict) -> dict:
              "description": option.description if option else spec.description,
              **mine}],
         "incremental_to": "business_as_usual",
-        "optimism_bias": optimism_bias(spec, x, mine),
+        "optimism_bias": optimism_bias(spec, x, mine, a),
         "value_for_money": value_for_money(spec, totals),
         "price_years": dict(price_years or {}),
         "board_asked_to": spec.board_asked_to,

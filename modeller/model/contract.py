@@ -194,7 +194,8 @@ FINANCE = {
                     "usual first, then this set; each incremental to business as usual."},
         "incremental_to": {"type": "string"},
         "optimism_bias": {**_OBJECT, "description": "Results before and after the set's "
-                          "optimism-bias adjustment."},
+                          "optimism-bias adjustment; before.by_year gives each year's "
+                          "cost, gross savings, net and discounted net without it."},
         "value_for_money": {**_OBJECT, "description": "Cost per attributable recovery "
                             "and the QALY gain per recovery NICE's thresholds need."},
         "price_years": {**_OBJECT, "description": "Price year of each saving and how "

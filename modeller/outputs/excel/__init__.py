@@ -79,7 +79,7 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     budget = write_budget(annual, calc, spec, x, ids, names.names, dv)
     fin = write_finance(calc, spec, x, ids, labels, names.names, names.lists, dv)
     extra = (result_rows(d, budget) + outcome_rows(d, dv, names.names)
-             + appraisal_rows(d, fin, dv, names.names)
+             + appraisal_rows(d, fin, dv, names.names, calc)
              + financial_rows(d, calc, fin, dv, names.names))
     write_results(sheets[RESULTS], fmt, d, calc, dv, names.names, extra=extra)
     write_cover(wb, sheets[COVER], fmt, d, spec,

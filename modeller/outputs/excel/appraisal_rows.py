@@ -96,7 +96,30 @@ def outcome_rows(d: dict, dv: Derived, names: dict) -> list[tuple]:
     return out
 
 
-def appraisal_rows(d: dict, fin: Finance, dv: Derived, names: dict) -> list[tuple]:
+def _before_years(ob: dict, calc: Calc, fin: Finance) -> list[tuple]:
+    """appraisal.optimism_bias.before.by_year[i].<field>: the Annual sheet's rows
+    before optimism bias, year by year."""
+    out = []
+    an = calc.annual
+    for i, y in enumerate(ob["before"].get("by_year") or []):
+        key = f"appraisal.optimism_bias.before.by_year[{i}]"
+        formulas = {"year": ("Year", "year", "count", an.year.cell(i)),
+                    "cost": ("cost", "GBP", "money", fin.before_cost.cell(i)),
+                    "gross_savings": ("gross savings", "GBP", "money",
+                                      fin.before_savings.cell(i)),
+                    "net": ("net", "GBP", "money",
+                            f"{{{key}.gross_savings}}-{{{key}.cost}}"),
+                    "discounted_net": ("discounted net", "GBP", "money",
+                                       f"{{{key}.net}}*{an.factor.cell(i)}")}
+        for field, (label, unit, kind, formula) in formulas.items():
+            if field in y:
+                out.append((f"{key}.{field}", f"Before optimism bias, year {i + 1}: "
+                            f"{label}", unit, kind, formula, y[field]))
+    return out
+
+
+def appraisal_rows(d: dict, fin: Finance, dv: Derived, names: dict, calc: Calc
+                   ) -> list[tuple]:
     a = d.get("appraisal")
     if not a:
         return []
@@ -119,6 +142,7 @@ def appraisal_rows(d: dict, fin: Finance, dv: Derived, names: dict) -> list[tupl
                         else "fraction", kind, names[f"optimism_bias.{key}"], ob[key]))
     out += _summary("appraisal.optimism_bias.before", "Before optimism bias",
                     ob["before"], _before(fin))
+    out += _before_years(ob, calc, fin)
     out += _summary("appraisal.optimism_bias.after", "After optimism bias", ob["after"],
                     AFTER)
     vfm = a["value_for_money"]

@@ -76,7 +76,7 @@ def statements(results: dict, bundle: dict, link=lambda text, anchor: text) -> l
     if ob.get("applied"):
         out.append(Markup("After the optimism-bias adjustment the NPV is {}; before it, "
                           "{}.").format(link(fmt.money(ob["after"]["npv"]), "d-npv"),
-                                        link(fmt.money(ob["before"]["npv"]), "optimism")))
+                                        link(fmt.money(ob["before"]["npv"]), "d-ob-npv")))
     else:
         out.append("No optimism-bias adjustment is stated in the assumption set: the "
                    "figures are as estimated, with no allowance for the Green Book's "

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from modeller.outputs.reports import formatting as fmt
+from modeller.outputs.reports import variants
 from modeller.outputs.reports.wording import short_hash
 from modeller.outputs.reports.yearly import AFFORDABLE
 
@@ -123,11 +124,14 @@ def volume_note(scenarios: list[dict]) -> dict[str, Any] | None:
             if differ else None}
 
 
-def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
+def derivations(results: dict, rows: list[dict], sensitivity: dict | None = None
+                ) -> list[dict[str, Any]]:
     """The appendix lines that derive each headline money figure, with their anchors.
 
     Each line is the figure, the formula with this run's own numbers (people × rate ×
-    £ = total), and the sources of its inputs (cited by the template).
+    £ = total), and the sources of its inputs (cited by the template); then the lines
+    of the figures before optimism bias and of the sensitivity range (``sensitivity``:
+    the report's sensitivity context), :mod:`modeller.outputs.reports.variants`.
     """
     t, p = results["totals"], results["per_person_entering"]
     h, applies = results["horizon_years"], results["savings_apply_to"]
@@ -151,13 +155,12 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
                     f"{pp(p['cost'])} per person")
     savings = "; ".join(f"{c['label']}: {fmt.people(c[applies])} people × "
                         f"{pp(c['annual_saving'])} a year" for c in results["by_condition"])
-    terms = " + ".join(f"{money(y['net'])} × {fmt.number(y['discount_factor'], 6)}"
-                       for y in results["by_year"])
     gross, cost = money(t["gross_savings_within_horizon"]), money(t["cost"])
 
     def discounted(key: str) -> str:
-        return " + ".join(f"{money(y[key])} × {fmt.number(y['discount_factor'], 6)}"
-                          for y in results["by_year"])
+        years = results["by_year"]
+        return variants.discounted_terms(years, [y["discount_factor"] for y in years], key)
+    terms = discounted("net")
 
     fin = results.get("financial") or {}
     fin_totals = fin.get("totals") or {}
@@ -241,6 +244,8 @@ def derivations(results: dict, rows: list[dict]) -> list[dict[str, Any]]:
              f"{money(100 * p['cost'])}, net {money(100 * p['net'])}",
              "recovery_rate", "annual_saving", "per_person_entering"),
         *extra,
+        *variants.optimism_lines(results, line),
+        *variants.sensitivity_line(sensitivity, results),
     ]
 
 
