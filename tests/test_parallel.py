@@ -117,3 +117,22 @@ def test_a_build_writes_the_reports_report_pdf_makes(tmp_path, two_cpus):
     for kind in modeller.REPORT_KINDS:
         assert written[f"{kind}.pdf"].read_bytes() == modeller.report_pdf(
             kind, s, scenarios=scenarios), kind
+
+
+def test_a_forked_build_leaves_no_font_folder_behind(tmp_path, two_cpus, monkeypatch):
+    """WeasyPrint copies the fonts into a temporary folder it removes when its font
+    configuration is collected; the forked child, leaving with os._exit, must remove its
+    own (it left 1.5 MB per build), and this process's goes with release_fonts."""
+    import tempfile
+
+    import modeller
+    from modeller.outputs.reports.pdf import release_fonts
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    release_fonts()  # fonts loaded by earlier tests live in the usual folder
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    modeller.build(modeller.load("national-faq-2017"), tmp_path / "out")
+    assert len(list(temp.glob("weasyprint-*"))) == 1  # this process's, still in use
+    release_fonts()
+    assert not list(temp.glob("weasyprint-*"))

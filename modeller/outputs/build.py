@@ -50,13 +50,13 @@ def write_build(target: Path, results: dict, bundle: dict,
     same as a serial build's and as :func:`~modeller.outputs.reports.pdf_bytes`'.
     """
     from .reports import FILENAMES, KINDS, pdf_bytes, render_html, source_date_epoch
-    from .reports.pdf import pdf_from_html
+    from .reports.pdf import pdf_in_child
 
     longest = "business-case"
     worker = worker or Worker()
     # The HTML is made here, so the child only lays it out: its templating then runs
     # while the child is still importing WeasyPrint.
-    worker.submit(pdf_from_html, render_html(longest, bundle),
+    worker.submit(pdf_in_child, render_html(longest, bundle),
                   source_date_epoch(bundle["results"]), bundle.get("inputs") or {})
     files: dict[str, bytes | str] = {
         "results.json": text.to_json(results),

@@ -120,6 +120,30 @@ def pdf_from_html(html: str, epoch: int, inputs: dict, fetcher=None, **options) 
         return _write(_layout(html, fetcher, options), inputs, epoch, fetcher, options)
 
 
+def pdf_in_child(html: str, epoch: int, inputs: dict) -> bytes:
+    """:func:`pdf_from_html` for a process that renders this one report and leaves (the
+    build's forked child, :mod:`modeller.outputs.parallel`): the fonts are then
+    released (:func:`release_fonts`), since a child leaving with ``os._exit`` never
+    collects them."""
+    try:
+        return pdf_from_html(html, epoch, inputs)
+    finally:
+        release_fonts()
+
+
+def release_fonts() -> None:
+    """Delete the copies of the bundled fonts WeasyPrint made for this process's reports.
+
+    WeasyPrint copies each ``@font-face`` font into a temporary folder of its font
+    configuration and removes the folder when the configuration is collected; a forked
+    child leaving with ``os._exit`` never collects it, and left 1.5 MB in the temporary
+    directory per build. The next report loads the fonts again."""
+    if _shared_resources.cache_info().currsize:
+        fonts = _shared_resources()["fonts"]
+        _shared_resources.cache_clear()
+        fonts.__del__()  # WeasyPrint's own clean-up: removes the folder
+
+
 @contextlib.contextmanager
 def _rendering(epoch: int) -> Iterator[None]:
     """WeasyPrint dates the PDF from ``SOURCE_DATE_EPOCH``; a refused resource stops the
