@@ -136,3 +136,33 @@ def test_a_forked_build_leaves_no_font_folder_behind(tmp_path, two_cpus, monkeyp
     assert len(list(temp.glob("weasyprint-*"))) == 1  # this process's, still in use
     release_fonts()
     assert not list(temp.glob("weasyprint-*"))
+
+
+def test_a_build_run_here_keeps_the_fonts_other_renders_use(tmp_path, monkeypatch):
+    """Without a child (threads running, one CPU) the job runs here and must not delete
+    the fonts this process's other reports (and threads) are using."""
+    import modeller
+    from modeller.outputs.reports import pdf
+
+    monkeypatch.setenv("MODELLER_SERIAL", "1")
+    s = modeller.load("national-faq-2017")
+    fonts = pdf._shared_resources()["fonts"]
+    modeller.build(s, tmp_path / "out")
+    assert pdf._shared_resources()["fonts"] is fonts
+    assert fonts._folder is None or fonts._folder.is_dir()
+    assert parallel.in_child() is False
+
+
+def test_a_child_never_frees_the_fonts_it_inherits(tmp_path, two_cpus):
+    """A child forked after this process loaded its fonts renders with its own, and
+    releasing them leaves this process's folder in place."""
+    import modeller
+    from modeller.outputs.reports import pdf
+
+    s = modeller.load("national-faq-2017")
+    modeller.report_pdf("board-summary", s)  # this process's fonts, copied to a folder
+    folder = pdf._shared_resources()["fonts"]._folder
+    assert folder is not None and folder.is_dir()
+    modeller.build(s, tmp_path / "out")  # a child renders the business case, then frees
+    assert folder.is_dir()
+    modeller.report_pdf("board-summary", s)

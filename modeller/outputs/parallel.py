@@ -35,6 +35,16 @@ import threading
 from typing import Any, Callable, Sequence
 
 
+#: The process id of this process if it is a :class:`Worker`'s child, else 0.
+_child_pid = 0
+
+
+def in_child() -> bool:
+    """Whether this process is a :class:`Worker`'s forked child (it leaves with
+    :func:`os._exit` once its job is done, so nothing it holds is collected)."""
+    return _child_pid == os.getpid()
+
+
 def forking_allowed() -> bool:
     """Whether a :class:`Worker` will fork (see the module docstring for when not)."""
     return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1
@@ -79,6 +89,8 @@ class Worker:
         result_r, result_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child
+            global _child_pid
+            _child_pid = os.getpid()
             status = 1
             try:
                 os.close(job_w)

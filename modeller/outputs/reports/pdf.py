@@ -121,14 +121,18 @@ def pdf_from_html(html: str, epoch: int, inputs: dict, fetcher=None, **options) 
 
 
 def pdf_in_child(html: str, epoch: int, inputs: dict) -> bytes:
-    """:func:`pdf_from_html` for a process that renders this one report and leaves (the
-    build's forked child, :mod:`modeller.outputs.parallel`): the fonts are then
-    released (:func:`release_fonts`), since a child leaving with ``os._exit`` never
-    collects them."""
+    """:func:`pdf_from_html` as the build's job for its forked child
+    (:mod:`modeller.outputs.parallel`): there the fonts are then released
+    (:func:`release_fonts`), since a child leaving with ``os._exit`` never collects
+    them. Run in this process instead (one CPU, threads running), the fonts stay: other
+    threads may be rendering with them."""
+    from modeller.outputs.parallel import in_child
+
     try:
         return pdf_from_html(html, epoch, inputs)
     finally:
-        release_fonts()
+        if in_child():
+            release_fonts()
 
 
 def release_fonts() -> None:
@@ -137,11 +141,11 @@ def release_fonts() -> None:
     WeasyPrint copies each ``@font-face`` font into a temporary folder of its font
     configuration and removes the folder when the configuration is collected; a forked
     child leaving with ``os._exit`` never collects it, and left 1.5 MB in the temporary
-    directory per build. The next report loads the fonts again."""
-    if _shared_resources.cache_info().currsize:
-        fonts = _shared_resources()["fonts"]
-        _shared_resources.cache_clear()
-        fonts.__del__()  # WeasyPrint's own clean-up: removes the folder
+    directory per build. The next report loads the fonts again. Only for a process no
+    other thread renders in: their fonts would go from under them."""
+    resources = _RESOURCES.pop(os.getpid(), None)  # this process's own, never a parent's
+    if resources:
+        resources["fonts"].__del__()  # WeasyPrint's own clean-up: removes the folder
 
 
 @contextlib.contextmanager
@@ -181,14 +185,22 @@ def _write(document, inputs: dict, epoch: int, fetcher, options: dict) -> bytes:
                               attachments=_attachments(inputs, epoch, fetcher), **options)
 
 
-@functools.lru_cache(maxsize=1)
+#: Each process's shared font configuration and image cache, by process id. A forked
+#: child inherits its parent's entry but never uses it nor lets it go: WeasyPrint's
+#: clean-up of a configuration deletes its font folder, which is the parent's.
+_RESOURCES: dict[int, dict] = {}
+
+
 def _shared_resources() -> dict:
     """One font configuration (the bundled @font-face fonts, loaded once) and one image
     cache for every report rendered in this process: the three PDFs of a build share
     them instead of loading the fonts three times (and up to seven with re-layouts)."""
-    from weasyprint.text.fonts import FontConfiguration
+    pid = os.getpid()
+    if pid not in _RESOURCES:
+        from weasyprint.text.fonts import FontConfiguration
 
-    return {"fonts": FontConfiguration(), "images": {}}
+        _RESOURCES[pid] = {"fonts": FontConfiguration(), "images": {}}
+    return _RESOURCES[pid]
 
 
 def _attachments(inputs: dict, epoch: int, fetcher) -> list:
