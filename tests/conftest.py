@@ -1,6 +1,8 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 # tests/reference.py is imported as a plain module by the tests.
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -92,3 +94,14 @@ def run_modeller(*args, cwd=None, memory_mb: int = HOSTILE_MEMORY_MB, timeout: i
                PYTHONIOENCODING="utf-8")
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=env, stdin=stdin)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_report_fonts():
+    """The test process's copies of the report fonts go when the tests end (a process
+    that renders PDFs and exits normally removes them itself; pytest's teardown may
+    not)."""
+    yield
+    from modeller.outputs.reports.pdf import release_fonts
+
+    release_fonts()
