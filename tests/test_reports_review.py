@@ -65,6 +65,14 @@ def _amounts(text: str) -> list[float]:
     return [fmt.printed_value(m) for m in _MONEY.findall(text)]
 
 
+def _terms(text: str) -> list[tuple[float, float]]:
+    """``£a × 1.000000 − £b × 0.966184`` terms of a sum, each amount with its sign (its
+    own, or the one joining it to the term before)."""
+    return [(fmt.printed_value(a) * (-1 if op == "−" else 1), float(f))
+            for op, a, f in re.findall(r"(?:([+−]) )?([−-]?\u2060?£[\d,]+) × (\d\.\d{6})",
+                                       text)]
+
+
 def test_each_derivation_line_gives_the_figure_beside_it(example_html):
     """An auditor redoes each formula with the numbers printed in it."""
     lines = {r["id"]: r["cells"] for r in _rows(example_html) if (r["id"] or "")
@@ -85,8 +93,8 @@ def test_each_derivation_line_gives_the_figure_beside_it(example_html):
     assert abs(steady[0] - steady[2] - value["d-steady"]) <= 1, lines["d-steady"]
     # Σ amount × factor, as printed, gives the present value beside it (to rounding)
     for anchor in ("d-npv", "d-pvcost", "d-pvgross"):
-        terms = re.findall(r"([−-]?\u2060?£[\d,]+) × (\d\.\d{6})", lines[anchor][2])
-        total = sum(fmt.printed_value(a) * float(f) for a, f in terms)
+        terms = _terms(lines[anchor][2])
+        total = sum(a * f for a, f in terms)
         assert len(terms) == 5 and abs(total - value[anchor]) <= 2.5, lines[anchor]
 
 
@@ -809,10 +817,6 @@ def test_year_and_holder_lines_hold_for_changing_volumes_delays_cash_and_inflati
     _check_holder_lines(html)
 
 
-def _terms(text: str) -> list[tuple[float, float]]:
-    """``£a × 0.966184`` terms of a sum, each amount with its sign."""
-    return [(fmt.printed_value(a), float(f))
-            for a, f in re.findall(r"([−-]?\u2060?£[\d,]+) × (\d\.\d{6})", text)]
 
 
 @pytest.mark.parametrize("delay", [True, False])
