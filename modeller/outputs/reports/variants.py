@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from modeller.outputs.reports import formatting as fmt
+from modeller.outputs.reports.yearly import signed_sum
 
 money = fmt.money
 
@@ -36,17 +37,9 @@ SENSITIVITY_ANCHOR = "d-sens"
 
 def discounted_terms(years: list[dict], factors: list[float], key: str) -> str:
     """``£a × 1.000000 + £b × 0.966184 − £c × 0.933511 ...``: each year's ``key`` × its
-    Green Book factor (six decimal places, as the year lines print them), joined by
-    their signs as :func:`~modeller.outputs.reports.yearly.signed_sum` joins amounts."""
-    out = ""
-    for i, (y, f) in enumerate(zip(years, factors)):
-        v = y[key]
-        if i:
-            out += (" − " if v < 0 and money(abs(v)) != "£0" else " + ") + money(abs(v))
-        else:
-            out += money(v)
-        out += f" × {fmt.number(f, 6)}"
-    return out
+    Green Book factor, joined by their signs
+    (:func:`~modeller.outputs.reports.yearly.signed_sum`)."""
+    return signed_sum([y[key] for y in years], factors)
 
 
 def _factor(value: float) -> str:

@@ -54,12 +54,17 @@ def _months_in_year(results: dict):
     return np.diff(ends, axis=1, prepend=0.0).T                          # y, t
 
 
-def signed_sum(values: list[float]) -> str:
-    """``£1 + £2 − £3``: amounts joined by their signs, as an accountant writes a sum."""
+def signed_sum(values: list[float], factors: list[float] | None = None) -> str:
+    """``£1 + £2 − £3``: amounts joined by their signs, as an accountant writes a sum;
+    with ``factors``, each amount × its factor (six decimal places, as the year lines
+    print discount factors): ``−£1 × 1.000000 − £2 × 0.966184``."""
     out = ""
     for i, v in enumerate(values):
-        text = money(abs(v)) if i else money(v)
-        out += text if not i else (" − " if v < 0 and money(abs(v)) != "£0" else " + ") + text
+        if i:
+            out += " − " if v < 0 and money(abs(v)) != "£0" else " + "
+        out += money(abs(v) if i else v)
+        if factors is not None:
+            out += f" × {fmt.number(factors[i], 6)}"
     return out
 
 
