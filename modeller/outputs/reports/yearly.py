@@ -153,8 +153,7 @@ AFFORDABLE = ("recurrent_cost", "non_recurrent_cost", "cash_releasing_savings",
 def year_rows(results: dict) -> list[dict[str, Any]]:
     """One derivation row per year of the horizon: ``{"id", "label", "cost", "gross",
     "net", "cash", "cash_terms"}`` (formula texts), then the affordability figures the
-    financial case prints for that year (``fin``: already in cash terms where it uses
-    them)."""
+    financial case prints for that year (``fin``: :func:`affordability`)."""
     fin = results.get("financial") or {}
     fin_years = fin.get("by_year") or []
     cash_terms = fin.get("terms") == "cash"
@@ -176,17 +175,19 @@ def year_rows(results: dict) -> list[dict[str, Any]]:
                     f"{money(y['discounted_net'])}"),
             "cash": _cash_formula(results, i, fy) if fy else "",
             "cash_terms": _cash_terms(fy) if fy and cash_terms else "",
-            "fin": _affordability(fy, cash_terms) if fy else {},
+            "fin": affordability(fin, fy) if fy else {},
         })
         previous = y["cumulative_net"]
     return rows
 
 
-def _affordability(fy: dict, cash_terms: bool) -> dict[str, float]:
-    """The year's affordability figures as the financial case prints them, in cash terms
-    where the set gives inflation (the model's ``<key>_cash_terms``). [GBP]"""
-    suffix = "_cash_terms" if cash_terms else ""
-    return {k: fy[k + suffix] for k in AFFORDABLE}
+def affordability(fin: dict, figures: dict) -> dict[str, float]:
+    """The affordability figures of ``figures`` (a year of the model's ``financial``
+    ``by_year``, or its ``totals``) as the financial case prints them: in cash terms where
+    the set gives inflation (``fin["terms"]`` "cash": the model's ``<key>_cash_terms``),
+    else in real terms. The one place the table's terms are chosen. [GBP]"""
+    suffix = "_cash_terms" if fin.get("terms") == "cash" else ""
+    return {k: figures[k + suffix] for k in AFFORDABLE}
 
 
 def cohort_note(results: dict) -> str:
@@ -206,7 +207,8 @@ def cohort_note(results: dict) -> str:
 
 
 def totals_row(results: dict) -> dict[str, Any]:
-    """The horizon's totals as the sums of the year rows (anchor ``d-years``)."""
+    """The horizon's totals as the sums of the year rows (anchor ``d-years``), with the
+    financial case's total column (``fin``: :func:`affordability`)."""
     t, years = results["totals"], results["by_year"]
     fin = results.get("financial") or {}
     ft = fin.get("totals") or {}
@@ -237,7 +239,8 @@ def totals_row(results: dict) -> dict[str, Any]:
             "net": (f"{money(t['gross_savings_within_horizon'])} − {money(t['cost'])} = "
                     f"{money(t['net_within_horizon'])}; NPV "
                     + summed("discounted_net", t["npv"])),
-            "cash": cash, "cash_terms": cash_terms}
+            "cash": cash, "cash_terms": cash_terms,
+            "fin": affordability(fin, ft) if ft else {}}
 
 
 def holder_rows(results: dict, rows: list[dict] = ()) -> list[dict[str, Any]]:
