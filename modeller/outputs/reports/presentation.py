@@ -240,8 +240,8 @@ def derivations(results: dict, rows: list[dict], sensitivity: dict | None = None
         line("d-pp", "Per person entering treatment (net)", pp(p["net"]),
              f"probability of recovery {fmt.percent(p['probability_recovered'])} → expected "
              f"gross saving {pp(p['gross_saving'])} − cost {pp(p['cost'])}; for 100 "
-             f"people entering: 100 × {pp(p['gross_saving'])} = "
-             f"{money(100 * p['gross_saving'])} − 100 × {pp(p['cost'])} = "
+             f"people entering: gross savings 100 × {pp(p['gross_saving'])} = "
+             f"{money(100 * p['gross_saving'])}, cost 100 × {pp(p['cost'])} = "
              f"{money(100 * p['cost'])}, net {money(100 * p['net'])}",
              "recovery_rate", "annual_saving", "per_person_entering"),
         *extra,
