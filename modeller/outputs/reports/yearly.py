@@ -20,9 +20,12 @@ run's own figures (``results``) as the model sums them (modeller/model/engine.py
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modeller.outputs.reports import formatting as fmt
+
+if TYPE_CHECKING:  # numpy loads on first use (_months_in_year), not on import
+    import numpy as np
 
 money, pp = fmt.money, fmt.money_pp
 
@@ -117,7 +120,7 @@ def _cash_formula(results: dict, i: int, fy: dict) -> str:
     holders = [h for h in results.get("by_budget_holder") or []
                if h["by_year"][i].get("cash_releasing_savings")]
     cash, gross = fy["cash_releasing_savings"], fy["gross_savings"]
-    if holders and len(holders) > 1:
+    if len(holders) > 1:
         parts = " + ".join(f"{h['label']} {money(h['by_year'][i]['cash_releasing_savings'])}"
                            for h in holders)
         head = f"cash-releasing {parts} = {money(cash)}"
