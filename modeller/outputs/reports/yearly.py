@@ -119,7 +119,7 @@ def _cost_formula(results: dict, y: dict, fin_year: dict | None) -> str:
 def _cash_formula(results: dict, i: int, fy: dict) -> str:
     holders = [h for h in results.get("by_budget_holder") or []
                if h["by_year"][i].get("cash_releasing_savings")]
-    cash, gross = fy["cash_releasing_savings"], fy["gross_savings"]
+    cash = fy["cash_releasing_savings"]
     if len(holders) > 1:
         parts = " + ".join(f"{h['label']} {money(h['by_year'][i]['cash_releasing_savings'])}"
                            for h in holders)
@@ -128,9 +128,16 @@ def _cash_formula(results: dict, i: int, fy: dict) -> str:
         head = f"cash-releasing ({holders[0]['label']}) {money(cash)}"
     else:
         head = f"cash-releasing {money(cash)}"
-    return (f"{head}; non-cash-releasing {money(gross)} − {money(cash)} = "
-            f"{money(fy['non_cash_releasing_savings'])}; net cash position "
-            f"{money(cash)} − {money(fy['cost'])} = {money(fy['net_cash_releasing'])}")
+    return f"{head}; {_beyond_cash(fy)}"
+
+
+def _beyond_cash(f: dict) -> str:
+    """The non-cash-releasing savings and the net cash position of ``f`` (a year of the
+    model's ``financial`` figures, or their totals), each from the figures it takes."""
+    cash = f["cash_releasing_savings"]
+    return (f"non-cash-releasing {money(f['gross_savings'])} − {money(cash)} = "
+            f"{money(f['non_cash_releasing_savings'])}; net cash position "
+            f"{money(cash)} − {money(f['cost'])} = {money(f['net_cash_releasing'])}")
 
 
 #: The figures a cash-terms line shows, with their names in the line.
@@ -228,12 +235,7 @@ def totals_row(results: dict) -> dict[str, Any]:
             + f" = {money(ft[key + '_cash_terms'])}"
             for name, key in _CASH_TERMS_PARTS if key in AFFORDABLE)
     if ft:
-        cash = (f"cash-releasing {money(ft['cash_releasing_savings'])}; "
-                f"non-cash-releasing {money(ft['gross_savings'])} − "
-                f"{money(ft['cash_releasing_savings'])} = "
-                f"{money(ft['non_cash_releasing_savings'])}; net cash position "
-                f"{money(ft['cash_releasing_savings'])} − {money(ft['cost'])} = "
-                f"{money(ft['net_cash_releasing'])}")
+        cash = f"cash-releasing {money(ft['cash_releasing_savings'])}; {_beyond_cash(ft)}"
     return {"id": "d-years", "label": "Total",
             "cost": summed("cost", t["cost"]) + (
                 f" (recurrent {money(ft['recurrent_cost'])}, non-recurrent "
