@@ -230,16 +230,14 @@ def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = No
         given["grid"] = list(given["grid"].items())
     found, problems = None, []
     if not isinstance(s, AssumptionSet):
-        ref, s = s, None
         try:
-            s = load(ref)
+            if embedded and is_pdf(Path(s)):  # the PDF read once: its set and the rest
+                found = embedded_module.read(Path(s))
+                s = AssumptionSet(found.set)
+            else:
+                s = load(s)
         except InputError as exc:
             problems += exc.all_problems
-        if embedded and is_pdf(Path(ref)):
-            try:
-                found = embedded_module.read(Path(ref))
-            except InputError as exc:
-                problems += exc.all_problems
     if "scenarios" in given:
         sets = []
         for x in given["scenarios"]:
@@ -249,7 +247,7 @@ def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = No
                 problems += exc.all_problems
         given["scenarios"] = sets
     if problems:  # the set's, the embedded files' and the scenarios' problems, at once
-        raise InputError(list(dict.fromkeys(problems)))  # a damaged PDF: once
+        raise InputError(list(dict.fromkeys(problems)))  # a file given twice: once
     options, notes = embedded_module.choose(
         found, given, embedded_module.OPTIONS if reuse_analyses else ("scenarios",))
     options["scenarios"] = [x if isinstance(x, AssumptionSet) else AssumptionSet(x)

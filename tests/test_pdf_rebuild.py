@@ -362,3 +362,17 @@ def test_a_damaged_pdf_is_one_problem_and_a_bad_set_is_reported_with_the_manifes
     err = _refused(pdf)
     assert f"{pdf} (assumption-set.yaml):" in err and "horizon: unknown key" in err
     assert f"{pdf} (build.yaml):" in err and "must be a mapping" in err
+
+
+def test_a_plan_reads_the_pdf_once(original, monkeypatch):
+    """build_plan reads the PDF's attachments once for its set, manifest and scenario
+    sets (pypdf's reading is most of a plan's time); the set is the one `load` gives."""
+    from modeller.inputs import pdfset
+
+    pdf = original / "business-case.pdf"
+    reads = []
+    real = pdfset.attachments
+    monkeypatch.setattr(pdfset, "attachments", lambda path: reads.append(path) or real(path))
+    plan = api.build_plan(pdf)
+    assert reads == [pdf] and len(plan.options["scenarios"]) == 1
+    assert plan.set.loaded == api.load(pdf).loaded
