@@ -2,9 +2,10 @@
 
 ``modeller build REPORT.pdf`` (and ``report KIND REPORT.pdf``, and the API given a PDF's
 path) reuse the embedded scenario sets and analyses (``workbook REPORT.pdf`` the
-scenario sets), so the same version of the tool writes byte-identical files; options given replace the embedded ones. The manifest and
-scenario attachments are untrusted: hostile ones are clear problems naming the PDF and
-the attachment, never a traceback, never a value of the file.
+scenario sets), so the same version of the tool writes byte-identical files; options
+given replace the embedded ones. The manifest and scenario attachments are untrusted:
+hostile ones are clear problems naming the PDF and the attachment, never a traceback,
+never a value of the file.
 """
 
 from __future__ import annotations
