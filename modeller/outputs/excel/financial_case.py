@@ -29,9 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...model.appraisal import AFFORDABILITY_KEYS
-from .calc import Annual
 from .derived import Derived, scalar
-from .layout import Row
+from .layout import Row, sum_refs
 from .monthly import Calc, _take
 
 #: Each affordability figure in words (the workbook's cash-terms rows and the Results
@@ -88,7 +87,7 @@ def write_before_bias(calc: Calc, x, ids, labels, names: dict, dv: Derived
             f"+{d['bpart']}*IF({lag2.at}>=1,INDEX({ben.rng},1,{lag2.at}),0))",
             values, "money", total="sum"))
     msav = M.row("All conditions: gross savings this month before optimism bias", "GBP",
-                 "+".join(r.at for r in rows), sum(r.values for r in rows), "money",
+                 sum_refs(rows), sum(r.values for r in rows), "money",
                  total="sum")
     A, year, factor = an.sheet, an.year, an.factor
     n = A.n
