@@ -18,7 +18,6 @@ from .results_sheet import BCR_PV, TOTALS
 
 #: The summary figures of an option or of optimism bias after it: the totals' rows.
 AFTER = {k: f"{{totals.{k}}}" for k in SUMMARY_KEYS}
-KIND = {"benefit_cost_ratio": "ratio", "benefit_cost_ratio_lifetime": "ratio"}
 
 FINANCIAL_YEAR = {**AFFORDABILITY_LABELS, "cash_terms_index": "cash-terms index",
                   **{f"{key}_cash_terms": f"{AFFORDABILITY_LABELS[key]} in cash terms"
