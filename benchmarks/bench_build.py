@@ -2,9 +2,9 @@
 
 Not a test. Prints, for one assumption set (median of ``--repeat`` runs):
 
-* cold build: a fresh Python process that imports the package, loads and runs the model
-  and writes the three PDFs (``modeller build`` when the CLI writes PDFs, otherwise the
-  same steps through :func:`modeller.outputs.reports.render_all`);
+* cold build: ``modeller build`` in a fresh Python process (imports the package, loads
+  and runs the model and writes the three PDFs and the other outputs), and the same
+  with ``MODELLER_SERIAL=1``;
 * warm build, in this process: model run, charts + templating, and our WeasyPrint call
   (PDF/UA-1, restricted URL fetcher, one-page check) for the three reports;
 * bare WeasyPrint: ``weasyprint.HTML(string=html).write_pdf()`` on the very same HTML,
@@ -31,21 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-COLD = r"""
-import sys, time
-t0 = time.perf_counter()
-from pathlib import Path
-from modeller import model
-from modeller.inputs.loader import load
-from modeller.outputs.reports import render_all
-from modeller.outputs.reports.bundle import make_bundle
-loaded = load(sys.argv[1])
-results = model.run(loaded).to_dict()
-render_all(make_bundle(loaded, results), Path(sys.argv[2]))
-print(time.perf_counter() - t0)
-"""
-
-
 BARE_PROCESS = ("import weasyprint; "
                 "weasyprint.HTML(string='<p>One line.</p>').write_pdf()")
 
@@ -62,27 +47,15 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def _cli_builds_pdfs(set_path: str) -> bool:
-    """Whether ``modeller build`` writes the PDF reports (once the CLI is wired)."""
-    with tempfile.TemporaryDirectory() as out:
-        done = subprocess.run([sys.executable, "-m", "modeller.cli", "build", set_path,
-                               "--out-dir", out], capture_output=True, cwd=ROOT)
-        return done.returncode == 0 and any(Path(out).rglob("*.pdf"))
-
-
-def cold_build(set_path: str, use_cli: bool, serial: bool = False) -> float:
+def cold_build(set_path: str, serial: bool = False) -> float:
     """Wall-clock seconds for one build in a fresh process (``serial``: with
     ``MODELLER_SERIAL=1``, no forked business-case renderer)."""
     env = {**os.environ, "MODELLER_SERIAL": "1" if serial else "0"}
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        if use_cli:
-            subprocess.run([sys.executable, "-m", "modeller.cli", "build", set_path,
-                            "--out-dir", out], check=True, capture_output=True, cwd=ROOT,
-                           env=env)
-        else:
-            subprocess.run([sys.executable, "-c", COLD, set_path, out], check=True,
-                           capture_output=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-m", "modeller.cli", "build", set_path,
+                        "--out-dir", out], check=True, capture_output=True, cwd=ROOT,
+                       env=env)
         return time.perf_counter() - start
 
 
@@ -94,11 +67,11 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    use_cli = _cli_builds_pdfs(args.set)
+    cold_build(args.set)  # warm-up: byte-compiled modules and font caches, as a user has
     cold, serial, bare_runs = [], [], []
     for _ in range(args.repeat):  # interleaved, so all see the same machine load
-        cold.append(cold_build(args.set, use_cli))
-        serial.append(cold_build(args.set, use_cli, serial=True))
+        cold.append(cold_build(args.set))
+        serial.append(cold_build(args.set, serial=True))
         bare_runs.append(bare_process())
 
     start = time.perf_counter()
@@ -161,8 +134,8 @@ def main() -> None:
     print(f"assumption set:            {args.set}")
     print("pages:                     " + ", ".join(f"{k} {n}" for k, n in pages.items()))
     print(f"repeats (median of):       {args.repeat}")
-    print(f"cold build ({'modeller build' if use_cli else 'fresh process, render_all'}): "
-          f"{cold_med:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in cold)})")
+    print(f"cold build (modeller build): {cold_med:6.2f} s  "
+          f"(runs: {', '.join(f'{x:.2f}' for x in cold)})")
     print(f"import weasyprint:         {import_weasyprint:6.2f} s")
     print(f"warm build, total:         {med['warm_build']:6.2f} s")
     print(f"  load + model run:        {med['model']:6.2f} s")

@@ -216,8 +216,9 @@ def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = No
     replaces the embedded one (any ``scenarios`` replace every embedded scenario set,
     any ``grid`` every embedded grid). ``reuse_analyses=False`` reuses the embedded
     scenario sets only, never its analyses, and notes none (as :func:`workbook`, which
-    carries no analyses). Raises :class:`InputError` for a bad embedded manifest or
-    scenario set, naming the PDF and the attachment.
+    carries no analyses). Raises :class:`InputError` with every problem of the set,
+    the ``scenarios`` given and a bad embedded manifest or scenario set (naming the
+    PDF and the attachment), all at once.
     """
     from .inputs import embedded as embedded_module
     from .inputs.pdfset import is_pdf
@@ -225,25 +226,28 @@ def build_plan(s: AssumptionSet | str | Path, *, scenarios: Sequence | None = No
     given = {key: value for key, value in (
         ("scenarios", scenarios), ("sensitivity", sensitivity), ("psa_draws", psa_draws),
         ("seed", seed), ("grid", grid)) if value is not None}
-    if "scenarios" in given:
-        given["scenarios"] = [x if isinstance(x, AssumptionSet) else load(x)
-                              for x in given["scenarios"]]
     if isinstance(given.get("grid"), Mapping):
         given["grid"] = list(given["grid"].items())
     found, problems = None, []
     if not isinstance(s, AssumptionSet):
-        ref, s = s, None
         try:
-            s = load(ref)
+            if embedded and is_pdf(Path(s)):  # the PDF read once: its set and the rest
+                found = embedded_module.read(Path(s))
+                s = AssumptionSet(found.set)
+            else:
+                s = load(s)
         except InputError as exc:
             problems += exc.all_problems
-        if embedded and is_pdf(Path(ref)):
+    if "scenarios" in given:
+        sets = []
+        for x in given["scenarios"]:
             try:
-                found = embedded_module.read(Path(ref))
+                sets.append(x if isinstance(x, AssumptionSet) else load(x))
             except InputError as exc:
                 problems += exc.all_problems
-        if problems:  # the set's and the embedded files' problems, all at once
-            raise InputError(list(dict.fromkeys(problems)))  # a damaged PDF: once
+        given["scenarios"] = sets
+    if problems:  # the set's, the embedded files' and the scenarios' problems, at once
+        raise InputError(list(dict.fromkeys(problems)))  # a file given twice: once
     options, notes = embedded_module.choose(
         found, given, embedded_module.OPTIONS if reuse_analyses else ("scenarios",))
     options["scenarios"] = [x if isinstance(x, AssumptionSet) else AssumptionSet(x)

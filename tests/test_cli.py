@@ -123,6 +123,23 @@ def test_bad_file_exits_2_without_traceback(tmp_path):
     assert "bad.yaml:3: horizon: unknown key" in result.stderr
 
 
+@pytest.mark.parametrize("command", [["build", "--out-dir"],
+                                     ["report", "business-case", "-o"],
+                                     ["workbook", "-o"]])
+def test_a_bad_set_and_a_bad_scenario_are_reported_together(tmp_path, command):
+    """`build`, `report` and `workbook` list the set's problems and every scenario's at
+    once (api.build_plan), the set's first, and write nothing."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nname: x\nhorizon: 5\n")
+    other = tmp_path / "other.yaml"
+    other.write_text("schema_version: 1\nname: y\nbogus: 1\n")
+    result = invoke(*command, str(tmp_path / "out"), str(bad), "--scenario", str(other))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    first = result.stderr.index("bad.yaml:3: horizon: unknown key")
+    assert result.stderr.index("other.yaml:3: bogus: unknown key") > first
+    assert sorted(tmp_path.iterdir()) == [bad, other]
+
+
 def test_validate_reports_every_file(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema_version: 1\n")

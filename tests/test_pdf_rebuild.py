@@ -2,9 +2,10 @@
 
 ``modeller build REPORT.pdf`` (and ``report KIND REPORT.pdf``, and the API given a PDF's
 path) reuse the embedded scenario sets and analyses (``workbook REPORT.pdf`` the
-scenario sets), so the same version of the tool writes byte-identical files; options given replace the embedded ones. The manifest and
-scenario attachments are untrusted: hostile ones are clear problems naming the PDF and
-the attachment, never a traceback, never a value of the file.
+scenario sets), so the same version of the tool writes byte-identical files; options
+given replace the embedded ones. The manifest and scenario attachments are untrusted:
+hostile ones are clear problems naming the PDF and the attachment, never a traceback,
+never a value of the file.
 """
 
 from __future__ import annotations
@@ -362,3 +363,17 @@ def test_a_damaged_pdf_is_one_problem_and_a_bad_set_is_reported_with_the_manifes
     err = _refused(pdf)
     assert f"{pdf} (assumption-set.yaml):" in err and "horizon: unknown key" in err
     assert f"{pdf} (build.yaml):" in err and "must be a mapping" in err
+
+
+def test_a_plan_reads_the_pdf_once(original, monkeypatch):
+    """build_plan reads the PDF's attachments once for its set, manifest and scenario
+    sets (pypdf's reading is most of a plan's time); the set is the one `load` gives."""
+    from modeller.inputs import pdfset
+
+    pdf = original / "business-case.pdf"
+    reads = []
+    real = pdfset.attachments
+    monkeypatch.setattr(pdfset, "attachments", lambda path: reads.append(path) or real(path))
+    plan = api.build_plan(pdf)
+    assert reads == [pdf] and len(plan.options["scenarios"]) == 1
+    assert plan.set.loaded == api.load(pdf).loaded

@@ -63,7 +63,7 @@ def test_input_cells_are_named_unlocked_validated_and_the_rest_protected(sets):
             validated |= {c for rng in dv.sqref.ranges for c in
                           (f"{rng.min_col}:{rng.min_row}",)}
         names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
-        entries = {e.key: e for e in catalogue.entries(s.spec, s.resolved)}
+        entries = {e.key: e for e in catalogue.entries(s.spec)}
         for r, row in enumerate(ws.iter_rows(min_row=2), start=2):
             key, cell = row[0].value, row[2]
             if entries[key].role != "layout":
@@ -86,7 +86,7 @@ def test_every_model_input_is_read_by_a_formula(sets):
         used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
         address = {wb.defined_names[n].attr_text: n for n in wb.defined_names}
         for r, row in enumerate(wb["Inputs"].iter_rows(min_row=2), start=2):
-            entry = {e.key: e for e in catalogue.entries(s.spec, s.resolved)}[row[0].value]
+            entry = {e.key: e for e in catalogue.entries(s.spec)}[row[0].value]
             if entry.role == "model":
                 name = address[f"Inputs!$C${r}"]
                 listed = [n for a, n in address.items()

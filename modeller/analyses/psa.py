@@ -155,12 +155,12 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _prepared(obj, draws: int, seed: int, allow_fixed: bool = False):
+def _prepared(obj, draws: int, seed: int):
     """(base, sampler) of a PSA request, every limit checked before anything is drawn."""
     check_request(draws, seed)
     base = obj if isinstance(obj, Base) else base_from(obj)
     sampler = Sampler(base, seed)
-    if not sampler.params and not allow_fixed:
+    if not sampler.params:
         raise NoDistributions(
             f"{base.spec.name}: no parameter declares a distribution, so every draw "
             "would be the same; add `distribution:` to the uncertain figures (see "
@@ -184,17 +184,16 @@ def check_psa(obj, draws: int, seed: int) -> None:
 
 def run_draws(obj, draws: int, seed: int, *, chunk: int | None = None,
               workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None,
-              allow_fixed: bool = False) -> Run:
+              progress: Callable[[int, int], None] | None = None) -> Run:
     """Sample and evaluate ``draws`` draws; keep each draw's headline figures.
 
     Samples are drawn chunk by chunk in order on the calling thread; chunks are
     evaluated on ``workers`` threads and gathered in order, so the result depends only
     on ``seed`` (not on ``chunk`` or ``workers``). At most ``workers + 1`` chunks are
     in flight, which bounds memory. Raises :class:`NoDistributions` when nothing is
-    uncertain (unless ``allow_fixed``).
+    uncertain.
     """
-    base, sampler = _prepared(obj, draws, seed, allow_fixed)
+    base, sampler = _prepared(obj, draws, seed)
     chunk = int(chunk or chunk_size(base.horizon))
     workers = int(workers or default_workers())
     values = {k: np.empty(draws) for k in SUMMARY_KEYS}

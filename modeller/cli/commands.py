@@ -159,8 +159,6 @@ def _plan(file: str, embedded: bool, reuse_analyses: bool = True):
     ctx = click.get_current_context()
     given = {key: ctx.params[param] for param, key in _PLAN_OPTIONS.items()
              if ctx.get_parameter_source(param) not in (None, ParameterSource.DEFAULT)}
-    if "scenarios" in given:
-        given["scenarios"] = _load(given["scenarios"], show_warnings=False)
     plan = api.build_plan(file, embedded=embedded, reuse_analyses=reuse_analyses,
                           **given)
     _warn([plan.set, *plan.options["scenarios"]])

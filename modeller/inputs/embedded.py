@@ -80,7 +80,7 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Embedded:
-    """What a report PDF embeds besides its main set."""
+    """What a report PDF embeds: its main set, its manifest and its scenario sets."""
 
     #: the PDF read
     file: str
@@ -90,6 +90,8 @@ class Embedded:
     scenarios: tuple = field(default=(), repr=False)
     #: their attachment names, in the same order
     names: tuple[str, ...] = ()
+    #: the main set (a LoadedSet, as :func:`modeller.inputs.loader.load` of the PDF)
+    set: Any = field(default=None, repr=False)
 
 
 def grid_text(spec: Any) -> str:
@@ -197,10 +199,13 @@ def parse_manifest(data: bytes, label: str) -> tuple[BuildOptions | None, list[P
 
 
 def read(path: Path) -> Embedded:
-    """The manifest and scenario sets of the report PDF ``path``, every one checked.
+    """The main set, manifest and scenario sets of the report PDF ``path``, every one
+    checked, from one reading of the PDF (the main set as
+    :func:`modeller.inputs.loader.load` of ``path`` gives it).
 
     Raises :class:`~modeller.inputs.loader.AssumptionsError` with every problem (the
-    manifest's, and each scenario set's with its attachment named).
+    main set's first, then the manifest's, and each scenario set's with its attachment
+    named).
     """
     from . import pdfset
     from .loader import AssumptionsError, load_located
@@ -209,10 +214,18 @@ def read(path: Path) -> Embedded:
     files, problems = pdfset.attachments(path)
     if problems:
         raise AssumptionsError(problems)
+    main = None
+    located, problems = pdfset.parse_attachment(files, path, pdfset.SET_ATTACHMENT)
+    if located is not None:
+        try:
+            main = load_located(located, str(path), problems)
+        except AssumptionsError as exc:
+            problems = list(exc.all_problems)
     label = f"{path} ({MANIFEST_ATTACHMENT})"
     options = None
     if MANIFEST_ATTACHMENT in files:
-        options, problems = parse_manifest(files[MANIFEST_ATTACHMENT], label)
+        options, more = parse_manifest(files[MANIFEST_ATTACHMENT], label)
+        problems += more
         if options is None:
             raise AssumptionsError(problems)
         names = list(options.scenarios)
@@ -221,7 +234,7 @@ def read(path: Path) -> Embedded:
                  if (m := SCENARIO_NAME.fullmatch(name))}
         names = [found[n] for n in sorted(found)]
         if len(names) > MAX_EMBEDDED_SCENARIOS:
-            raise AssumptionsError([Problem(str(path), None, "", (
+            raise AssumptionsError(problems + [Problem(str(path), None, "", (
                 f"the PDF carries {len(names):,} scenario sets; at most "
                 f"{MAX_EMBEDDED_SCENARIOS} (MAX_EMBEDDED_SCENARIOS)"))])
     scenarios = []
@@ -241,7 +254,7 @@ def read(path: Path) -> Embedded:
     if problems:
         raise AssumptionsError(problems)
     return Embedded(file=str(path), options=options, scenarios=tuple(scenarios),
-                    names=tuple(names))
+                    names=tuple(names), set=main)
 
 
 def choose(embedded: Embedded | None, given: dict, reuse: tuple[str, ...] = OPTIONS

@@ -55,7 +55,7 @@ def workbook_bytes(loaded, scenarios=()) -> bytes:
     d = model.run(loaded).to_dict()
     x, ids, labels = model.inputs_from(spec)
     arrays = model.compute(x)
-    entries = catalogue.entries(spec, loaded.resolved)
+    entries = catalogue.entries(spec)
     kept, excluded = _scenario_columns(entries, spec, scenarios)
 
     buffer = io.BytesIO()
@@ -97,7 +97,7 @@ def _scenario_columns(entries, spec, scenarios):
     kept, excluded = [], []
     for other in scenarios:
         o = other.spec
-        others = catalogue.entries(o, other.resolved)
+        others = catalogue.entries(o)
         if ([(e.key, e.role, e.integer) for e in others] != shape
                 or o.horizon_years.value != horizon
                 or o.outcomes.savings_apply_to != spec.outcomes.savings_apply_to):

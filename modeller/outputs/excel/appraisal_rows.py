@@ -12,23 +12,16 @@ from __future__ import annotations
 from ...model.appraisal import AFFORDABILITY_KEYS, SUMMARY_KEYS
 from ..cells import safe_text
 from .derived import Derived
-from .financial_case import Finance
+from .financial_case import AFFORDABILITY_LABELS, Finance
 from .monthly import Calc
 from .results_sheet import BCR_PV, TOTALS
 
 #: The summary figures of an option or of optimism bias after it: the totals' rows.
 AFTER = {k: f"{{totals.{k}}}" for k in SUMMARY_KEYS}
-KIND = {"benefit_cost_ratio": "ratio", "benefit_cost_ratio_lifetime": "ratio"}
 
-FINANCIAL_YEAR = {
-    "recurrent_cost": "recurrent cost", "non_recurrent_cost": "non-recurrent cost",
-    "cost": "cost", "gross_savings": "gross savings",
-    "cash_releasing_savings": "cash-releasing savings",
-    "non_cash_releasing_savings": "non-cash-releasing savings", "net": "net",
-    "net_cash_releasing": "net cash position", "cash_terms_index": "cash-terms index",
-}
-FINANCIAL_YEAR.update({f"{key}_cash_terms": f"{FINANCIAL_YEAR[key]} in cash terms"
-                       for key in AFFORDABILITY_KEYS})
+FINANCIAL_YEAR = {**AFFORDABILITY_LABELS, "cash_terms_index": "cash-terms index",
+                  **{f"{key}_cash_terms": f"{AFFORDABILITY_LABELS[key]} in cash terms"
+                     for key in AFFORDABILITY_KEYS}}
 
 
 def _kind(key: str) -> tuple[str, str]:

@@ -82,7 +82,7 @@ def role_of(key: str, spec) -> str:
     return "model" if _MODEL.fullmatch(shape) else "record"
 
 
-def entries(spec, resolved: dict | None = None) -> list[Entry]:
+def entries(spec) -> list[Entry]:
     """Every numeric input of a validated set, as the API's ``s.inputs()`` lists them
     (:func:`modeller.inputs.keys.numeric_inputs`, the same keys and labels), each with
     its role in the workbook."""

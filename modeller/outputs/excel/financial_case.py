@@ -29,10 +29,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...model.appraisal import AFFORDABILITY_KEYS
-from .calc import Annual
 from .derived import Derived, scalar
-from .layout import Row
+from .layout import Row, sum_refs
 from .monthly import Calc, _take
+
+#: Each affordability figure in words (the workbook's cash-terms rows and the Results
+#: sheet's financial-case labels).
+AFFORDABILITY_LABELS = {
+    "recurrent_cost": "recurrent cost", "non_recurrent_cost": "non-recurrent cost",
+    "cost": "cost", "gross_savings": "gross savings",
+    "cash_releasing_savings": "cash-releasing savings",
+    "non_cash_releasing_savings": "non-cash-releasing savings", "net": "net",
+    "net_cash_releasing": "net cash position"}
 
 
 @dataclass
@@ -79,7 +87,7 @@ def write_before_bias(calc: Calc, x, ids, labels, names: dict, dv: Derived
             f"+{d['bpart']}*IF({lag2.at}>=1,INDEX({ben.rng},1,{lag2.at}),0))",
             values, "money", total="sum"))
     msav = M.row("All conditions: gross savings this month before optimism bias", "GBP",
-                 "+".join(r.at for r in rows), sum(r.values for r in rows), "money",
+                 sum_refs(rows), sum(r.values for r in rows), "money",
                  total="sum")
     A, year, factor = an.sheet, an.year, an.factor
     n = A.n
@@ -165,17 +173,10 @@ def write_financial(calc: Calc, spec, x, names: dict, lists: dict, dv: Derived
     rows["cash_terms_index"] = idx
     for key in AFFORDABILITY_KEYS:
         row = rows[key]
-        put(f"{key}_cash_terms", f"{row_label(key)} in cash terms", f"{row.at}*{idx.at}",
-            row.values * index)
+        label = AFFORDABILITY_LABELS[key]
+        put(f"{key}_cash_terms", f"{label[0].upper()}{label[1:]} in cash terms",
+            f"{row.at}*{idx.at}", row.values * index)
     return rows, rec_fixed
-
-
-def row_label(key: str) -> str:
-    return {"recurrent_cost": "Recurrent cost", "non_recurrent_cost": "Non-recurrent cost",
-            "cost": "Cost", "gross_savings": "Gross savings",
-            "cash_releasing_savings": "Cash-releasing savings",
-            "non_cash_releasing_savings": "Non-cash-releasing savings", "net": "Net",
-            "net_cash_releasing": "Net cash position"}[key]
 
 
 def write_finance(calc: Calc, spec, x, ids, labels, names: dict, lists: dict,
