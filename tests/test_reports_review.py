@@ -118,6 +118,24 @@ def test_derivation_sources_name_every_input_once(example_html):
             assert row["source"] in gross["sources"], row["field"]
 
 
+def test_the_per_person_line_states_only_true_equations():
+    """Each "=" of the per-person line (d-pp) joins a product to its value: no chain
+    such as "100 × £662.50 = £66,250 − 100 × £650.00 = £65,000", whose middle reads as
+    £66,250 − £65,000 = £65,000."""
+    from modeller.outputs.reports import presentation
+
+    bundle = api.bundle("national-faq-2017")
+    line = next(d for d in presentation.derivations(bundle["results"],
+                                                    bundle["assumption_rows"])
+                if d["id"] == "d-pp")
+    part = line["formula"].split("for 100 people entering:")[1]
+    assert not re.search(r"= \S*£[\d,.]+ [−+×÷] ", part), part  # no value runs on
+    products = re.findall(r"(\d+) × (£[\d,]+\.\d\d) = (£[\d,]+)", part)
+    assert len(products) == 2 and part.count(" = ") == 2, part
+    for n, each, total in products:
+        assert abs(int(n) * fmt.printed_value(each) - fmt.printed_value(total)) <= 0.5
+
+
 def test_options_carry_titles_and_say_when_volumes_differ(example_html):
     """The options table names sets by their titles, never their file names, and warns
     that options of different volumes differ mostly by volume."""

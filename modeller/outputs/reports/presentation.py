@@ -22,7 +22,7 @@ from typing import Any
 from modeller.outputs.reports import formatting as fmt
 from modeller.outputs.reports import variants
 from modeller.outputs.reports.wording import short_hash
-from modeller.outputs.reports.yearly import AFFORDABLE
+from modeller.outputs.reports.yearly import AFFORDABLE, affordability
 
 _BASIS = {"gross": "gross (treatment cost not deducted)",
           "net": "net of the intervention’s cost", "unknown": "gross or net not stated",
@@ -73,11 +73,12 @@ def rounding(results: dict) -> dict[str, bool]:
                                       t["cost"]),
     }
     fin = results.get("financial") or {}
-    suffix = "_cash_terms" if fin.get("terms") == "cash" else ""  # the terms printed
-    checks["affordability"] = any(
-        not fmt.adds_up([y[k + suffix] for y in fin.get("by_year") or []],
-                        fin["totals"][k + suffix]) for k in AFFORDABLE) \
-        if fin.get("totals") else False
+    checks["affordability"] = False
+    if fin.get("totals"):  # in the terms the table prints
+        years = [affordability(fin, y) for y in fin.get("by_year") or []]
+        total = affordability(fin, fin["totals"])
+        checks["affordability"] = any(
+            not fmt.adds_up([y[k] for y in years], total[k]) for k in AFFORDABLE)
     holders = results.get("by_budget_holder") or []
     checks["holders"] = bool(holders) and any(
         not fmt.adds_up([h[k] for h in holders], t[tk])
@@ -239,8 +240,8 @@ def derivations(results: dict, rows: list[dict], sensitivity: dict | None = None
         line("d-pp", "Per person entering treatment (net)", pp(p["net"]),
              f"probability of recovery {fmt.percent(p['probability_recovered'])} → expected "
              f"gross saving {pp(p['gross_saving'])} − cost {pp(p['cost'])}; for 100 "
-             f"people entering: 100 × {pp(p['gross_saving'])} = "
-             f"{money(100 * p['gross_saving'])} − 100 × {pp(p['cost'])} = "
+             f"people entering: gross savings 100 × {pp(p['gross_saving'])} = "
+             f"{money(100 * p['gross_saving'])}, cost 100 × {pp(p['cost'])} = "
              f"{money(100 * p['cost'])}, net {money(100 * p['net'])}",
              "recovery_rate", "annual_saving", "per_person_entering"),
         *extra,

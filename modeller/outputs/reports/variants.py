@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from modeller.outputs.reports import formatting as fmt
+from modeller.outputs.reports.yearly import signed_sum
 
 money = fmt.money
 
@@ -36,17 +37,9 @@ SENSITIVITY_ANCHOR = "d-sens"
 
 def discounted_terms(years: list[dict], factors: list[float], key: str) -> str:
     """``£a × 1.000000 + £b × 0.966184 − £c × 0.933511 ...``: each year's ``key`` × its
-    Green Book factor (six decimal places, as the year lines print them), joined by
-    their signs as :func:`~modeller.outputs.reports.yearly.signed_sum` joins amounts."""
-    out = ""
-    for i, (y, f) in enumerate(zip(years, factors)):
-        v = y[key]
-        if i:
-            out += (" − " if v < 0 and money(abs(v)) != "£0" else " + ") + money(abs(v))
-        else:
-            out += money(v)
-        out += f" × {fmt.number(f, 6)}"
-    return out
+    Green Book factor, joined by their signs
+    (:func:`~modeller.outputs.reports.yearly.signed_sum`)."""
+    return signed_sum([y[key] for y in years], factors)
 
 
 def _factor(value: float) -> str:
@@ -61,17 +54,33 @@ def _times(before: float, factor: float, after: float) -> str | None:
     return None
 
 
-def _costs_text(ob: dict) -> str | None:
+def _cost_after(ob: dict, before: dict, after: dict) -> str:
+    """How the adjustment takes the present value of cost from before to after it."""
     u = ob.get("cost_uplift")
-    return f"every cost × {_factor(1 + u)} (an uplift of {fmt.percent(u)})" if u else None
+    if not u:
+        return "the adjustment changes no cost: the same after it"
+    return (f"with the adjustment every cost × {_factor(1 + u)} (an uplift of "
+            f"{fmt.percent(u)}): " + (_times(before["pv_cost"], 1 + u, after["pv_cost"])
+                                     or money(after["pv_cost"])))
 
 
-def _savings_text(ob: dict) -> str | None:
+def _gross_after(ob: dict, before: dict, after: dict) -> str:
+    """How the adjustment takes the present value of gross savings from before to after
+    it: a product that reconciles (a reduction alone), else the figure after it."""
     s, d = ob.get("savings_reduction"), ob.get("benefit_delay_months")
     parts = ([f"every saving × {_factor(1 - s)} (a reduction of {fmt.percent(s)})"]
              if s else []) + ([f"savings start {fmt.months(d, whole=True)} later"]
                               if d else [])
-    return " and ".join(parts) or None
+    if not parts:
+        return "the adjustment changes no saving: the same after it"
+    how = "with the adjustment " + " and ".join(parts)
+    product = None if d else _times(before["pv_gross_savings"], 1 - (s or 0.0),
+                                    after["pv_gross_savings"])
+    if product:
+        return f"{how}: {product}"
+    return (how + (", which moves savings into later years, each discounted more"
+                   if d else "")
+            + f": {money(after['pv_gross_savings'])}, the figure after it (its own line)")
 
 
 def adjustment_text(ob: dict) -> str:
@@ -100,34 +109,19 @@ def optimism_lines(results: dict, line: Callable[..., dict]) -> list[dict[str, A
     factors = [y["discount_factor"] for y in results["by_year"]]
     over = f"over {results['horizon_years']} years"
     how = f"with the adjustment ({adjustment_text(ob)})"
-    costs = _costs_text(ob)
-    cost_after = (f"with the adjustment {costs}: "
-                  + (_times(b["pv_cost"], 1 + ob["cost_uplift"], a["pv_cost"])
-                     or money(a["pv_cost"])) if costs
-                  else "the adjustment changes no cost: the same after it")
-    savings = _savings_text(ob)
-    product = None if ob.get("benefit_delay_months") else _times(
-        b["pv_gross_savings"], 1 - (ob.get("savings_reduction") or 0.0),
-        a["pv_gross_savings"])
-    gross_after = (
-        "the adjustment changes no saving: the same after it" if not savings else
-        f"with the adjustment {savings}: {product}" if product else
-        f"with the adjustment {savings}"
-        + (", which moves savings into later years, each discounted more"
-           if ob.get("benefit_delay_months") else "")
-        + f": {money(a['pv_gross_savings'])}, the figure after it (its own line)")
     needles = ("discount_rate", "optimism_bias")
     return [
         line(OB_ANCHORS["pv_cost"], f"Present value of cost {over}, before optimism bias",
              money(b["pv_cost"]),
              f"Σ cost in year t without the adjustment × discount factor of year t = "
-             f"{discounted_terms(years, factors, 'cost')}; {cost_after}", *needles),
+             f"{discounted_terms(years, factors, 'cost')}; {_cost_after(ob, b, a)}",
+             *needles),
         line(OB_ANCHORS["pv_gross_savings"],
              f"Present value of gross savings {over}, before optimism bias",
              money(b["pv_gross_savings"]),
              f"Σ gross savings in year t without the adjustment × discount factor of "
              f"year t = {discounted_terms(years, factors, 'gross_savings')}; "
-             f"{gross_after}", *needles),
+             f"{_gross_after(ob, b, a)}", *needles),
         line(OB_ANCHORS["npv"], f"Net present value {over}, before optimism bias",
              money(b["npv"]),
              f"Σ net in year t without the adjustment × discount factor of year t = "

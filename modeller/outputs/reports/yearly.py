@@ -20,9 +20,12 @@ run's own figures (``results``) as the model sums them (modeller/model/engine.py
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modeller.outputs.reports import formatting as fmt
+
+if TYPE_CHECKING:  # numpy loads on first use (_months_in_year), not on import
+    import numpy as np
 
 money, pp = fmt.money, fmt.money_pp
 
@@ -54,12 +57,17 @@ def _months_in_year(results: dict):
     return np.diff(ends, axis=1, prepend=0.0).T                          # y, t
 
 
-def signed_sum(values: list[float]) -> str:
-    """``£1 + £2 − £3``: amounts joined by their signs, as an accountant writes a sum."""
+def signed_sum(values: list[float], factors: list[float] | None = None) -> str:
+    """``£1 + £2 − £3``: amounts joined by their signs, as an accountant writes a sum;
+    with ``factors``, each amount × its factor (six decimal places, as the year lines
+    print discount factors): ``−£1 × 1.000000 − £2 × 0.966184``."""
     out = ""
     for i, v in enumerate(values):
-        text = money(abs(v)) if i else money(v)
-        out += text if not i else (" − " if v < 0 and money(abs(v)) != "£0" else " + ") + text
+        if i:
+            out += " − " if v < 0 and money(abs(v)) != "£0" else " + "
+        out += money(abs(v) if i else v)
+        if factors is not None:
+            out += f" × {fmt.number(factors[i], 6)}"
     return out
 
 
@@ -111,8 +119,8 @@ def _cost_formula(results: dict, y: dict, fin_year: dict | None) -> str:
 def _cash_formula(results: dict, i: int, fy: dict) -> str:
     holders = [h for h in results.get("by_budget_holder") or []
                if h["by_year"][i].get("cash_releasing_savings")]
-    cash, gross = fy["cash_releasing_savings"], fy["gross_savings"]
-    if holders and len(holders) > 1:
+    cash = fy["cash_releasing_savings"]
+    if len(holders) > 1:
         parts = " + ".join(f"{h['label']} {money(h['by_year'][i]['cash_releasing_savings'])}"
                            for h in holders)
         head = f"cash-releasing {parts} = {money(cash)}"
@@ -120,9 +128,16 @@ def _cash_formula(results: dict, i: int, fy: dict) -> str:
         head = f"cash-releasing ({holders[0]['label']}) {money(cash)}"
     else:
         head = f"cash-releasing {money(cash)}"
-    return (f"{head}; non-cash-releasing {money(gross)} − {money(cash)} = "
-            f"{money(fy['non_cash_releasing_savings'])}; net cash position "
-            f"{money(cash)} − {money(fy['cost'])} = {money(fy['net_cash_releasing'])}")
+    return f"{head}; {_beyond_cash(fy)}"
+
+
+def _beyond_cash(f: dict) -> str:
+    """The non-cash-releasing savings and the net cash position of ``f`` (a year of the
+    model's ``financial`` figures, or their totals), each from the figures it takes."""
+    cash = f["cash_releasing_savings"]
+    return (f"non-cash-releasing {money(f['gross_savings'])} − {money(cash)} = "
+            f"{money(f['non_cash_releasing_savings'])}; net cash position "
+            f"{money(cash)} − {money(f['cost'])} = {money(f['net_cash_releasing'])}")
 
 
 #: The figures a cash-terms line shows, with their names in the line.
@@ -148,8 +163,7 @@ AFFORDABLE = ("recurrent_cost", "non_recurrent_cost", "cash_releasing_savings",
 def year_rows(results: dict) -> list[dict[str, Any]]:
     """One derivation row per year of the horizon: ``{"id", "label", "cost", "gross",
     "net", "cash", "cash_terms"}`` (formula texts), then the affordability figures the
-    financial case prints for that year (``fin``: already in cash terms where it uses
-    them)."""
+    financial case prints for that year (``fin``: :func:`affordability`)."""
     fin = results.get("financial") or {}
     fin_years = fin.get("by_year") or []
     cash_terms = fin.get("terms") == "cash"
@@ -171,17 +185,19 @@ def year_rows(results: dict) -> list[dict[str, Any]]:
                     f"{money(y['discounted_net'])}"),
             "cash": _cash_formula(results, i, fy) if fy else "",
             "cash_terms": _cash_terms(fy) if fy and cash_terms else "",
-            "fin": _affordability(fy, cash_terms) if fy else {},
+            "fin": affordability(fin, fy) if fy else {},
         })
         previous = y["cumulative_net"]
     return rows
 
 
-def _affordability(fy: dict, cash_terms: bool) -> dict[str, float]:
-    """The year's affordability figures as the financial case prints them, in cash terms
-    where the set gives inflation (the model's ``<key>_cash_terms``). [GBP]"""
-    suffix = "_cash_terms" if cash_terms else ""
-    return {k: fy[k + suffix] for k in AFFORDABLE}
+def affordability(fin: dict, figures: dict) -> dict[str, float]:
+    """The affordability figures of ``figures`` (a year of the model's ``financial``
+    ``by_year``, or its ``totals``) as the financial case prints them: in cash terms where
+    the set gives inflation (``fin["terms"]`` "cash": the model's ``<key>_cash_terms``),
+    else in real terms. The one place the table's terms are chosen. [GBP]"""
+    suffix = "_cash_terms" if fin.get("terms") == "cash" else ""
+    return {k: figures[k + suffix] for k in AFFORDABLE}
 
 
 def cohort_note(results: dict) -> str:
@@ -201,7 +217,8 @@ def cohort_note(results: dict) -> str:
 
 
 def totals_row(results: dict) -> dict[str, Any]:
-    """The horizon's totals as the sums of the year rows (anchor ``d-years``)."""
+    """The horizon's totals as the sums of the year rows (anchor ``d-years``), with the
+    financial case's total column (``fin``: :func:`affordability`)."""
     t, years = results["totals"], results["by_year"]
     fin = results.get("financial") or {}
     ft = fin.get("totals") or {}
@@ -218,12 +235,7 @@ def totals_row(results: dict) -> dict[str, Any]:
             + f" = {money(ft[key + '_cash_terms'])}"
             for name, key in _CASH_TERMS_PARTS if key in AFFORDABLE)
     if ft:
-        cash = (f"cash-releasing {money(ft['cash_releasing_savings'])}; "
-                f"non-cash-releasing {money(ft['gross_savings'])} − "
-                f"{money(ft['cash_releasing_savings'])} = "
-                f"{money(ft['non_cash_releasing_savings'])}; net cash position "
-                f"{money(ft['cash_releasing_savings'])} − {money(ft['cost'])} = "
-                f"{money(ft['net_cash_releasing'])}")
+        cash = f"cash-releasing {money(ft['cash_releasing_savings'])}; {_beyond_cash(ft)}"
     return {"id": "d-years", "label": "Total",
             "cost": summed("cost", t["cost"]) + (
                 f" (recurrent {money(ft['recurrent_cost'])}, non-recurrent "
@@ -232,7 +244,8 @@ def totals_row(results: dict) -> dict[str, Any]:
             "net": (f"{money(t['gross_savings_within_horizon'])} − {money(t['cost'])} = "
                     f"{money(t['net_within_horizon'])}; NPV "
                     + summed("discounted_net", t["npv"])),
-            "cash": cash, "cash_terms": cash_terms}
+            "cash": cash, "cash_terms": cash_terms,
+            "fin": affordability(fin, ft) if ft else {}}
 
 
 def holder_rows(results: dict, rows: list[dict] = ()) -> list[dict[str, Any]]:
