@@ -166,3 +166,24 @@ def test_a_child_never_frees_the_fonts_it_inherits(tmp_path, two_cpus):
     modeller.build(s, tmp_path / "out")  # a child renders the business case, then frees
     assert folder.is_dir()
     modeller.report_pdf("board-summary", s)
+
+
+def test_a_build_that_fails_before_its_result_ends_its_child(tmp_path, two_cpus,
+                                                             monkeypatch):
+    """A failure after the child is sent its job (here, writing the JSON) ends the child
+    at once, not when the worker happens to be collected."""
+    import modeller
+    from modeller.outputs import build, text
+
+    def broken(_):
+        raise Refused("no JSON")
+
+    monkeypatch.setattr(text, "to_json", broken)
+    worker = parallel.Worker()
+    pid = worker._pid
+    assert pid
+    with pytest.raises(Refused):
+        build.write_build(tmp_path / "out", {}, modeller.bundle("national-faq-2017"),
+                          worker=worker)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already ended and reaped

@@ -54,24 +54,24 @@ def write_build(target: Path, results: dict, bundle: dict,
 
     longest = "business-case"
     worker = worker or Worker()
-    # The HTML is made here, so the child only lays it out: its templating then runs
-    # while the child is still importing WeasyPrint.
-    worker.submit(pdf_in_child, render_html(longest, bundle),
-                  source_date_epoch(bundle["results"]), bundle.get("inputs") or {})
-    files: dict[str, bytes | str] = {
-        "results.json": text.to_json(results),
-        "by_year.csv": text.by_year_csv(results),
-        "by_condition.csv": text.by_condition_csv(results),
-        "summary.txt": text.table(results),
-    }
-    for key in ("sensitivity", "psa"):
-        if key in bundle:
-            files[f"{key}.json"] = text.to_json(bundle[key])
-    if "grid" in bundle:
-        from .analysis_text import grid_csv
+    try:  # the child ends whatever fails here (closing twice is harmless)
+        # The HTML is made here, so the child only lays it out: its templating then runs
+        # while the child is still importing WeasyPrint.
+        worker.submit(pdf_in_child, render_html(longest, bundle),
+                      source_date_epoch(bundle["results"]), bundle.get("inputs") or {})
+        files: dict[str, bytes | str] = {
+            "results.json": text.to_json(results),
+            "by_year.csv": text.by_year_csv(results),
+            "by_condition.csv": text.by_condition_csv(results),
+            "summary.txt": text.table(results),
+        }
+        for key in ("sensitivity", "psa"):
+            if key in bundle:
+                files[f"{key}.json"] = text.to_json(bundle[key])
+        if "grid" in bundle:
+            from .analysis_text import grid_csv
 
-        files["grid.csv"] = grid_csv(bundle["grid"])
-    try:
+            files["grid.csv"] = grid_csv(bundle["grid"])
         pdfs = {kind: pdf_bytes(kind, bundle) for kind in KINDS if kind != longest}
         book = workbook() if callable(workbook) else workbook
         pdfs[longest] = worker.result()

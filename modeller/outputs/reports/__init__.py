@@ -4,7 +4,6 @@ Public API::
 
     render_pdf(kind, bundle, out_path) -> Path     # atomic write, creates parent dirs
     render_html(kind, bundle) -> str
-    render_all(bundle, out_dir, kinds=KINDS) -> dict[str, Path]
     KINDS = ("logic-model", "business-case", "board-summary")
 
 ``bundle`` is plain data::
@@ -24,7 +23,6 @@ from modeller.outputs.reports.pdf import (
     FILENAMES,
     ReportError,
     pdf_bytes,
-    render_all,
     render_html,
     render_pdf,
     source_date_epoch,
@@ -38,7 +36,6 @@ __all__ = [
     "ReportError",
     "build_context",
     "pdf_bytes",
-    "render_all",
     "render_html",
     "render_pdf",
     "source_date_epoch",

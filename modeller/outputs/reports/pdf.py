@@ -246,9 +246,3 @@ def render_pdf(kind: str, bundle: dict, out_path: Path, fetcher=None) -> Path:
     """
     data = pdf_bytes(kind, bundle, fetcher=fetcher)
     return write_atomic(Path(out_path), data)
-
-
-def render_all(bundle: dict, out_dir: Path, kinds=KINDS) -> dict[str, Path]:
-    """Render every report in ``kinds`` into ``out_dir`` as ``<kind>.pdf``."""
-    out_dir = Path(out_dir)
-    return {kind: render_pdf(kind, bundle, out_dir / FILENAMES[kind]) for kind in kinds}
