@@ -57,6 +57,9 @@ MAX_SET_BYTES = 2 * 1024 * 1024
 MAX_MONEY = 1e12
 #: Most people entering treatment in a year. [people/year] (England: ~5.7e7 people)
 MAX_PEOPLE = 1e8
+#: Longest appraisal horizon, and the latest year a discount step or fixed cost may
+#: name. [years]
+MAX_HORIZON_YEARS = 100
 #: Longest duration in any field: a benefit, a delay, treatment, an evidence period
 #: (100 years). [months] The model's discount factors run this far past the horizon.
 MAX_MONTHS = 1_200

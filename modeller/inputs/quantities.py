@@ -20,9 +20,9 @@ from pydantic_core import PydanticCustomError
 
 from .characters import REFUSED, describe
 from .evidence.records import _price_year
-from .limits import (MAX_BETA_SHAPE, MAX_CV, MAX_DESCRIPTION_CHARS, MAX_LABEL_CHARS,
-                     MAX_MONEY, MAX_MONTHS, MAX_NAME_CHARS, MAX_PEOPLE, MAX_SCALE,
-                     MAX_TEXT_CHARS)
+from .limits import (MAX_BETA_SHAPE, MAX_CV, MAX_DESCRIPTION_CHARS, MAX_HORIZON_YEARS,
+                     MAX_LABEL_CHARS, MAX_MONEY, MAX_MONTHS, MAX_NAME_CHARS, MAX_PEOPLE,
+                     MAX_SCALE, MAX_TEXT_CHARS)
 
 
 def _printable(text: str) -> str:
@@ -278,7 +278,7 @@ _rate = Annotated[float, Strict(), Field(ge=0, le=1)]
 _money = Annotated[float, Strict(), Field(ge=0, le=MAX_MONEY)]
 _months = Annotated[float, Strict(), Field(ge=0, le=MAX_MONTHS)]
 _whole_months = Annotated[int, Strict(), Field(ge=0, le=MAX_MONTHS)]
-_horizon = Annotated[int, Strict(), Field(ge=1, le=100)]
+_horizon = Annotated[int, Strict(), Field(ge=1, le=MAX_HORIZON_YEARS)]
 _people = Annotated[float, Strict(), Field(ge=0, le=MAX_PEOPLE)]
 
 Rate = _quantity("Rate", _rate, "A proportion in [0, 1]. [fraction]")

@@ -23,8 +23,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, Strict, field_validator
 
 from .limits import (MAX_ASK_CHARS, MAX_CONDITIONS, MAX_DESCRIPTION_CHARS,
-                     MAX_EVIDENCE_FOLDERS, MAX_FIXED_COSTS, MAX_LIST_ITEMS, MAX_NAME_CHARS,
-                     MAX_PRICE_NOTE_CHARS, MAX_TITLE_CHARS)
+                     MAX_EVIDENCE_FOLDERS, MAX_FIXED_COSTS, MAX_HORIZON_YEARS,
+                     MAX_LIST_ITEMS, MAX_NAME_CHARS, MAX_PRICE_NOTE_CHARS, MAX_TITLE_CHARS)
 from .quantities import (AnnualSaving, Description, Factor, Horizon, Key, Label, Money,
                          Months, Name, People, PriceYear, QalyGain, Rate, Share, Text,
                          WholeMonths, _as_quantity, _Model, _months, _problem,
@@ -56,7 +56,7 @@ class BenefitDuration(_Model):
 class DiscountStep(_Model):
     """A discount rate in force from ``from_year`` (year 1 is the first year)."""
 
-    from_year: Annotated[int, Strict(), Field(ge=1, le=100)]
+    from_year: Annotated[int, Strict(), Field(ge=1, le=MAX_HORIZON_YEARS)]
     rate: Annotated[float, Strict(), Field(ge=0, lt=1)]
 
 
@@ -153,7 +153,7 @@ class Booster(_Model):
 class FixedCost(_Model):
     label: Label
     amount: Money
-    year: Annotated[int, Strict(), Field(ge=1, le=100)]
+    year: Annotated[int, Strict(), Field(ge=1, le=MAX_HORIZON_YEARS)]
     budget_holder: Key | None = None
     recurrent: Annotated[bool, Strict()] = Field(
         False, description="A running cost (true) or a one-off set-up, training or "
