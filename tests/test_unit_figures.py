@@ -29,7 +29,8 @@ from modeller.web.app import create_app
 #: Quoted source text, left as the source printed it ("£2600 a year"); an apostrophe
 #: inside a word ("FAQ's") opens no quotation.
 QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?<!\w)\'[^\']*\'(?!\w)')
-AMOUNT = r"[−-]?(?:£|US\$|C\$|EUR |GBP )\d[\d,]*(?:\.\d+)?"
+#: An amount; a comma after it ends the amount ("£56,859, cost ..." is £56,859).
+AMOUNT = r"[−-]?(?:£|US\$|C\$|EUR |GBP )\d(?:[\d,]*\d)?(?:\.\d+)?"
 #: An amount followed by what makes it a unit figure ("£837 per person over 6 months",
 #: "£259 a year", "the £650 cost") ...
 UNIT_AFTER = re.compile(rf"({AMOUNT})(?:\s*\([^)]*\))?\s+(?:a year|per year|per person|"
@@ -62,6 +63,9 @@ def test_the_finder_sees_a_whole_pound_unit_figure_and_leaves_totals_and_quotes(
     assert whole_pounds("the FAQ's “between £300 and £2600 a year” and 'cost £650'") == []
     assert whole_pounds("(600 people × £662.50 expected gross saving per person) − "
                         "their cost £390,000") == []
+    # a total followed by a comma and the next item's name is not a unit figure
+    assert whole_pounds("gross savings 100 × £662.50 = £66,250, cost 100 × £650.00") == []
+    assert [a for a, _ in whole_pounds("the £650, cost £650 per person")] == ["£650"]
 
 
 @pytest.fixture(scope="module")
