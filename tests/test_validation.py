@@ -203,3 +203,11 @@ def test_benefit_duration_warning_names_the_faq_only_for_the_faqs_formula(tmp_pa
     path.write_text(GOOD + "benefit_duration:\n  months:\n    value: 20\n")
     (local,) = [w for w in load(path).warnings if w.startswith("benefit_duration")]
     assert "stated duration is 20 months" in local and faq not in local
+
+
+@pytest.mark.parametrize("value", ["[]", "{a: 1}", "[recovered]"])
+def test_a_wrong_type_for_who_benefits_is_a_problem_not_a_crash(tmp_path, value):
+    """The cross-field checks read ``savings_apply_to`` before the schema has vetted its
+    type; a list there (found by the fuzz test) crashed them ("unhashable type")."""
+    found = problems(tmp_path, GOOD + f"outcomes:\n  savings_apply_to: {value}\n")
+    one(found, "outcomes.savings_apply_to")

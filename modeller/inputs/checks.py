@@ -163,6 +163,8 @@ def _finance_rules(data: dict) -> list[tuple[tuple, str]]:
     out: list[tuple[tuple, str]] = []
     outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), dict) else {}
     basis = outcomes.get("savings_apply_to", "recovered")
+    if not isinstance(basis, str):  # a wrong type is the schema's problem to report
+        basis = "recovered"
     conditions = data.get("conditions")
     for cid, cond in (conditions.items() if isinstance(conditions, dict) else []):
         cf = _num(_get(cond, "counterfactual_recovery_rate"))
